@@ -1,0 +1,165 @@
+/**
+ * The one interface every inference engine implements (wllama, WebLLM, our WebGPU engine, test
+ * doubles). Engines live inside workers; the page only sees them through `Remote<EngineHostApi>`.
+ */
+
+/** Which adapter. */
+export type EngineKind = 'wllama' | 'webllm' | 'webgpu' | 'scripted';
+
+/** Where a model's weights come from. */
+export type ModelSource =
+  /** A GGUF file fetched by URL (wllama). */
+  | { kind: 'gguf-url'; id: string; url: string }
+  /** GGUF bytes already in hand: a local file, or chunks read from the model store (no copy). */
+  | { kind: 'gguf-blobs'; id: string; blobs: Blob[] }
+  /** A WebLLM (MLC) model: an id from WebLLM's prebuilt list, or a custom record. */
+  | { kind: 'mlc'; id: string; record?: MlcModelRecord };
+
+/** The subset of WebLLM's `ModelRecord` we pass through. */
+export interface MlcModelRecord {
+  model: string;
+  model_id: string;
+  model_lib: string;
+  vram_required_MB?: number;
+  low_resource_required?: boolean;
+  required_features?: string[];
+  overrides?: Record<string, unknown>;
+}
+
+export interface LoadOptions {
+  /** Context window to allocate, in tokens. */
+  nCtx?: number;
+  /** CPU threads for wasm engines; defaults to `hardwareConcurrency`. */
+  nThreads?: number;
+  /** `auto` uses WebGPU where the engine can, else wasm. */
+  backend?: 'auto' | 'webgpu' | 'wasm';
+  seed?: number;
+}
+
+export interface LoadProgress {
+  phase: 'download' | 'load' | 'init';
+  loaded: number;
+  total: number;
+  /** 0…1, monotonic within one load. */
+  fraction: number;
+  text?: string;
+}
+
+/** Facts about a loaded model. */
+export interface ModelInfo {
+  id: string;
+  engine: EngineKind;
+  contextLength: number;
+  /** Bytes of weights resident in this engine (for budgets). */
+  weightBytes: number;
+  /** Bytes of KV cache allocated for the loaded context. */
+  kvBytes: number;
+  metadata?: Record<string, string>;
+}
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+export interface GenerateRequest {
+  /** Chat messages (the model's chat template is applied) … */
+  messages?: ChatMessage[];
+  /** … or a raw prompt, used as is. */
+  prompt?: string;
+  maxTokens?: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  seed?: number;
+  stop?: string[];
+  /** GBNF grammar (wllama) constraining the output. */
+  grammar?: string;
+  /** JSON schema constraining the output (engine-enforced where supported). */
+  jsonSchema?: Record<string, unknown>;
+  /** `json_object` mode without a schema. */
+  jsonMode?: boolean;
+  ignoreEos?: boolean;
+  /** Token id → additive bias. */
+  logitBias?: Record<number, number>;
+  /**
+   * Resume a preempted generation by replaying it: the text already delivered (`replayPrefix`, which
+   * took `replayTokens` tokens) is generated again but not reported, and a divergence is an error.
+   * Exact under greedy or seeded sampling (see docs/architecture.md, Preemption).
+   */
+  replayPrefix?: string;
+  replayTokens?: number;
+}
+
+export interface TokenEvent {
+  /** Text of this token (may be empty for a partial UTF-8 sequence the engine holds back). */
+  text: string;
+  /** 0-based index of the token within this generation (after any replayed tokens). */
+  index: number;
+}
+
+export type StopReason = 'stop' | 'length' | 'abort' | 'interrupt';
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Time to first token, ms (from the request to the first token). */
+  ttftMs: number;
+  /** Decode speed after the first token. */
+  decodeTokensPerSec: number;
+  prefillTokensPerSec: number;
+  totalMs: number;
+}
+
+export interface GenerateResult {
+  text: string;
+  stopReason: StopReason;
+  usage: Usage;
+}
+
+export interface EngineCapabilities {
+  engine: EngineKind;
+  /** The backend actually in use (never claims WebGPU after a silent fallback). */
+  backend: 'webgpu' | 'wasm' | 'none';
+  /** Whether the device has `shader-f16`. */
+  f16: boolean;
+  threads: number;
+  multithread: boolean;
+  crossOriginIsolated: boolean;
+  adapter?: { vendor: string; architecture: string } | undefined;
+}
+
+export interface EngineStats {
+  modelId: string | null;
+  loaded: boolean;
+  generations: number;
+  tokensGenerated: number;
+  busy: boolean;
+  lastUsage: Usage | null;
+}
+
+export interface Engine {
+  readonly kind: EngineKind;
+  load(source: ModelSource, options?: LoadOptions, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo>;
+  generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal?: AbortSignal): Promise<GenerateResult>;
+  /** Stop the running generation at the next token boundary; it resolves with `interrupt`. */
+  interrupt(): void;
+  unload(): Promise<void>;
+  capabilities(): EngineCapabilities;
+  stats(): EngineStats;
+}
+
+/** Shared helper: turn timestamps into a `Usage`. */
+export function makeUsage(t0: number, tFirst: number | null, tEnd: number, promptTokens: number, completionTokens: number): Usage {
+  const ttft = tFirst === null ? tEnd - t0 : tFirst - t0;
+  const decodeMs = tFirst === null ? 0 : tEnd - tFirst;
+  return {
+    promptTokens,
+    completionTokens,
+    ttftMs: ttft,
+    decodeTokensPerSec: completionTokens > 1 && decodeMs > 0 ? ((completionTokens - 1) * 1000) / decodeMs : 0,
+    prefillTokensPerSec: promptTokens > 0 && ttft > 0 ? (promptTokens * 1000) / ttft : 0,
+    totalMs: tEnd - t0,
+  };
+}

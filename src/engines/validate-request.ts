@@ -1,0 +1,46 @@
+/** Validation of a `GenerateRequest` shared by all engines: bad input is an `InvalidRequestError`. */
+import { InvalidRequestError } from '../errors';
+import type { GenerateRequest } from './engine';
+
+const ROLES = new Set(['system', 'user', 'assistant']);
+/** 4 MiB of prompt text: beyond that no browser-sized context can hold it anyway. */
+export const MAX_PROMPT_CHARS = 4 * 1024 * 1024;
+export const MAX_TOKENS_LIMIT = 32_768;
+
+function num(name: string, v: number | undefined, min: number, max: number) {
+  if (v === undefined) return;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+    throw new InvalidRequestError(`${name} must be a finite number in [${min}, ${max}]`, { field: name, value: String(v) });
+  }
+}
+
+export function validateRequest(r: GenerateRequest): void {
+  if (typeof r !== 'object' || r === null) throw new InvalidRequestError('Request must be an object', {});
+  if (r.messages === undefined && r.prompt === undefined) throw new InvalidRequestError('Give messages or prompt', {});
+  if (r.messages !== undefined && r.prompt !== undefined) throw new InvalidRequestError('Give messages or prompt, not both', {});
+  let chars = 0;
+  if (r.messages !== undefined) {
+    if (!Array.isArray(r.messages) || r.messages.length === 0) throw new InvalidRequestError('messages must be a non-empty array', {});
+    r.messages.forEach((m, i) => {
+      if (typeof m !== 'object' || m === null || !ROLES.has((m as { role: string }).role)) {
+        throw new InvalidRequestError(`messages[${i}].role must be system, user or assistant`, { index: i, role: String((m as { role?: unknown })?.role) });
+      }
+      if (typeof m.content !== 'string') throw new InvalidRequestError(`messages[${i}].content must be a string`, { index: i });
+      chars += m.content.length;
+    });
+  } else if (typeof r.prompt !== 'string') {
+    throw new InvalidRequestError('prompt must be a string', {});
+  } else {
+    chars = r.prompt.length;
+  }
+  if (chars > MAX_PROMPT_CHARS) throw new InvalidRequestError(`Prompt of ${chars} characters exceeds ${MAX_PROMPT_CHARS}`, { chars });
+  num('maxTokens', r.maxTokens, 1, MAX_TOKENS_LIMIT);
+  if (r.maxTokens !== undefined && !Number.isInteger(r.maxTokens)) throw new InvalidRequestError('maxTokens must be an integer', { field: 'maxTokens' });
+  num('temperature', r.temperature, 0, 10);
+  num('topK', r.topK, 0, 100_000);
+  num('topP', r.topP, 0, 1);
+  num('seed', r.seed, 0, 2 ** 32);
+  if (r.stop !== undefined && (!Array.isArray(r.stop) || r.stop.some((s) => typeof s !== 'string'))) {
+    throw new InvalidRequestError('stop must be an array of strings', { field: 'stop' });
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * `WllamaEngine`: GGUF models through @wllama/wllama (llama.cpp in wasm). CPU with an explicit thread
+ * count, WebGPU only where the adapter has `shader-f16` (wllama falls back to CPU silently otherwise,
+ * see shared/ENVIRONMENT.md), and the backend it reports is read from llama.cpp's own load log.
+ * Worker-side only: the page bundle never imports this module.
+ */
+import { Wllama, WllamaAbortError, WllamaError } from '@wllama/wllama';
+import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
+import {
+  GenerationError, GgufError, LlmOsError, ModelLoadError, ModelNotLoadedError,
+  UnsupportedModelError,
+} from '../errors';
+import { hyperParams, readGgufHeader } from '../models/gguf-header';
+import { estimateKvBytes } from '../models/cost';
+import {
+  makeUsage,
+  type Engine, type EngineCapabilities, type EngineStats, type GenerateRequest, type GenerateResult, type LoadOptions,
+  type LoadProgress, type ModelInfo, type ModelSource, type StopReason, type TokenEvent, type Usage,
+} from './engine';
+import { fetchBlob } from './fetch-blob';
+import { probeGpu } from './gpu-probe';
+import { validateRequest } from './validate-request';
+
+interface StreamChunk {
+  choices?: { text?: string; delta?: { content?: string | null }; finish_reason?: string | null }[];
+  usage?: { prompt_tokens: number; completion_tokens: number } | null;
+  timings?: { prompt_n: number; predicted_n: number };
+}
+
+interface Running { ctrl: AbortController; interrupted: boolean }
+
+export class WllamaEngine implements Engine {
+  readonly kind = 'wllama' as const;
+  private wllama: Wllama | null = null;
+  private modelId: string | null = null;
+  private backend: 'webgpu' | 'wasm' | 'none' = 'none';
+  private threads = 0;
+  private multithread = false;
+  private f16 = false;
+  private adapter: { vendor: string; architecture: string } | undefined;
+  private running = new Set<Running>();
+  private generations = 0;
+  private tokensGenerated = 0;
+  private lastUsage: Usage | null = null;
+  private logLines: string[] = [];
+
+  async load(source: ModelSource, options: LoadOptions = {}, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
+    if (source.kind === 'mlc') throw new UnsupportedModelError('WllamaEngine loads GGUF models only', { id: source.id });
+    await this.unload();
+    const report = (p: LoadProgress) => onProgress?.(p);
+    let blobs: Blob[];
+    if (source.kind === 'gguf-url') {
+      report({ phase: 'download', loaded: 0, total: 0, fraction: 0 });
+      const blob = await fetchBlob(source.url, (loaded, total) =>
+        report({ phase: 'download', loaded, total, fraction: total ? Math.min(loaded / total, 1) * 0.9 : 0 }));
+      blobs = [blob];
+    } else {
+      blobs = source.blobs;
+    }
+    if (blobs.length === 0 || blobs.some((b) => b.size === 0)) throw new GgufError('Empty model file', { id: source.id });
+    // Validate before llama.cpp sees the bytes: a bad header must be a typed error, not a wasm abort.
+    // A multi-blob source is one file in chunks (model store) unless the first chunk says otherwise.
+    const whole = blobs.length === 1 ? blobs[0]! : new Blob(blobs);
+    const header = await readGgufHeader(whole);
+    const hp = hyperParams(header);
+    if (hp.architecture !== 'llama' && hp.blockCount === 0) {
+      throw new UnsupportedModelError(`Unsupported architecture ${hp.architecture}`, { id: source.id, architecture: hp.architecture });
+    }
+    report({ phase: 'load', loaded: 0, total: whole.size, fraction: 0.9 });
+
+    const gpu = await probeGpu();
+    this.f16 = gpu.f16;
+    this.adapter = gpu.available ? { vendor: gpu.vendor, architecture: gpu.architecture } : undefined;
+    const wantGpu = options.backend !== 'wasm' && gpu.available && gpu.f16;
+    const nThreads = options.nThreads ?? Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
+    this.logLines = [];
+    const capture = (...args: unknown[]) => { this.logLines.push(args.map(String).join(' ')); };
+    const logger = { debug: capture, log: capture, warn: capture, error: capture };
+    const wllama = new Wllama({ default: wasmUrl }, { logger });
+    const nCtx = Math.min(options.nCtx ?? 2048, hp.contextLength || 2048);
+    try {
+      await wllama.loadModel([whole], {
+        n_ctx: nCtx,
+        n_threads: nThreads,
+        n_gpu_layers: wantGpu ? 999 : 0,
+        n_parallel: 4,
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      });
+    } catch (e) {
+      await wllama.exit().catch(() => undefined);
+      throw new ModelLoadError(`llama.cpp could not load ${source.id}: ${e instanceof Error ? e.message : String(e)}`, {
+        id: source.id, log: this.logLines.slice(-5),
+      });
+    }
+    this.wllama = wllama;
+    this.modelId = source.id;
+    this.threads = wllama.getNumThreads();
+    this.multithread = wllama.isMultithread();
+    this.backend = this.detectBackend();
+    report({ phase: 'init', loaded: whole.size, total: whole.size, fraction: 1 });
+    return {
+      id: source.id,
+      engine: 'wllama',
+      contextLength: nCtx,
+      weightBytes: header.dataBytes,
+      kvBytes: estimateKvBytes(hp, nCtx),
+      metadata: { architecture: hp.architecture, name: hp.name, fileType: hp.fileType, backend: this.backend },
+    };
+  }
+
+  /** llama.cpp logs `<BACKEND> model buffer size`: any non-CPU buffer means layers really went to the GPU. */
+  private detectBackend(): 'webgpu' | 'wasm' {
+    const buffers = this.logLines.flatMap((l) => [...l.matchAll(/(\S+) model buffer size/g)].map((m) => m[1]!));
+    return buffers.some((b) => !/^CPU/i.test(b)) ? 'webgpu' : 'wasm';
+  }
+
+  async generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal?: AbortSignal): Promise<GenerateResult> {
+    const wllama = this.wllama;
+    if (!wllama) throw new ModelNotLoadedError('No model is loaded', {});
+    validateRequest(request);
+    const run: Running = { ctrl: new AbortController(), interrupted: false };
+    if (signal?.aborted) return this.emptyResult('abort');
+    const onAbort = () => run.ctrl.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.running.add(run);
+    const t0 = performance.now();
+    let tFirst: number | null = null;
+    let text = '';
+    let index = 0;
+    let promptTokens = 0;
+    let completionTokens = 0;
+    let finish: string | null = null;
+    let replay = request.replayPrefix ?? '';
+    const onData = (chunk: StreamChunk) => {
+      if (run.ctrl.signal.aborted) return; // nothing is reported after an abort or interrupt
+      const choice = chunk.choices?.[0];
+      let piece = choice?.text ?? choice?.delta?.content ?? '';
+      if (chunk.timings) {
+        promptTokens = chunk.timings.prompt_n;
+        completionTokens = chunk.timings.predicted_n;
+      }
+      if (chunk.usage) {
+        promptTokens = chunk.usage.prompt_tokens;
+        completionTokens = chunk.usage.completion_tokens;
+      }
+      if (choice?.finish_reason) finish = choice.finish_reason;
+      if (replay) {
+        // Replaying a preempted generation: swallow the text already delivered before the preemption.
+        const n = Math.min(replay.length, piece.length);
+        if (piece.slice(0, n) !== replay.slice(0, n)) {
+          throw new GenerationError('Replay diverged from the preempted generation', { expected: replay.slice(0, n), got: piece.slice(0, n) });
+        }
+        replay = replay.slice(n);
+        piece = piece.slice(n);
+        if (!piece) return;
+      }
+      if (!piece) return;
+      tFirst ??= performance.now();
+      text += piece;
+      onToken({ text: piece, index: index++ });
+    };
+    const common = {
+      stream: true as const,
+      max_tokens: (request.maxTokens ?? 256) + (request.replayTokens ?? 0),
+      temperature: request.temperature ?? 0,
+      ...(request.topK !== undefined ? { top_k: request.topK } : {}),
+      ...(request.topP !== undefined ? { top_p: request.topP } : {}),
+      ...(request.seed !== undefined ? { seed: request.seed } : {}),
+      ...(request.stop?.length ? { stop: request.stop } : {}),
+      ...(request.grammar ? { grammar: request.grammar } : {}),
+      ...(request.ignoreEos ? { ignore_eos: true } : {}),
+      ...(request.logitBias ? { logit_bias: Object.entries(request.logitBias).map(([t, b]) => [Number(t), b]) } : {}),
+      timings_per_token: true,
+      abortSignal: run.ctrl.signal,
+      onData,
+    };
+    let stopReason: StopReason;
+    try {
+      if (request.messages) {
+        const jsonFormat = request.jsonSchema
+          ? { response_format: { type: 'json_schema' as const, json_schema: { name: 'output', schema: request.jsonSchema, strict: true } } }
+          : request.jsonMode ? { response_format: { type: 'json_object' as const } } : {};
+        await wllama.createChatCompletion({ ...common, ...jsonFormat, messages: request.messages } as never);
+      } else {
+        await wllama.createCompletion({ ...common, prompt: request.prompt ?? '' } as never);
+      }
+      stopReason = run.interrupted ? 'interrupt' : run.ctrl.signal.aborted ? 'abort' : finish === 'length' ? 'length' : 'stop';
+    } catch (e) {
+      if (e instanceof WllamaAbortError || run.ctrl.signal.aborted) {
+        stopReason = run.interrupted ? 'interrupt' : 'abort';
+      } else if (e instanceof LlmOsError) {
+        throw e;
+      } else {
+        const msg = e instanceof Error ? e.message : String(e);
+        throw new GenerationError(`Generation failed: ${msg}`, {
+          modelId: this.modelId, engine: 'wllama', wllamaType: e instanceof WllamaError ? e.type : undefined,
+        });
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.running.delete(run);
+    }
+    const replayed = request.replayTokens ?? 0;
+    const produced = Math.max(0, completionTokens - replayed);
+    const usage = makeUsage(t0, tFirst, performance.now(), promptTokens, produced || index);
+    this.generations++;
+    this.tokensGenerated += usage.completionTokens;
+    this.lastUsage = usage;
+    return { text, stopReason, usage };
+  }
+
+  private emptyResult(stopReason: StopReason): GenerateResult {
+    const now = performance.now();
+    return { text: '', stopReason, usage: makeUsage(now, null, now, 0, 0) };
+  }
+
+  interrupt(): void {
+    for (const run of this.running) {
+      run.interrupted = true;
+      run.ctrl.abort();
+    }
+  }
+
+  async unload(): Promise<void> {
+    for (const run of this.running) run.ctrl.abort();
+    const w = this.wllama;
+    this.wllama = null;
+    this.modelId = null;
+    this.backend = 'none';
+    if (w) await w.exit().catch(() => undefined);
+  }
+
+  capabilities(): EngineCapabilities {
+    return {
+      engine: 'wllama',
+      backend: this.backend,
+      f16: this.f16,
+      threads: this.threads,
+      multithread: this.multithread,
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      adapter: this.adapter,
+    };
+  }
+
+  stats(): EngineStats {
+    return {
+      modelId: this.modelId,
+      loaded: this.wllama !== null,
+      generations: this.generations,
+      tokensGenerated: this.tokensGenerated,
+      busy: this.running.size > 0,
+      lastUsage: this.lastUsage,
+    };
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Typed errors of LLM OS. Every failure a caller can see is an `LlmOsError` subclass with a stable,
+ * literal `code` and structured `details`. The protocol's transfer handler rebuilds the same class on
+ * the other side of a worker boundary (see `src/protocol/error-transfer.ts`), so `instanceof` and
+ * `code` survive `postMessage`.
+ */
+
+/** JSON-safe details attached to an error. */
+export type ErrorDetails = Record<string, unknown>;
+
+/** Base class: never thrown directly; use a subclass with a literal `code`. */
+export class LlmOsError extends Error {
+  /** Stable machine-readable code, e.g. `GGUF_INVALID`. */
+  readonly code: string = 'LLMOS_ERROR';
+  /** Structured, JSON-safe context (model id, URL, sizes…). */
+  readonly details: ErrorDetails;
+
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.details = details;
+  }
+
+  /** A plain object safe for structured clone and JSON. */
+  toJSON(): SerializedError {
+    return { name: this.name, code: this.code, message: this.message, details: this.details, stack: this.stack };
+  }
+}
+
+/** The wire form of an error (what crosses `postMessage`). */
+export interface SerializedError {
+  name: string;
+  code: string;
+  message: string;
+  details: ErrorDetails;
+  stack?: string | undefined;
+}
+
+function defineError<C extends string>(name: string, code: C) {
+  const cls = class extends LlmOsError {
+    override readonly code: C = code;
+  };
+  Object.defineProperty(cls, 'name', { value: name });
+  return cls;
+}
+
+/** The bytes are not a GGUF file (bad magic), or the header is malformed or truncated. */
+export class GgufError extends defineError('GgufError', 'GGUF_INVALID') {}
+/** A model file is fine but uses an architecture, version or tensor type we cannot run. */
+export class UnsupportedModelError extends defineError('UnsupportedModelError', 'MODEL_UNSUPPORTED') {}
+/** A model could not be loaded into an engine (engine-side failure after validation). */
+export class ModelLoadError extends defineError('ModelLoadError', 'MODEL_LOAD_FAILED') {}
+/** A fetch of model files failed (network, HTTP status). `details.url` names what failed. */
+export class NetworkError extends defineError('NetworkError', 'NETWORK') {}
+/** A model id is not known to the engine or the catalog. */
+export class UnknownModelError extends defineError('UnknownModelError', 'MODEL_UNKNOWN') {}
+/** The device lacks a feature the model needs (e.g. `shader-f16`). */
+export class DeviceUnsupportedError extends defineError('DeviceUnsupportedError', 'DEVICE_UNSUPPORTED') {}
+/** WebGPU is unavailable where the caller required it. */
+export class WebGpuUnavailableError extends defineError('WebGpuUnavailableError', 'WEBGPU_UNAVAILABLE') {}
+/** The engine's compiled model library (WebLLM wasm) is missing or invalid. */
+export class ModelLibraryError extends defineError('ModelLibraryError', 'MODEL_LIBRARY_MISSING') {}
+/** `generate()` called while no model is loaded. */
+export class ModelNotLoadedError extends defineError('ModelNotLoadedError', 'MODEL_NOT_LOADED') {}
+/** The engine is busy with another generation or load. */
+export class EngineBusyError extends defineError('EngineBusyError', 'ENGINE_BUSY') {}
+/** Inference failed inside the engine (e.g. invalid UTF-8 from a random model, context full). */
+export class GenerationError extends defineError('GenerationError', 'GENERATION_FAILED') {}
+/** The operation was aborted by the caller (AbortSignal, Stop button, kill). */
+export class AbortError extends defineError('AbortError', 'ABORTED') {}
+/** A wait exceeded its time limit. */
+export class TimeoutError extends defineError('TimeoutError', 'TIMEOUT') {}
+/** An engine worker died (terminated, crashed, out of memory) while work was in flight. */
+export class WorkerCrashedError extends defineError('WorkerCrashedError', 'WORKER_CRASHED') {}
+/** A request argument is invalid (bad messages, NaN temperature, …). */
+export class InvalidRequestError extends defineError('InvalidRequestError', 'INVALID_REQUEST') {}
+/** The scheduler's queue is full: the job was rejected immediately. */
+export class QueueFullError extends defineError('QueueFullError', 'QUEUE_FULL') {}
+/** A model needs more memory than the whole budget. `details.neededMB`, `details.availableMB`. */
+export class ModelTooLargeError extends defineError('ModelTooLargeError', 'MODEL_TOO_LARGE') {}
+/** An unknown process id. */
+export class UnknownProcessError extends defineError('UnknownProcessError', 'PROCESS_UNKNOWN') {}
+/** A caller lacks the permission or quota for what it asked. */
+export class PermissionError extends defineError('PermissionError', 'PERMISSION_DENIED') {}
+/** Storage cannot hold what is asked (quota). */
+export class StorageQuotaError extends defineError('StorageQuotaError', 'STORAGE_QUOTA') {}
+/** Stored bytes failed verification (SHA-256 mismatch). */
+export class IntegrityError extends defineError('IntegrityError', 'INTEGRITY') {}
+/** The GPU device was lost mid-operation. */
+export class DeviceLostError extends defineError('DeviceLostError', 'DEVICE_LOST') {}
+/** Output did not satisfy the requested JSON schema / constraint. */
+export class OutputValidationError extends defineError('OutputValidationError', 'OUTPUT_INVALID') {}
+
+/** Every concrete class, by name: the registry the transfer handler rebuilds from. */
+export const ERROR_CLASSES = {
+  LlmOsError,
+  GgufError,
+  UnsupportedModelError,
+  ModelLoadError,
+  NetworkError,
+  UnknownModelError,
+  DeviceUnsupportedError,
+  WebGpuUnavailableError,
+  ModelLibraryError,
+  ModelNotLoadedError,
+  EngineBusyError,
+  GenerationError,
+  AbortError,
+  TimeoutError,
+  WorkerCrashedError,
+  InvalidRequestError,
+  QueueFullError,
+  ModelTooLargeError,
+  UnknownProcessError,
+  PermissionError,
+  StorageQuotaError,
+  IntegrityError,
+  DeviceLostError,
+  OutputValidationError,
+} as const;
+
+/** Rebuild an error from its wire form; unknown names become a plain `LlmOsError` keeping the code. */
+export function deserializeError(data: SerializedError): LlmOsError {
+  const Cls = (ERROR_CLASSES as Record<string, typeof LlmOsError>)[data.name] ?? LlmOsError;
+  const err = new Cls(data.message, data.details ?? {});
+  if (!(data.name in ERROR_CLASSES)) {
+    Object.defineProperty(err, 'code', { value: data.code });
+    err.name = data.name;
+  }
+  if (data.stack) err.stack = data.stack;
+  return err;
+}
+
+/** Human words for each code, shown by the UI next to the message. */
+export const ERROR_TEXT: Record<string, string> = {
+  GGUF_INVALID: 'This file is not a valid GGUF model (it may be truncated or of another type).',
+  MODEL_UNSUPPORTED: 'This model uses a format or architecture this engine cannot run.',
+  MODEL_LOAD_FAILED: 'The engine could not load this model.',
+  NETWORK: 'A download failed. Check the connection and try again.',
+  MODEL_UNKNOWN: 'No such model is known.',
+  DEVICE_UNSUPPORTED: 'This device lacks a GPU feature this model needs.',
+  WEBGPU_UNAVAILABLE: 'WebGPU is not available in this browser.',
+  MODEL_LIBRARY_MISSING: 'The compiled model library for this model is missing or invalid.',
+  MODEL_NOT_LOADED: 'Load a model first.',
+  ENGINE_BUSY: 'The engine is busy with another request.',
+  GENERATION_FAILED: 'The model failed while generating.',
+  ABORTED: 'Stopped.',
+  TIMEOUT: 'The operation took too long and was stopped.',
+  WORKER_CRASHED: 'The model worker stopped unexpectedly.',
+  INVALID_REQUEST: 'The request is invalid.',
+  QUEUE_FULL: 'Too many requests are waiting; try again shortly.',
+  MODEL_TOO_LARGE: 'This model is larger than the memory budget of this device.',
+  PROCESS_UNKNOWN: 'No such process.',
+  PERMISSION_DENIED: 'This app is not allowed to do that.',
+  STORAGE_QUOTA: 'Not enough storage space.',
+  INTEGRITY: 'Downloaded data failed verification.',
+  DEVICE_LOST: 'The GPU device was lost.',
+  OUTPUT_INVALID: 'The model output did not match the requested format.',
+};
+
+/** Normalise anything thrown into an `LlmOsError` (wrapping foreign errors, keeping the cause). */
+export function toLlmOsError(err: unknown, Fallback: typeof LlmOsError = GenerationError, details: ErrorDetails = {}): LlmOsError {
+  if (err instanceof LlmOsError) return err;
+  if (err instanceof DOMException && err.name === 'AbortError') return new AbortError('Aborted', details, { cause: err });
+  if (err instanceof Error && (err.name === 'AbortError' || err.name === 'WllamaAbortError')) {
+    return new AbortError('Aborted', details, { cause: err });
+  }
+  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : JSON.stringify(err);
+  return new Fallback(message, { ...details, cause: err instanceof Error ? err.name : typeof err }, { cause: err });
+}

@@ -1,0 +1,33 @@
+/**
+ * The worker protocol, types only: what an engine worker exposes through Comlink. The page holds a
+ * `Remote<EngineHostApi>`; there are no message unions to cast.
+ */
+import type {
+  EngineCapabilities, EngineKind, EngineStats, GenerateRequest, GenerateResult, LoadOptions, LoadProgress,
+  ModelInfo, ModelSource, TokenEvent,
+} from '../engines/engine';
+
+export interface WorkerHello {
+  /** A Web Lock the worker holds for its whole life: when the lock frees, the worker is gone. */
+  lifeLock: string;
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+}
+
+export interface EngineHostApi {
+  /** First call after start: returns the worker's life lock name and environment. */
+  hello(lifeLock: string): Promise<WorkerHello>;
+  /** Load a model into the given engine, unloading whatever was loaded before. */
+  load(engine: EngineKind, source: ModelSource, options: LoadOptions, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo>;
+  /** Generate; `onTokens` receives tokens in order (batched when the page is slow to take them). */
+  generate(jobId: string, request: GenerateRequest, onTokens: (t: TokenEvent[]) => void): Promise<GenerateResult>;
+  /** Abort the generation `jobId` (it resolves with stop reason `abort`). No-op if it already ended. */
+  abort(jobId: string): void;
+  /** Interrupt the running generation at the next token boundary (stop reason `interrupt`). */
+  interrupt(): void;
+  unload(): Promise<void>;
+  capabilities(): Promise<EngineCapabilities>;
+  stats(): Promise<EngineStats>;
+  /** Test hook: make the worker die the way a crash would (no reply, no cleanup). */
+  crash(): void;
+}

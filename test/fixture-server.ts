@@ -1,0 +1,109 @@
+/**
+ * Serves generated fixtures under `/fixtures/` from the Vite dev and preview servers (and so from the
+ * Vitest browser-mode server), with HTTP Range support and switchable faults used by the tests:
+ *   ?norange=1        ignore Range headers (always 200 with the whole file)
+ *   ?dropAfter=N      close the connection after N bytes of the body
+ *   ?corruptAt=N      flip one byte at absolute offset N (once per `?token=`)
+ *   ?status=N         answer with that HTTP status
+ *   ?delayMs=N        wait between 64 KiB pieces (slow network)
+ * Every response carries COOP/COEP/CORP headers so cross-origin-isolated pages can fetch them.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { join, normalize } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Plugin } from 'vite';
+import { FIXTURE_DIR, generateFixtures } from './fixtures/generate.ts';
+
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
+
+const corruptedOnce = new Set<string>();
+
+export function serveFixture(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (!url.pathname.startsWith('/fixtures/')) return next();
+  const rel = normalize(decodeURIComponent(url.pathname.slice('/fixtures/'.length)));
+  if (rel.startsWith('..')) { res.statusCode = 400; res.end(); return; }
+  const path = join(FIXTURE_DIR, rel);
+  for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, Accept-Ranges, ETag');
+  res.setHeader('Cache-Control', 'no-store');
+  const status = Number(url.searchParams.get('status') ?? 0);
+  if (status) { res.statusCode = status; res.end(`status ${status}`); return; }
+  if (!existsSync(path) || !statSync(path).isFile()) { res.statusCode = 404; res.end('not found'); return; }
+  const size = statSync(path).size;
+  const noRange = url.searchParams.has('norange');
+  const dropAfter = url.searchParams.has('dropAfter') ? Number(url.searchParams.get('dropAfter')) : Infinity;
+  const corruptAt = url.searchParams.has('corruptAt') ? Number(url.searchParams.get('corruptAt')) : -1;
+  const token = url.searchParams.get('token') ?? '';
+  const delayMs = Number(url.searchParams.get('delayMs') ?? 0);
+  let start = 0, end = size - 1;
+  const range = req.headers.range;
+  if (!noRange) res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('ETag', `"${size}-${statSync(path).mtimeMs}"`);
+  if (range && !noRange) {
+    const m = /^bytes=(\d*)-(\d*)$/.exec(range);
+    if (!m) { res.statusCode = 416; res.end(); return; }
+    if (m[1]) start = Number(m[1]);
+    if (m[2]) end = Math.min(Number(m[2]), size - 1);
+    if (!m[1] && m[2]) { start = size - Number(m[2]); end = size - 1; }
+    if (start > end || start >= size) { res.statusCode = 416; res.setHeader('Content-Range', `bytes */${size}`); res.end(); return; }
+    res.statusCode = 206;
+    res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
+  } else {
+    res.statusCode = 200;
+  }
+  res.setHeader('Content-Length', String(end - start + 1));
+  res.setHeader('Content-Type', 'application/octet-stream');
+  if (req.method === 'HEAD') { res.end(); return; }
+  const key = `${rel}:${token}:${corruptAt}`;
+  const doCorrupt = corruptAt >= start && corruptAt <= end && !corruptedOnce.has(key);
+  if (doCorrupt && token) corruptedOnce.add(key);
+  let sent = 0;
+  let pos = start;
+  const stream = createReadStream(path, { start, end, highWaterMark: 64 * 1024 });
+  stream.on('data', (chunk) => {
+    let buf = chunk as Buffer;
+    if (doCorrupt && corruptAt >= pos && corruptAt < pos + buf.length) {
+      buf = Buffer.from(buf);
+      buf[corruptAt - pos] = buf[corruptAt - pos]! ^ 0xff;
+    }
+    pos += buf.length;
+    if (sent + buf.length > dropAfter) {
+      res.write(buf.subarray(0, dropAfter - sent));
+      stream.destroy();
+      res.destroy();
+      return;
+    }
+    sent += buf.length;
+    const ok = res.write(buf);
+    if (delayMs > 0) {
+      stream.pause();
+      setTimeout(() => stream.resume(), delayMs);
+    } else if (!ok) {
+      stream.pause();
+      res.once('drain', () => stream.resume());
+    }
+  });
+  stream.on('end', () => res.end());
+  stream.on('error', () => res.destroy());
+}
+
+/** Vite plugin: generate fixtures at startup and serve them (dev, preview, Vitest browser mode). */
+export function fixturePlugin(): Plugin {
+  return {
+    name: 'llmos-fixtures',
+    configureServer(server) {
+      generateFixtures();
+      server.middlewares.use(serveFixture);
+    },
+    configurePreviewServer(server) {
+      generateFixtures();
+      server.middlewares.use(serveFixture);
+    },
+  };
+}
