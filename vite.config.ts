@@ -30,6 +30,7 @@ export default defineConfig({
     rollupOptions: { input: { main: 'index.html' } },
   },
   test: {
+    reporters: ['default', './test/faults/reliability-reporter.ts'],
     projects: [
       {
         extends: true,

@@ -1,0 +1,30 @@
+/**
+ * Vitest reporter: collects every test tagged by `faultCase()` with its result and writes
+ * reports/reliability-vitest.json; scripts/reliability-table.mjs merges it (with the Playwright
+ * fault cases) into docs/reliability.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Reporter, TestModule } from 'vitest/node';
+import type { ReliabilityMeta } from './reliability.ts';
+
+export default class ReliabilityReporter implements Reporter {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
+    const rows: Record<string, unknown>[] = [];
+    for (const mod of modules) {
+      for (const tc of mod.children.allTests()) {
+        const meta = (tc.meta() as { reliability?: ReliabilityMeta }).reliability;
+        if (!meta) continue;
+        const r = tc.result();
+        rows.push({
+          area: meta.area, case: tc.name, expected: meta.expected,
+          result: r.state === 'passed' ? 'pass' : r.state === 'failed' ? 'fail' : r.state,
+          file: mod.moduleId.replace(process.cwd() + '/', ''),
+          ms: Math.round(tc.diagnostic()?.duration ?? 0),
+        });
+      }
+    }
+    if (!rows.length) return;
+    mkdirSync('reports', { recursive: true });
+    writeFileSync('reports/reliability-vitest.json', JSON.stringify(rows, null, 1) + '\n');
+  }
+}
