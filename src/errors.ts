@@ -90,6 +90,12 @@ export class IntegrityError extends defineError('IntegrityError', 'INTEGRITY') {
 export class DeviceLostError extends defineError('DeviceLostError', 'DEVICE_LOST') {}
 /** Output did not satisfy the requested JSON schema / constraint. */
 export class OutputValidationError extends defineError('OutputValidationError', 'OUTPUT_INVALID') {}
+/** A memory budget or slot count is negative, NaN or otherwise unusable. `details.field`, `details.value`. */
+export class BudgetError extends defineError('BudgetError', 'BUDGET_INVALID') {}
+/** An imported graph file (GEXF, graphology JSON) is malformed or does not fit the knowledge model. */
+export class GraphImportError extends defineError('GraphImportError', 'GRAPH_IMPORT_INVALID') {}
+/** The knowledge graph could not be read from or written to IndexedDB. */
+export class GraphStorageError extends defineError('GraphStorageError', 'GRAPH_STORAGE_FAILED') {}
 
 /** Every concrete class, by name: the registry the transfer handler rebuilds from. */
 export const ERROR_CLASSES = {
@@ -117,6 +123,9 @@ export const ERROR_CLASSES = {
   IntegrityError,
   DeviceLostError,
   OutputValidationError,
+  BudgetError,
+  GraphImportError,
+  GraphStorageError,
 } as const;
 
 /** Rebuild an error from its wire form; unknown names become a plain `LlmOsError` keeping the code. */
@@ -156,6 +165,9 @@ export const ERROR_TEXT: Record<string, string> = {
   INTEGRITY: 'Downloaded data failed verification.',
   DEVICE_LOST: 'The GPU device was lost.',
   OUTPUT_INVALID: 'The model output did not match the requested format.',
+  BUDGET_INVALID: 'The memory budget setting is invalid.',
+  GRAPH_IMPORT_INVALID: 'This file is not a valid knowledge graph (GEXF or graphology JSON).',
+  GRAPH_STORAGE_FAILED: 'The knowledge graph could not be saved or loaded.',
 };
 
 /** Normalise anything thrown into an `LlmOsError` (wrapping foreign errors, keeping the cause). */

@@ -7,6 +7,6 @@ installErrorTransfer();
 Comlink.expose(
   new EngineHost({
     wllama: async () => new (await import('../src/engines/wllama-engine')).WllamaEngine(),
-    webllm: async () => new (await import('../src/engines/webllm-engine')).WebLLMEngine() as never,
+    webllm: async () => new (await import('../src/engines/webllm-engine')).WebLLMEngine(),
   }),
 );

@@ -14,6 +14,12 @@ import type {
 
 export type EngineFactories = Partial<Record<EngineKind, () => Promise<Engine>>>;
 
+/** Engines that keep their own model cache (WebLLM) also implement these. */
+interface EngineModelCache {
+  hasCached(source: ModelSource): Promise<boolean>;
+  deleteCached(source: ModelSource): Promise<void>;
+}
+
 export class EngineHost implements EngineHostApi {
   private engine: Engine | null = null;
   private jobs = new Map<string, AbortController>();
@@ -104,6 +110,23 @@ export class EngineHost implements EngineHostApi {
 
   async stats(): Promise<EngineStats> {
     return this.engine?.stats() ?? { modelId: null, loaded: false, generations: 0, tokensGenerated: 0, busy: false, lastUsage: null };
+  }
+
+  async hasCachedModel(kind: EngineKind, source: ModelSource): Promise<boolean> {
+    return (await this.modelCache(kind)).hasCached(source);
+  }
+
+  async deleteCachedModel(kind: EngineKind, source: ModelSource): Promise<void> {
+    return (await this.modelCache(kind)).deleteCached(source);
+  }
+
+  /** The loaded engine of that kind, or a fresh (unloaded) one just for cache operations. */
+  private async modelCache(kind: EngineKind): Promise<EngineModelCache> {
+    const factory = this.factories[kind];
+    if (!factory) throw new InvalidRequestError(`This worker has no ${kind} engine`, { engine: kind });
+    const engine = (this.engine?.kind === kind ? this.engine : await factory()) as Engine & Partial<EngineModelCache>;
+    if (!engine.hasCached || !engine.deleteCached) throw new InvalidRequestError(`The ${kind} engine keeps no model cache`, { engine: kind });
+    return engine as Engine & EngineModelCache;
   }
 
   crash(): void {

@@ -135,6 +135,16 @@ export class EngineClient {
     return this.call(() => this.remote.stats());
   }
 
+  /** Whether the engine's own cache holds this model (WebLLM's IndexedDB cache). */
+  hasCachedModel(kind: EngineKind, source: ModelSource): Promise<boolean> {
+    return this.call(async () => this.remote.hasCachedModel(kind, source));
+  }
+
+  /** Delete this model from the engine's own cache. */
+  deleteCachedModel(kind: EngineKind, source: ModelSource): Promise<void> {
+    return this.call(async () => { await this.remote.deleteCachedModel(kind, source); });
+  }
+
   /** Test hook: ask the worker to die as a crash would. */
   crash(): void {
     void this.remote.crash();

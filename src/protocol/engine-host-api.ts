@@ -30,4 +30,8 @@ export interface EngineHostApi {
   stats(): Promise<EngineStats>;
   /** Test hook: make the worker die the way a crash would (no reply, no cleanup). */
   crash(): void;
+  /** Whether the engine's own cache holds the model (WebLLM's IndexedDB cache). Optional: absent on older hosts. */
+  hasCachedModel(engine: EngineKind, source: ModelSource): Promise<boolean>;
+  /** Delete the model from the engine's own cache (WebLLM). Optional: absent on older hosts. */
+  deleteCachedModel(engine: EngineKind, source: ModelSource): Promise<void>;
 }

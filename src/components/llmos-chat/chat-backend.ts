@@ -1,0 +1,15 @@
+/**
+ * What `<llmos-chat>` talks to. `EngineClient` (one engine worker) satisfies it today; the kernel will
+ * provide another implementation (jobs of a process, scheduled), and tests use small scripted doubles.
+ */
+import type { GenerateRequest, GenerateResult, TokenEvent } from '../../engines/engine';
+
+/** A source of streamed generations. */
+export interface ChatBackend {
+  /**
+   * Generate a reply, calling `onToken` for each token in order, and resolve with the stop reason and
+   * usage. Aborting `signal` must end the generation promptly: resolve with stop reason `abort` (or
+   * reject with an `AbortError`). Failures reject with an `LlmOsError` subclass.
+   */
+  generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal: AbortSignal): Promise<GenerateResult>;
+}

@@ -1,0 +1,82 @@
+import { css } from 'lit';
+
+/** Styles of `<llmos-chat>`. @internal */
+export const chatStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    min-height: 16rem;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    overflow: hidden;
+  }
+  .log {
+    flex: 1 1 auto;
+    overflow-y: auto;
+    padding: 1rem;
+    display: flex;
+    flex-direction: column;
+    gap: 0.75rem;
+  }
+  .empty { margin: auto; color: var(--_muted); text-align: center; max-width: 32ch; line-height: 1.5; }
+  .message { max-width: min(46rem, 92%); display: flex; flex-direction: column; gap: 0.3rem; }
+  .message.user { align-self: flex-end; }
+  .message.assistant { align-self: flex-start; }
+  .content {
+    padding: 0.6rem 0.9rem;
+    border-radius: var(--_radius);
+    line-height: 1.55;
+    overflow-wrap: anywhere;
+  }
+  .user .content {
+    background: var(--_accent);
+    color: var(--_accent-fg);
+    white-space: pre-wrap;
+    border-bottom-right-radius: 3px;
+  }
+  .assistant .content {
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-bottom-left-radius: 3px;
+    min-height: 2.6rem;
+  }
+  .markdown > :first-child { margin-top: 0; }
+  .markdown > :last-child { margin-bottom: 0; }
+  .markdown p, .markdown ul, .markdown ol, .markdown pre, .markdown blockquote, .markdown table { margin: 0.5em 0; }
+  .markdown a { color: var(--_accent); }
+  .markdown code { font-family: var(--_mono); font-size: 0.9em; }
+  .markdown :not(pre) > code {
+    background: var(--_bg); border: 1px solid var(--_border); border-radius: 4px; padding: 0.05em 0.3em;
+  }
+  .markdown pre {
+    background: var(--_bg); border: 1px solid var(--_border); border-radius: 6px;
+    padding: 0.6em 0.8em; overflow-x: auto; white-space: pre;
+  }
+  .markdown blockquote { border-left: 3px solid var(--_border); padding-left: 0.8em; color: var(--_muted); }
+  .markdown table { border-collapse: collapse; }
+  .markdown th, .markdown td { border: 1px solid var(--_border); padding: 0.25em 0.5em; }
+  .caret {
+    display: inline-block; width: 0.5em; height: 1em; margin-left: 2px; vertical-align: text-bottom;
+    background: var(--_accent); animation: blink 1s steps(2, start) infinite;
+  }
+  @keyframes blink { to { visibility: hidden; } }
+  @media (prefers-reduced-motion: reduce) { .caret { animation: none; } }
+  .meta { margin: 0; font-size: 0.8rem; color: var(--_muted); font-variant-numeric: tabular-nums; }
+  .error {
+    margin: 0; padding: 0.5rem 0.75rem; border-radius: calc(var(--_radius) * 0.8);
+    border: 1px solid color-mix(in srgb, var(--_danger) 45%, transparent);
+    background: color-mix(in srgb, var(--_danger) 9%, transparent);
+    color: var(--_danger); font-size: 0.9rem; line-height: 1.45;
+  }
+  .error.aborted { color: var(--_muted); border-color: var(--_border); background: transparent; }
+  .error .detail { color: var(--_fg); }
+  .error code { font-family: var(--_mono); font-size: 0.85em; color: var(--_muted); }
+  :host > .error { margin: 0 1rem 0.75rem; }
+  .form {
+    display: flex; gap: 0.6rem; align-items: flex-end;
+    padding: 0.75rem; border-top: 1px solid var(--_border); background: var(--_surface);
+  }
+  textarea { flex: 1; resize: vertical; min-height: 2.75rem; max-height: 12rem; line-height: 1.4; }
+  .actions { display: flex; gap: 0.5rem; }
+`;

@@ -1,0 +1,107 @@
+import { LitElement, html, nothing } from 'lit';
+import type { LoadProgress } from '../../engines/engine';
+import { themeStyles } from '../shared/theme.styles';
+import { errorWords } from '../shared/error-words';
+import { formatBytes } from '../shared/format';
+import { loadProgressStyles } from './llmos-load-progress.styles';
+
+/** What the element shows. */
+export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
+
+const PHASE_WORDS: Record<LoadProgress['phase'], string> = {
+  download: 'Downloading',
+  load: 'Loading into the engine',
+  init: 'Initialising',
+};
+
+/**
+ * A model load at a glance: a progress bar fed with the engine's `LoadProgress` (phase, bytes,
+ * fraction), then "ready", or the failure in words (`ERROR_TEXT` by code) with the error's message.
+ * Drive it with `start(label)`, `progress = p`, `done()` and `fail(error)`, or set the properties.
+ *
+ * @summary Progress bar and outcome of a model load.
+ *
+ * @csspart label - The line naming the model and phase.
+ * @csspart bar - The native `<progress>` element.
+ * @csspart error - The failure in words.
+ *
+ * @cssproperty --llmos-accent - Bar colour. @cssproperty --llmos-danger - Error colour.
+ * @cssproperty --llmos-surface - Track colour. @cssproperty --llmos-radius - Corner radius.
+ */
+export class LlmosLoadProgress extends LitElement {
+  static override styles = [themeStyles, loadProgressStyles];
+  static override properties = {
+    state: { type: String, reflect: true },
+    label: { type: String },
+    progress: { attribute: false },
+    error: { attribute: false },
+  };
+
+  /** `idle` renders nothing; `loading`, `ready`, `error` (reflected). */
+  declare state: LoadState;
+  /** The model being loaded, as the user knows it. */
+  declare label: string;
+  /** The latest progress report. */
+  declare progress: LoadProgress | null;
+  /** Why the load failed (any thrown value; shown in words). */
+  declare error: unknown;
+
+  constructor() {
+    super();
+    this.state = 'idle';
+    this.label = '';
+    this.progress = null;
+    this.error = null;
+  }
+
+  /** Begin showing a load. */
+  start(label: string): void {
+    this.label = label;
+    this.progress = null;
+    this.error = null;
+    this.state = 'loading';
+  }
+
+  /** Mark the load finished. */
+  done(): void {
+    this.state = 'ready';
+  }
+
+  /** Mark the load failed. */
+  fail(error: unknown): void {
+    this.error = error;
+    this.state = 'error';
+  }
+
+  private progressText(): string {
+    const p = this.progress;
+    if (!p) return 'Starting…';
+    const pct = `${Math.round(p.fraction * 100)}%`;
+    const bytes = p.phase === 'download' && p.total > 0 ? ` (${formatBytes(p.loaded)} of ${formatBytes(p.total)})` : '';
+    return `${PHASE_WORDS[p.phase] ?? p.phase} ${pct}${bytes}${p.text ? ` — ${p.text}` : ''}`;
+  }
+
+  protected override render() {
+    if (this.state === 'idle') return nothing;
+    if (this.state === 'error') {
+      const w = errorWords(this.error);
+      return html`<div part="error" class="error" role="alert" data-code=${w.code}>
+        <strong>Could not load ${this.label || 'the model'}.</strong> ${w.words}
+        <span class="detail">${w.message} <code>${w.code}</code></span></div>`;
+    }
+    const fraction = this.state === 'ready' ? 1 : this.progress?.fraction ?? 0;
+    const text = this.state === 'ready' ? 'Ready' : this.progressText();
+    return html`
+      <div part="label" class="label" role="status">
+        <span class="name">${this.label}</span><span class="phase">${text}</span>
+      </div>
+      <progress part="bar" max="1" .value=${fraction} aria-label="Loading ${this.label}"
+        aria-valuetext=${text}></progress>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'llmos-load-progress': LlmosLoadProgress;
+  }
+}
