@@ -1,7 +1,10 @@
 /// <reference types="vitest/config" />
-import { defineConfig } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
 import { playwright } from '@vitest/browser-playwright';
+import { VitePWA } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS, fixturePlugin } from './test/fixture-server.ts';
+import { examplesPlugin } from './examples/examples-plugin.ts';
+import webManifest from './src/app/web-manifest.json' with { type: 'json' };
 
 /** Chromium flags measured in shared/ENVIRONMENT.md: headless WebGPU on SwiftShader, no background network. */
 export const CHROMIUM_ARGS = [
@@ -19,12 +22,50 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const headers = { ...ISOLATION_HEADERS };
 
+/**
+ * The service worker (workers/sw.ts): Workbox precaching of the app shell with the manifest injected
+ * at build time, plus the /v1 endpoint relay. Web manifest, icons and the update prompt are added to
+ * these same options by the desktop/PWA work.
+ */
+const pwa = VitePWA({
+  strategies: 'injectManifest',
+  srcDir: 'workers',
+  filename: 'sw.ts',
+  injectRegister: false,
+  // The web app manifest and its icons (public/icons, drawn by scripts/make-icons.mjs): installable.
+  manifest: webManifest,
+  includeAssets: ['favicon.svg', 'icons/*.png'],
+  injectManifest: {
+    rollupFormat: 'iife',
+    globPatterns: ['**/*.{js,css,html,wasm,svg,png,ico,webmanifest}'],
+    // The engine chunks and wllama's wasm are part of the shell: the app must start offline.
+    maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+  },
+  devOptions: { enabled: false },
+});
+
+/** After the app build, build the embeddable elements library too (vite.lib.config.ts → dist-lib/). */
+function elementsLibrary(): Plugin {
+  return {
+    name: 'llmos-elements-library',
+    apply: 'build',
+    closeBundle: { sequential: true, order: 'post', handler: async () => { await build({ configFile: 'vite.lib.config.ts', logLevel: 'warn' }); } },
+  };
+}
+
 export default defineConfig({
-  plugins: [fixturePlugin()],
+  plugins: [fixturePlugin(), examplesPlugin(), pwa, elementsLibrary()],
   server: { headers, host: '127.0.0.1' },
   preview: { headers, host: '127.0.0.1' },
   worker: { format: 'es' },
-  optimizeDeps: { exclude: ['@wllama/wllama', '@mlc-ai/web-llm'] },
+  optimizeDeps: {
+    exclude: ['@wllama/wllama', '@mlc-ai/web-llm'],
+    // Pre-bundled up front: otherwise Vite discovers them mid-run and reloads the test page.
+    include: [
+      'lit', 'comlink', 'idb', 'marked', 'dompurify', 'ajv', '@huggingface/jinja', 'graphology', 'graphology-gexf/browser',
+      'graphology-layout-forceatlas2', 'graphology-layout-forceatlas2/worker',
+    ],
+  },
   build: {
     target: 'es2023',
     rollupOptions: { input: { main: 'index.html' } },

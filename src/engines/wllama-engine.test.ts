@@ -157,3 +157,25 @@ describe('worker lifecycle and faults', () => {
     expect(client.alive).toBe(false);
   });
 });
+
+describe('constrained output', () => {
+  test('a JSON schema constrains chat output (rendered template + raw completion), and a failure does not poison the worker', async () => {
+    const client = await EngineClient.start();
+    try {
+      await client.load('wllama', { kind: 'gguf-url', id: 'tiny', url: TINY_URL }, { nThreads: 2, nCtx: 512 });
+      const schema = { type: 'object', properties: { answer: { type: 'string', maxLength: 12 } }, required: ['answer'], additionalProperties: false };
+      let text = '';
+      const res = await client.generate(greedy({ prompt: undefined, messages: [{ role: 'user', content: 'hi' }], jsonSchema: schema, maxTokens: 40, ignoreEos: false }), (t) => { text += t.text; });
+      expect(res.stopReason).toBe('stop');
+      const parsed = JSON.parse(text);
+      expect(Object.keys(parsed)).toEqual(['answer']);
+      expect(typeof parsed.answer).toBe('string');
+      // A grammar llama.cpp rejects is a typed error, and the next request still works.
+      await expect(client.generate(greedy({ grammar: 'root ::= (' }), () => {})).rejects.toMatchObject({ code: 'GENERATION_FAILED' });
+      const after = await client.generate(greedy({ maxTokens: 4 }), () => {});
+      expect(after.usage.completionTokens).toBe(4);
+    } finally {
+      client.terminate();
+    }
+  });
+});

@@ -4,7 +4,8 @@
  * see shared/ENVIRONMENT.md), and the backend it reports is read from llama.cpp's own load log.
  * Worker-side only: the page bundle never imports this module.
  */
-import { Wllama, WllamaAbortError, WllamaError } from '@wllama/wllama';
+import { Wllama, WllamaAbortError, WllamaError, type LoadModelParams } from '@wllama/wllama';
+import { Template } from '@huggingface/jinja';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import {
   GenerationError, GgufError, LlmOsError, ModelLoadError, ModelNotLoadedError,
@@ -24,7 +25,7 @@ import { validateRequest } from './validate-request';
 interface StreamChunk {
   choices?: { text?: string; delta?: { content?: string | null }; finish_reason?: string | null }[];
   usage?: { prompt_tokens: number; completion_tokens: number } | null;
-  timings?: { prompt_n: number; predicted_n: number };
+  timings?: { prompt_n: number; predicted_n: number; cache_n?: number };
 }
 
 interface Running { ctrl: AbortController; interrupted: boolean }
@@ -43,6 +44,10 @@ export class WllamaEngine implements Engine {
   private tokensGenerated = 0;
   private lastUsage: Usage | null = null;
   private logLines: string[] = [];
+  /** What the current model was loaded from, to reload it after an engine-side failure. */
+  private loaded: { blob: Blob; params: LoadModelParams; bos: string; eos: string } | null = null;
+  /** llama.cpp's glue can be left unusable by a failed request (measured): reload before the next one. */
+  private poisoned = false;
 
   async load(source: ModelSource, options: LoadOptions = {}, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
     if (source.kind === 'mlc') throw new UnsupportedModelError('WllamaEngine loads GGUF models only', { id: source.id });
@@ -73,26 +78,23 @@ export class WllamaEngine implements Engine {
     this.adapter = gpu.available ? { vendor: gpu.vendor, architecture: gpu.architecture } : undefined;
     const wantGpu = options.backend !== 'wasm' && gpu.available && gpu.f16;
     const nThreads = options.nThreads ?? Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
-    this.logLines = [];
-    const capture = (...args: unknown[]) => { this.logLines.push(args.map(String).join(' ')); };
-    const logger = { debug: capture, log: capture, warn: capture, error: capture };
-    const wllama = new Wllama({ default: wasmUrl }, { logger });
     const nCtx = Math.min(options.nCtx ?? 2048, hp.contextLength || 2048);
-    try {
-      await wllama.loadModel([whole], {
-        n_ctx: nCtx,
-        n_threads: nThreads,
-        n_gpu_layers: wantGpu ? 999 : 0,
-        n_parallel: 4,
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      });
-    } catch (e) {
-      await wllama.exit().catch(() => undefined);
-      throw new ModelLoadError(`llama.cpp could not load ${source.id}: ${e instanceof Error ? e.message : String(e)}`, {
-        id: source.id, log: this.logLines.slice(-5),
-      });
-    }
+    const params: LoadModelParams = {
+      n_ctx: nCtx,
+      n_threads: nThreads,
+      n_gpu_layers: wantGpu ? 999 : 0,
+      n_parallel: 4,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    };
+    const wllama = await this.startWllama(whole, params, source.id);
     this.wllama = wllama;
+    const tokens = header.metadata['tokenizer.ggml.tokens'];
+    const tokenText = (key: string) => {
+      const id = header.metadata[key];
+      return Array.isArray(tokens) && typeof id === 'number' ? String(tokens[id] ?? '') : '';
+    };
+    this.loaded = { blob: whole, params, bos: tokenText('tokenizer.ggml.bos_token_id'), eos: tokenText('tokenizer.ggml.eos_token_id') };
+    this.poisoned = false;
     this.modelId = source.id;
     this.threads = wllama.getNumThreads();
     this.multithread = wllama.isMultithread();
@@ -108,6 +110,36 @@ export class WllamaEngine implements Engine {
     };
   }
 
+  private async startWllama(blob: Blob, params: LoadModelParams, id: string): Promise<Wllama> {
+    this.logLines = [];
+    const capture = (...args: unknown[]) => { this.logLines.push(args.map(String).join(' ')); };
+    const logger = { debug: capture, log: capture, warn: capture, error: capture };
+    const wllama = new Wllama({ default: wasmUrl }, { logger });
+    try {
+      await wllama.loadModel([blob], params);
+      return wllama;
+    } catch (e) {
+      await wllama.exit().catch(() => undefined);
+      throw new ModelLoadError(`llama.cpp could not load ${id}: ${e instanceof Error ? e.message : String(e)}`, {
+        id, log: this.logLines.slice(-5),
+      });
+    }
+  }
+
+  /**
+   * Render the model's chat template ourselves. Needed for constrained chat: wllama 3.13's chat path
+   * fails any grammar or JSON schema with "Failed to initialize samplers" (measured), while the raw
+   * completion path applies them correctly.
+   */
+  private renderChat(messages: GenerateRequest['messages']): string {
+    const tpl = this.wllama?.getChatTemplate();
+    if (!tpl) throw new GenerationError('This model has no chat template: send a raw prompt instead', { modelId: this.modelId });
+    const { bos = '', eos = '' } = this.loaded ?? {};
+    const text = new Template(tpl).render({ messages, add_generation_prompt: true, bos_token: bos, eos_token: eos });
+    // llama.cpp adds BOS itself when it tokenizes the prompt: do not send it twice.
+    return bos && text.startsWith(bos) ? text.slice(bos.length) : text;
+  }
+
   /** llama.cpp logs `<BACKEND> model buffer size`: any non-CPU buffer means layers really went to the GPU. */
   private detectBackend(): 'webgpu' | 'wasm' {
     const buffers = this.logLines.flatMap((l) => [...l.matchAll(/(\S+) model buffer size/g)].map((m) => m[1]!));
@@ -115,9 +147,16 @@ export class WllamaEngine implements Engine {
   }
 
   async generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal?: AbortSignal): Promise<GenerateResult> {
-    const wllama = this.wllama;
-    if (!wllama) throw new ModelNotLoadedError('No model is loaded', {});
+    if (!this.wllama || !this.loaded) throw new ModelNotLoadedError('No model is loaded', {});
     validateRequest(request);
+    if (this.poisoned && this.running.size === 0) {
+      const old = this.wllama;
+      this.wllama = null;
+      await old.exit().catch(() => undefined);
+      this.wllama = await this.startWllama(this.loaded.blob, this.loaded.params, this.modelId ?? 'model');
+      this.poisoned = false;
+    }
+    const wllama = this.wllama;
     const run: Running = { ctrl: new AbortController(), interrupted: false };
     if (signal?.aborted) return this.emptyResult('abort');
     const onAbort = () => run.ctrl.abort();
@@ -136,7 +175,8 @@ export class WllamaEngine implements Engine {
       const choice = chunk.choices?.[0];
       let piece = choice?.text ?? choice?.delta?.content ?? '';
       if (chunk.timings) {
-        promptTokens = chunk.timings.prompt_n;
+        // `prompt_n` counts only the tokens evaluated now; `cache_n` those reused from the slot's prompt cache.
+        promptTokens = chunk.timings.prompt_n + (chunk.timings.cache_n ?? 0);
         completionTokens = chunk.timings.predicted_n;
       }
       if (chunk.usage) {
@@ -176,13 +216,13 @@ export class WllamaEngine implements Engine {
     };
     let stopReason: StopReason;
     try {
-      if (request.messages) {
-        const jsonFormat = request.jsonSchema
-          ? { response_format: { type: 'json_schema' as const, json_schema: { name: 'output', schema: request.jsonSchema, strict: true } } }
-          : request.jsonMode ? { response_format: { type: 'json_object' as const } } : {};
-        await wllama.createChatCompletion({ ...common, ...jsonFormat, messages: request.messages } as never);
+      const schema = request.jsonSchema ?? (request.jsonMode ? { type: 'object' } : undefined);
+      const constrained = schema !== undefined || request.grammar !== undefined;
+      if (request.messages && !constrained) {
+        await wllama.createChatCompletion({ ...common, messages: request.messages } as never);
       } else {
-        await wllama.createCompletion({ ...common, prompt: request.prompt ?? '' } as never);
+        const prompt = request.messages ? this.renderChat(request.messages) : request.prompt ?? '';
+        await wllama.createCompletion({ ...common, ...(schema ? { json_schema: schema } : {}), prompt } as never);
       }
       stopReason = run.interrupted ? 'interrupt' : run.ctrl.signal.aborted ? 'abort' : finish === 'length' ? 'length' : 'stop';
     } catch (e) {
@@ -191,6 +231,7 @@ export class WllamaEngine implements Engine {
       } else if (e instanceof LlmOsError) {
         throw e;
       } else {
+        this.poisoned = true;
         const msg = e instanceof Error ? e.message : String(e);
         throw new GenerationError(`Generation failed: ${msg}`, {
           modelId: this.modelId, engine: 'wllama', wllamaType: e instanceof WllamaError ? e.type : undefined,
@@ -225,6 +266,7 @@ export class WllamaEngine implements Engine {
     for (const run of this.running) run.ctrl.abort();
     const w = this.wllama;
     this.wllama = null;
+    this.loaded = null;
     this.modelId = null;
     this.backend = 'none';
     if (w) await w.exit().catch(() => undefined);

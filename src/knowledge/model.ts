@@ -90,9 +90,11 @@ export function cleanLabel(text: string): string {
  * `"The Acme, Inc."` and `"acme inc"` give the same key.
  */
 export function normaliseLabel(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
-    .replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\s+/g, ' ').trim()
-    .replace(/^(the|a|an) /, '');
+  // Fast path for plain ASCII (most names): no Unicode decomposition needed. It is hot: every look-up.
+  const folded = /^[\x20-\x7e]*$/.test(text)
+    ? text.toLowerCase().replace(/[^a-z0-9]+/g, ' ')
+    : text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ');
+  return folded.trim().replace(/^(the|a|an) /, '');
 }
 
 /** Predicates are compared and stored normalised: lower case, single spaces, no punctuation at the ends. */
