@@ -179,3 +179,18 @@ describe('constrained output', () => {
     }
   });
 });
+
+test('a signal aborted before generate() stops the job at once, through a worker', async () => {
+  const client = await EngineClient.start();
+  try {
+    await client.load('wllama', { kind: 'gguf-url', id: 'tiny', url: TINY_URL }, { nThreads: 2, nCtx: 256 });
+    const ctrl = new AbortController();
+    ctrl.abort();
+    let n = 0;
+    const res = await client.generate(greedy({ maxTokens: 400 }), () => { n++; }, ctrl.signal);
+    expect(res.stopReason).toBe('abort');
+    expect(n).toBe(0);
+  } finally {
+    client.terminate();
+  }
+});

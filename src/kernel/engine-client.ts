@@ -109,12 +109,14 @@ export class EngineClient {
   generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal?: AbortSignal): Promise<GenerateResult> {
     const jobId = uid();
     const onAbort = () => void this.remote.abort(jobId).catch(() => undefined);
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
     const cb = Comlink.proxy((batch: TokenEvent[]) => {
       for (const t of batch) onToken(t);
     });
-    return this.call(() => this.remote.generate(jobId, request, cb)).finally(() => {
+    // Post `generate` first: an abort posted before it would reach the worker first and be lost.
+    const pending = this.call(() => this.remote.generate(jobId, request, cb));
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    return pending.finally(() => {
       signal?.removeEventListener('abort', onAbort);
     });
   }

@@ -1,0 +1,25 @@
+/**
+ * The app's service worker: Workbox precaches the app shell (the manifest is injected at build time by
+ * vite-plugin-pwa, `injectManifest` strategy), and `/v1/…` requests are answered by relaying them to an
+ * open page's kernel (the OpenAI-compatible endpoint, see src/api/sw-relay.ts).
+ */
+/// <reference lib="webworker" />
+import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
+import { handleV1Fetch, isV1Request } from '../src/api/sw-relay';
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
+
+// Before Workbox's listener: the endpoint is never served from the cache.
+self.addEventListener('fetch', (event) => {
+  if (isV1Request(event.request, self.registration.scope)) event.respondWith(handleV1Fetch(event, self));
+});
+
+cleanupOutdatedCaches();
+precacheAndRoute(self.__WB_MANIFEST);
+
+// A new version waits until the page asks (an update prompt posts SKIP_WAITING); the first install
+// takes control of open pages at once so the endpoint works without a reload.
+self.addEventListener('message', (event) => {
+  if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting();
+});
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
