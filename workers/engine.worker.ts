@@ -8,5 +8,6 @@ Comlink.expose(
   new EngineHost({
     wllama: async () => new (await import('../src/engines/wllama-engine')).WllamaEngine(),
     webllm: async () => new (await import('../src/engines/webllm-engine')).WebLLMEngine(),
+    webgpu: async () => new (await import('../src/engines/webgpu/webgpu-engine')).WebGpuEngine(),
   }),
 );

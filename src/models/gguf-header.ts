@@ -97,7 +97,16 @@ function toSafeNumber(v: bigint, what: string): number {
 
 const SCALAR_SIZE: Record<number, number> = { 0: 1, 1: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 7: 1, 10: 8, 11: 8, 12: 8 };
 
-function readValue(c: Cursor, type: number, limits: GgufReadLimits, depth = 0): GgufValue {
+/** Options of `readGgufHeader` beyond the size limits. */
+export interface GgufReadOptions {
+  /**
+   * Materialise numeric arrays longer than 4096 elements (token scores, token types) instead of
+   * skipping them. Off by default: only engines that need the vocabulary data ask for them.
+   */
+  keepNumericArrays?: boolean;
+}
+
+function readValue(c: Cursor, type: number, limits: GgufReadLimits, depth = 0, keepArrays = false): GgufValue {
   switch (type) {
     case 0: return c.u8();
     case 1: { const v = c.u8(); return v > 127 ? v - 256 : v; }
@@ -120,12 +129,12 @@ function readValue(c: Cursor, type: number, limits: GgufReadLimits, depth = 0): 
       }
       // Large numeric arrays (token scores, types) are skipped, not materialised: the engine reads them.
       const scalar = SCALAR_SIZE[elemType];
-      if (scalar !== undefined && count > 4096) {
+      if (scalar !== undefined && count > 4096 && !keepArrays) {
         c.skip(count * scalar);
         return [];
       }
       const out: GgufValue[] = [];
-      for (let i = 0; i < count; i++) out.push(readValue(c, elemType, limits, depth + 1));
+      for (let i = 0; i < count; i++) out.push(readValue(c, elemType, limits, depth + 1, keepArrays));
       return out;
     }
     default:
@@ -133,7 +142,7 @@ function readValue(c: Cursor, type: number, limits: GgufReadLimits, depth = 0): 
   }
 }
 
-function parse(bytes: Uint8Array, complete: boolean, fileSize: number, limits: GgufReadLimits): GgufHeader {
+function parse(bytes: Uint8Array, complete: boolean, fileSize: number, limits: GgufReadLimits, keepArrays = false): GgufHeader {
   const c = new Cursor(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), bytes, complete);
   if (bytes.length < 4 && complete) throw new GgufError('File is too small to be a GGUF model', { size: fileSize });
   const magic = c.u32();
@@ -148,7 +157,7 @@ function parse(bytes: Uint8Array, complete: boolean, fileSize: number, limits: G
   for (let i = 0; i < nKv; i++) {
     const key = c.str(limits);
     const type = c.u32();
-    metadata[key] = readValue(c, type, limits);
+    metadata[key] = readValue(c, type, limits, 0, keepArrays);
   }
   const tensors: GgufTensorInfo[] = [];
   for (let i = 0; i < nTensors; i++) {
@@ -178,14 +187,14 @@ function parse(bytes: Uint8Array, complete: boolean, fileSize: number, limits: G
 }
 
 /** Parse a GGUF header from a Blob, reading as little of it as possible. */
-export async function readGgufHeader(blob: Blob, limits: Partial<GgufReadLimits> = {}): Promise<GgufHeader> {
+export async function readGgufHeader(blob: Blob, limits: Partial<GgufReadLimits> = {}, options: GgufReadOptions = {}): Promise<GgufHeader> {
   const lim = { ...DEFAULT_GGUF_LIMITS, ...limits };
   let window = Math.min(blob.size, 256 * 1024);
   for (;;) {
     const bytes = new Uint8Array(await blob.slice(0, window).arrayBuffer());
     const complete = window >= blob.size;
     try {
-      return parse(bytes, complete, blob.size, lim);
+      return parse(bytes, complete, blob.size, lim, options.keepNumericArrays === true);
     } catch (e) {
       if (!(e instanceof NeedMore)) throw e;
       if (window >= lim.maxHeaderBytes) throw new GgufError('GGUF header is larger than the limit', { limit: lim.maxHeaderBytes });

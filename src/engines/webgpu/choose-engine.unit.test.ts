@@ -1,0 +1,15 @@
+import { describe, expect, test } from 'vitest';
+import { chooseGgufEngine } from './choose-engine';
+
+describe('chooseGgufEngine', () => {
+  test('WebGPU without shader-f16 → our f32 WebGPU engine', () => {
+    expect(chooseGgufEngine({ webgpu: true, f16: false })).toBe('webgpu');
+  });
+  test('WebGPU with shader-f16 → wllama (its WebGPU backend)', () => {
+    expect(chooseGgufEngine({ webgpu: true, f16: true })).toBe('wllama');
+  });
+  test('no WebGPU → wllama on wasm', () => {
+    expect(chooseGgufEngine({ webgpu: false, f16: false })).toBe('wllama');
+    expect(chooseGgufEngine({ webgpu: false, f16: true })).toBe('wllama');
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * `WebGpuEngine`: our own llama-family decoder in WGSL, for GGUF models (F32, F16, Q8_0, Q4_0) on any
+ * WebGPU device — f32 compute only, so it runs where wllama's WebGPU backend cannot (no
+ * `shader-f16`). It implements the same `Engine` contract as the wllama and WebLLM adapters and
+ * reports the GPU memory it really allocated. A lost device surfaces as `DeviceLostError`; the engine
+ * then drops the model and can load again on a fresh device. Worker-side only.
+ */
+import {
+  DeviceLostError, EngineBusyError, GenerationError, GgufError, LlmOsError, ModelLoadError, ModelNotLoadedError,
+  UnsupportedModelError, toLlmOsError,
+} from '../../errors';
+import { hyperParams, readGgufHeader } from '../../models/gguf-header';
+import {
+  makeUsage,
+  type Engine, type EngineCapabilities, type EngineStats, type GenerateRequest, type GenerateResult, type LoadOptions,
+  type LoadProgress, type ModelInfo, type ModelSource, type TokenEvent, type Usage,
+} from '../engine';
+import { fetchBlob } from '../fetch-blob';
+import { validateRequest } from '../validate-request';
+import { ChatTemplate } from './chat-template';
+import { runGeneration } from './generation';
+import { acquireDevice, type AcquiredDevice } from './gpu-device';
+import { GpuLlama } from './gpu-llama';
+import { defaultVariant } from './gpu-kernels';
+import { llamaConfig } from './model-config';
+import { Tokenizer } from './tokenizer';
+import { DESTROY_DEVICE, FAULT_CHANNEL } from './fault-channel';
+
+
+interface Loaded { id: string; gpu: AcquiredDevice; model: GpuLlama; tokenizer: Tokenizer; template: ChatTemplate; cached: number[] }
+
+export class WebGpuEngine implements Engine {
+  readonly kind = 'webgpu' as const;
+  private loaded: Loaded | null = null;
+  private lostError: DeviceLostError | null = null;
+  private running: { ctrl: AbortController; interrupted: boolean } | null = null;
+  private adapter: { vendor: string; architecture: string } | undefined;
+  private f16 = false;
+  private generations = 0;
+  private tokensGenerated = 0;
+  private lastUsage: Usage | null = null;
+  private faults: BroadcastChannel | null = null;
+
+  async load(source: ModelSource, options: LoadOptions = {}, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
+    if (source.kind === 'mlc') throw new UnsupportedModelError('The WebGPU engine loads GGUF models only', { id: source.id });
+    await this.unload();
+    this.lostError = null;
+    const report = (p: LoadProgress) => onProgress?.(p);
+    let blob: Blob;
+    if (source.kind === 'gguf-url') {
+      report({ phase: 'download', loaded: 0, total: 0, fraction: 0 });
+      blob = await fetchBlob(source.url, (loaded, total) =>
+        report({ phase: 'download', loaded, total, fraction: total ? Math.min(loaded / total, 1) * 0.5 : 0 }));
+    } else {
+      blob = source.blobs.length === 1 ? source.blobs[0]! : new Blob(source.blobs);
+    }
+    if (blob.size === 0) throw new GgufError('Empty model file', { id: source.id });
+    const header = await readGgufHeader(blob, {}, { keepNumericArrays: true });
+    const cfg = llamaConfig(header);
+    const tokenizer = new Tokenizer(header);
+    const template = new ChatTemplate(
+      typeof header.metadata['tokenizer.chat_template'] === 'string' ? header.metadata['tokenizer.chat_template'] : undefined,
+      tokenizer.tokenText(tokenizer.bos), tokenizer.tokenText(tokenizer.eos));
+    const nCtx = Math.max(16, Math.min(options.nCtx ?? 2048, cfg.nCtxTrain || 2048));
+    const gpu = await acquireDevice();
+    this.adapter = { vendor: gpu.adapter.vendor, architecture: gpu.adapter.architecture };
+    this.f16 = gpu.f16;
+    let model: GpuLlama;
+    try {
+      gpu.device.pushErrorScope('out-of-memory');
+      gpu.device.pushErrorScope('validation');
+      model = await GpuLlama.load(gpu.device, blob, header, cfg, nCtx, defaultVariant(gpu.adapter), (loaded, total) =>
+        report({ phase: 'load', loaded, total, fraction: 0.5 + 0.45 * (total ? loaded / total : 1) }));
+      const validation = await gpu.device.popErrorScope();
+      const oom = await gpu.device.popErrorScope();
+      if (oom || validation) {
+        model.destroy();
+        throw new ModelLoadError(`WebGPU rejected the model: ${(oom ?? validation)!.message}`, { id: source.id, oom: oom !== null });
+      }
+    } catch (e) {
+      gpu.device.destroy();
+      if (e instanceof LlmOsError) throw e;
+      throw new ModelLoadError(`Could not load ${source.id} on WebGPU: ${e instanceof Error ? e.message : String(e)}`, { id: source.id });
+    }
+    const loaded: Loaded = { id: source.id, gpu, model, tokenizer, template, cached: [] };
+    this.loaded = loaded;
+    gpu.lost.catch((err: DeviceLostError) => this.onDeviceLost(loaded, err));
+    this.listenForFaults();
+    report({ phase: 'init', loaded: blob.size, total: blob.size, fraction: 1 });
+    const hp = hyperParams(header);
+    return {
+      id: source.id,
+      engine: 'webgpu',
+      contextLength: nCtx,
+      weightBytes: model.weightBytes,
+      kvBytes: model.kvBytes,
+      metadata: {
+        architecture: cfg.architecture, name: cfg.name, fileType: hp.fileType, backend: 'webgpu',
+        gpuBytes: String(model.memory.bytes),
+      },
+    };
+  }
+
+  /** Bytes this engine holds in GPUBuffers right now (weights, KV cache, activations, uniforms). */
+  gpuBytes(): number {
+    return this.loaded?.model.memory.bytes ?? 0;
+  }
+
+  /** @internal Test hook: the device in use, e.g. to `destroy()` it and check recovery. */
+  gpuDevice(): GPUDevice | null {
+    return this.loaded?.gpu.device ?? null;
+  }
+
+  private listenForFaults(): void {
+    if (!import.meta.env.DEV || typeof BroadcastChannel === 'undefined' || this.faults) return;
+    this.faults = new BroadcastChannel(FAULT_CHANNEL);
+    this.faults.onmessage = (e: MessageEvent) => {
+      if (e.data === DESTROY_DEVICE) this.loaded?.gpu.device.destroy();
+    };
+  }
+
+  private onDeviceLost(which: Loaded, err: DeviceLostError): void {
+    if (this.loaded !== which) return; // an old device, already unloaded on purpose
+    this.lostError = new DeviceLostError(err.message, { ...err.details, modelId: which.id });
+    this.loaded = null;
+    which.model.destroy(); // a running generation fails at its next GPU wait with this error
+  }
+
+  async generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal?: AbortSignal): Promise<GenerateResult> {
+    validateRequest(request);
+    const l = this.loaded;
+    if (!l) throw this.lostError ?? new ModelNotLoadedError('No model is loaded', {});
+    if (this.running) throw new EngineBusyError('The WebGPU engine is already generating', { modelId: l.id });
+    const run = { ctrl: new AbortController(), interrupted: false };
+    this.running = run;
+    const onAbort = () => run.ctrl.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) run.ctrl.abort();
+    const t0 = performance.now();
+    try {
+      const text = request.messages ? l.template.render(request.messages) : request.prompt ?? '';
+      const prompt = l.tokenizer.encode(text, { addSpecial: true, parseSpecial: true });
+      const out = await runGeneration({ model: l.model, tokenizer: l.tokenizer, lost: l.gpu.lost, cached: l.cached }, prompt, request, onToken,
+        () => (run.interrupted ? 'interrupt' : run.ctrl.signal.aborted ? 'abort' : null));
+      const usage = makeUsage(t0, out.tFirst, performance.now(), out.promptTokens, out.completionTokens);
+      this.generations++;
+      this.tokensGenerated += usage.completionTokens;
+      this.lastUsage = usage;
+      return { text: out.text, stopReason: out.stopReason, usage };
+    } catch (e) {
+      throw await this.classify(e, l);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.running = null;
+    }
+  }
+
+  /** A failure during a GPU wait is a device loss when the device says so (it may say it a moment later). */
+  private async classify(e: unknown, l: Loaded): Promise<LlmOsError> {
+    if (e instanceof DeviceLostError) return this.lostError ?? e;
+    if (e instanceof LlmOsError) return e;
+    const lost = await Promise.race([l.gpu.lost.then(() => false, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), 1000))]);
+    if (lost || l.gpu.isLost()) {
+      return this.lostError ?? new DeviceLostError('The GPU device was lost during generation', { modelId: l.id });
+    }
+    return toLlmOsError(e, GenerationError, { modelId: l.id, engine: 'webgpu' });
+  }
+
+  interrupt(): void {
+    if (this.running) {
+      this.running.interrupted = true;
+      this.running.ctrl.abort();
+    }
+  }
+
+  async unload(): Promise<void> {
+    this.running?.ctrl.abort();
+    const l = this.loaded;
+    this.loaded = null;
+    this.faults?.close();
+    this.faults = null;
+    if (l) {
+      l.model.destroy();
+      l.gpu.device.destroy();
+    }
+  }
+
+  capabilities(): EngineCapabilities {
+    return {
+      engine: 'webgpu',
+      backend: this.loaded ? 'webgpu' : 'none',
+      f16: this.f16,
+      threads: 1,
+      multithread: false,
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      adapter: this.adapter,
+    };
+  }
+
+  stats(): EngineStats {
+    return {
+      modelId: this.loaded?.id ?? null,
+      loaded: this.loaded !== null,
+      generations: this.generations,
+      tokensGenerated: this.tokensGenerated,
+      busy: this.running !== null,
+      lastUsage: this.lastUsage,
+    };
+  }
+}
