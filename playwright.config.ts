@@ -7,6 +7,9 @@ import { defineConfig } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './vite.config.ts';
 
 const PORT = 4173;
+const DEV_PORT = 5183;
+/** Specs run against the dev server rather than the built app. */
+const DEV_SPECS = ['**/storage.spec.ts', '**/*.dev.spec.ts'];
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -28,13 +31,29 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
-  webServer: {
-    command: `npx vite preview --port ${PORT} --strictPort`,
-    url: `http://127.0.0.1:${PORT}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  projects: [
+    // The built app, served by `vite preview`.
+    { name: 'app', testIgnore: DEV_SPECS, use: { browserName: 'chromium' } },
+    // Specs that drive test pages outside the built app (test/pages/), served by the Vite dev server.
+    { name: 'dev', testMatch: DEV_SPECS, use: { browserName: 'chromium', baseURL: `http://127.0.0.1:${DEV_PORT}` } },
+  ],
+  webServer: [
+    {
+      command: `npx vite preview --port ${PORT} --strictPort`,
+      url: `http://127.0.0.1:${PORT}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      // --bypass-lock: Vite 8 refuses a second dev server of one project without it.
+      command: `LLMOS_STATIC=1 npx vite --port ${DEV_PORT} --strictPort --bypass-lock`,
+      url: `http://127.0.0.1:${DEV_PORT}/test/pages/storage.html`,
+      reuseExistingServer: false,
+      timeout: 90_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

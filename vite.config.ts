@@ -55,7 +55,12 @@ function elementsLibrary(): Plugin {
 
 export default defineConfig({
   plugins: [fixturePlugin(), examplesPlugin(), pwa, elementsLibrary()],
-  server: { headers, host: '127.0.0.1' },
+  server: {
+    headers,
+    host: '127.0.0.1',
+    // LLMOS_STATIC=1 (e2e and benchmark servers): no file watching, no reloads while a test drives a page.
+    ...(process.env.LLMOS_STATIC ? { watch: null, hmr: false } : {}),
+  },
   preview: { headers, host: '127.0.0.1' },
   worker: { format: 'es' },
   optimizeDeps: {
@@ -68,7 +73,7 @@ export default defineConfig({
   },
   build: {
     target: 'es2023',
-    rollupOptions: { input: { main: 'index.html' } },
+    rollupOptions: { input: { main: 'index.html', bridge: 'bridge.html' } }, // bridge.html: the cross-origin bridge frame
   },
   test: {
     reporters: ['default', './test/faults/reliability-reporter.ts'],

@@ -6,9 +6,14 @@
  *   ?corruptAt=N      flip one byte at absolute offset N (once per `?token=`)
  *   ?status=N         answer with that HTTP status
  *   ?delayMs=N        wait between 64 KiB pieces (slow network)
+ *   ?digest=1         add `Repr-Digest: sha-256=:…:` (RFC 9530, digest of the whole file)
+ * and two helpers for tests:
+ *   GET /fixtures/<file>.sha256.json?chunkSize=N   a digest manifest {size, sha256, chunkSize, chunks}
+ *   GET /fixtures/__hits[?reset=1]                 every fixture request so far (path, query, Range…)
  * Every response carries COOP/COEP/CORP headers so cross-origin-isolated pages can fetch them.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'vite';
@@ -22,6 +27,45 @@ export const ISOLATION_HEADERS = {
 
 const corruptedOnce = new Set<string>();
 
+/** One request seen by the fixture server (for tests that count network use). */
+export interface FixtureHit { path: string; query: string; range: string | null; method: string; at: number }
+const hits: FixtureHit[] = [];
+const digests = new Map<string, { whole: string; chunks: Map<number, string[]> }>();
+
+/** SHA-256 of a fixture (hex), and of its chunks for one chunk size; cached per file version. */
+function fileDigests(path: string, chunkSize = 0): { whole: string; chunks: string[] } {
+  const key = `${path}:${statSync(path).mtimeMs}`;
+  let d = digests.get(key);
+  const data = !d || (chunkSize && !d.chunks.has(chunkSize)) ? readFileSync(path) : null;
+  if (!d) digests.set(key, d = { whole: createHash('sha256').update(data!).digest('hex'), chunks: new Map() });
+  if (chunkSize && !d.chunks.has(chunkSize)) {
+    const list: string[] = [];
+    for (let o = 0; o < data!.length; o += chunkSize) list.push(createHash('sha256').update(data!.subarray(o, o + chunkSize)).digest('hex'));
+    d.chunks.set(chunkSize, list);
+  }
+  return { whole: d.whole, chunks: chunkSize ? d.chunks.get(chunkSize)! : [] };
+}
+
+/** Test helpers under /fixtures/: the hit log and digest manifests. Returns true when it answered. */
+function serveHelper(url: URL, rel: string, res: ServerResponse): boolean {
+  if (rel === '__hits') {
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify(hits));
+    if (url.searchParams.has('reset')) hits.length = 0;
+    return true;
+  }
+  if (rel.endsWith('.sha256.json')) {
+    const path = join(FIXTURE_DIR, rel.slice(0, -'.sha256.json'.length));
+    if (!existsSync(path)) { res.statusCode = 404; res.end('not found'); return true; }
+    const chunkSize = Number(url.searchParams.get('chunkSize') ?? 0);
+    const d = fileDigests(path, chunkSize > 0 ? chunkSize : 0);
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ size: statSync(path).size, sha256: d.whole, ...(chunkSize > 0 ? { chunkSize, chunks: d.chunks } : {}) }));
+    return true;
+  }
+  return false;
+}
+
 export function serveFixture(req: IncomingMessage, res: ServerResponse, next: () => void): void {
   const url = new URL(req.url ?? '/', 'http://x');
   if (!url.pathname.startsWith('/fixtures/')) return next();
@@ -30,8 +74,11 @@ export function serveFixture(req: IncomingMessage, res: ServerResponse, next: ()
   const path = join(FIXTURE_DIR, rel);
   for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
   res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, Accept-Ranges, ETag');
+  res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, Accept-Ranges, ETag, Repr-Digest');
   res.setHeader('Cache-Control', 'no-store');
+  if (hits.length > 50_000) hits.splice(0, 10_000); // bounded: a long dev session must not grow forever
+  if (rel !== '__hits') hits.push({ path: url.pathname, query: url.search, range: req.headers.range ?? null, method: req.method ?? 'GET', at: Date.now() });
+  if (serveHelper(url, rel, res)) return;
   const status = Number(url.searchParams.get('status') ?? 0);
   if (status) { res.statusCode = status; res.end(`status ${status}`); return; }
   if (!existsSync(path) || !statSync(path).isFile()) { res.statusCode = 404; res.end('not found'); return; }
@@ -45,6 +92,7 @@ export function serveFixture(req: IncomingMessage, res: ServerResponse, next: ()
   const range = req.headers.range;
   if (!noRange) res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('ETag', `"${size}-${statSync(path).mtimeMs}"`);
+  if (url.searchParams.has('digest')) res.setHeader('Repr-Digest', `sha-256=:${Buffer.from(fileDigests(path).whole, 'hex').toString('base64')}:`);
   if (range && !noRange) {
     const m = /^bytes=(\d*)-(\d*)$/.exec(range);
     if (!m) { res.statusCode = 416; res.end(); return; }
@@ -74,9 +122,10 @@ export function serveFixture(req: IncomingMessage, res: ServerResponse, next: ()
     }
     pos += buf.length;
     if (sent + buf.length > dropAfter) {
-      res.write(buf.subarray(0, dropAfter - sent));
+      // Cut the connection only once the first N bytes are flushed, so the client really receives them.
       stream.destroy();
-      res.destroy();
+      res.write(buf.subarray(0, dropAfter - sent), () => setTimeout(() => res.destroy(), 20));
+      sent = dropAfter;
       return;
     }
     sent += buf.length;

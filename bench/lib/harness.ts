@@ -16,7 +16,7 @@ export interface BenchRow { [column: string]: string | number }
 export interface BenchOutput { rows: BenchRow[]; summary: Record<string, number | string>; [k: string]: unknown }
 
 export async function runBenchPage(name: string, pagePath: string, timeoutMs = 600_000): Promise<BenchOutput> {
-  const server = await createServer({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), server: { port: 0, host: '127.0.0.1' }, logLevel: 'warn' });
+  const server = await createServer({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), server: { port: 0, host: '127.0.0.1', watch: null, hmr: false }, logLevel: 'warn' });
   await server.listen();
   const address = server.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : 0;

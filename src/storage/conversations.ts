@@ -1,0 +1,85 @@
+/**
+ * The `conversations` store: saved chats, per app, newest first.
+ *
+ * Concurrency: every write runs as one read-modify-write IndexedDB transaction and bumps the record's
+ * `revision`. IndexedDB serialises read-write transactions on the same store across every tab and
+ * worker of the origin, so:
+ *  - `updateConversation(db, id, mutate)` never loses an update: two tabs appending to one conversation
+ *    at once both land, in some order;
+ *  - `putConversation(db, conv, now, { expectedRevision })` is an optimistic write: it is refused with
+ *    `ConflictError` (nothing written) when another tab wrote since `expectedRevision` was read.
+ * A plain `putConversation(db, conv)` (no expected revision) keeps its last-writer-wins behaviour.
+ */
+import { ConflictError } from '../errors';
+import type { LlmOsDatabase } from './db';
+import type { ConversationRecord } from './schema';
+
+/** Options of `putConversation`. */
+export interface PutConversationOptions {
+  /**
+   * Write only if the stored revision is still this one (`0` = the conversation must not exist yet);
+   * otherwise reject with `ConflictError` and write nothing.
+   */
+  expectedRevision?: number;
+}
+
+/**
+ * Insert or replace a conversation (stamps `updatedAt`, bumps `revision`). Resolves with what was stored.
+ * With `expectedRevision`, a stale write is a `ConflictError` (see the module notes).
+ */
+export async function putConversation(
+  db: LlmOsDatabase, conv: ConversationRecord, now: number = Date.now(), options: PutConversationOptions = {},
+): Promise<ConversationRecord> {
+  const tx = db.transaction('conversations', 'readwrite');
+  const store = tx.objectStore('conversations');
+  const stored = await store.get(conv.id);
+  const actual = stored?.revision ?? (stored ? 1 : 0);
+  if (options.expectedRevision !== undefined && options.expectedRevision !== actual) {
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    throw new ConflictError(`Conversation ${conv.id} changed meanwhile (revision ${actual}, expected ${options.expectedRevision})`, {
+      id: conv.id, expected: options.expectedRevision, actual,
+    });
+  }
+  const next: ConversationRecord = { ...conv, updatedAt: now, revision: actual + 1 };
+  await Promise.all([store.put(next), tx.done]);
+  return next;
+}
+
+/**
+ * Read, change and write one conversation in a single transaction: `mutate` receives the stored record
+ * (or `undefined`) and returns the record to store, or `undefined` to leave it unchanged. `mutate` must
+ * be synchronous (an IndexedDB transaction ends with its task). Resolves with what is stored now.
+ */
+export async function updateConversation(
+  db: LlmOsDatabase, id: string, mutate: (current: ConversationRecord | undefined) => ConversationRecord | undefined,
+  now: number = Date.now(),
+): Promise<ConversationRecord | undefined> {
+  const tx = db.transaction('conversations', 'readwrite');
+  const store = tx.objectStore('conversations');
+  const stored = await store.get(id);
+  const changed = mutate(stored === undefined ? undefined : structuredClone(stored));
+  if (changed === undefined) {
+    await tx.done;
+    return stored;
+  }
+  const next: ConversationRecord = { ...changed, id, updatedAt: now, revision: (stored?.revision ?? (stored ? 1 : 0)) + 1 };
+  await Promise.all([store.put(next), tx.done]);
+  return next;
+}
+
+/** One conversation, or undefined. */
+export function getConversation(db: LlmOsDatabase, id: string): Promise<ConversationRecord | undefined> {
+  return db.get('conversations', id);
+}
+
+/** The conversations of one app, most recently updated first. */
+export async function listConversations(db: LlmOsDatabase, appId: string): Promise<ConversationRecord[]> {
+  const all = await db.getAllFromIndex('conversations', 'by-app', appId);
+  return all.sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+/** Remove a conversation. */
+export function deleteConversation(db: LlmOsDatabase, id: string): Promise<void> {
+  return db.delete('conversations', id);
+}

@@ -1,0 +1,36 @@
+/**
+ * The `models` store: one `ModelRecord` per stored (or partly stored) GGUF model. Deleting a model removes
+ * its record and its chunks in one transaction.
+ */
+import type { LlmOsDatabase } from './db';
+import type { ModelRecord } from './schema';
+import { chunkRange } from './weight-store';
+
+/** A model record, or undefined. */
+export function getModel(db: LlmOsDatabase, id: string): Promise<ModelRecord | undefined> {
+  return db.get('models', id);
+}
+
+/** Insert or replace a record. */
+export async function putModel(db: LlmOsDatabase, record: ModelRecord): Promise<void> {
+  await db.put('models', record);
+}
+
+/** Every record, least recently used first. */
+export function listModels(db: LlmOsDatabase): Promise<ModelRecord[]> {
+  return db.getAllFromIndex('models', 'by-lastUsed');
+}
+
+/** Remove a record and all of its chunks atomically. */
+export async function deleteModel(db: LlmOsDatabase, id: string): Promise<void> {
+  const tx = db.transaction(['models', 'chunks'], 'readwrite');
+  await Promise.all([tx.objectStore('models').delete(id), tx.objectStore('chunks').delete(chunkRange(id)), tx.done]);
+}
+
+/** Record a use (for LRU eviction). */
+export async function touchModel(db: LlmOsDatabase, id: string, now: number = Date.now()): Promise<void> {
+  const tx = db.transaction('models', 'readwrite');
+  const rec = await tx.store.get(id);
+  if (rec) await tx.store.put({ ...rec, lastUsed: now });
+  await tx.done;
+}
