@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-lib/**', 'node_modules/**', 'test/fixtures/.generated/**', 'test-results/**', 'playwright-report/**', 'docs/**', 'src/locales/generated/**'] },
+  { ignores: ['dist/**', 'dist-*/**', 'dist-lib/**', 'node_modules/**', 'test/fixtures/.generated/**', 'test-results/**', 'playwright-report/**', 'docs/**', 'src/locales/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

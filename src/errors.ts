@@ -96,6 +96,8 @@ export class BudgetError extends defineError('BudgetError', 'BUDGET_INVALID') {}
 export class GraphImportError extends defineError('GraphImportError', 'GRAPH_IMPORT_INVALID') {}
 /** The knowledge graph could not be read from or written to IndexedDB. */
 export class GraphStorageError extends defineError('GraphStorageError', 'GRAPH_STORAGE_FAILED') {}
+/** A write was based on a stale version of a record (another tab or window changed it first). `details.expected`, `details.actual`. */
+export class ConflictError extends defineError('ConflictError', 'CONFLICT') {}
 
 /** Every concrete class, by name: the registry the transfer handler rebuilds from. */
 export const ERROR_CLASSES = {
@@ -126,6 +128,7 @@ export const ERROR_CLASSES = {
   BudgetError,
   GraphImportError,
   GraphStorageError,
+  ConflictError,
 } as const;
 
 /** Rebuild an error from its wire form; unknown names become a plain `LlmOsError` keeping the code. */
@@ -168,6 +171,7 @@ export const ERROR_TEXT: Record<string, string> = {
   BUDGET_INVALID: 'The memory budget setting is invalid.',
   GRAPH_IMPORT_INVALID: 'This file is not a valid knowledge graph (GEXF or graphology JSON).',
   GRAPH_STORAGE_FAILED: 'The knowledge graph could not be saved or loaded.',
+  CONFLICT: 'This was changed in another tab or window meanwhile; reload it and try again.',
 };
 
 /** Normalise anything thrown into an `LlmOsError` (wrapping foreign errors, keeping the cause). */

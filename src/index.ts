@@ -13,7 +13,7 @@ export { LlmosChat } from './components/llmos-chat/llmos-chat';
 export type { ChatBackend } from './components/llmos-chat/chat-backend';
 export { LlmosModelPicker } from './components/llmos-model-picker/llmos-model-picker';
 export { LlmosLoadProgress } from './components/llmos-load-progress/llmos-load-progress';
-export { LlmosTokenEvent, LlmosDoneEvent, LlmosErrorEvent } from './components/shared/generation-events';
+export { LlmosTokenEvent, LlmosDoneEvent, LlmosErrorEvent, LlmosMessagesChangeEvent } from './components/shared/generation-events';
 export { LlmosRequestLoadEvent } from './components/llmos-model-picker/request-load-event';
 export type { RequestLoadDetail, ModelOrigin } from './components/llmos-model-picker/request-load-event';
 
@@ -50,3 +50,68 @@ export type { GraphDeleteDetail, GraphChangeDetail } from './components/llmos-gr
 // Which engine runs a GGUF model here (pure): the f32 WebGPU engine where WebGPU lacks shader-f16, else wllama.
 export { chooseGgufEngine } from './engines/webgpu/choose-engine';
 export type { GgufDeviceFacts } from './engines/webgpu/choose-engine';
+
+// Model library: IndexedDB weight cache with resumable, verified downloads; catalog filtered by device.
+export { ModelLibrary } from './models/model-library';
+export type { LibraryEntry, LibraryOptions } from './models/model-library';
+export type { DownloadOptions } from './models/downloader';
+export type { DownloadPhase, DownloadProgress, DownloadWarning } from './models/download-progress';
+export { catalogFor, fullCatalog } from './models/catalog';
+export type { CatalogEntry, CatalogOptions, DeviceCapability, GgufCatalogData } from './models/catalog';
+export type { StorageInfo } from './storage/quota';
+export type { ModelRecord, ModelState } from './storage/schema';
+export { LlmosModelImport } from './components/llmos-model-import/llmos-model-import';
+export { LlmosModelImportedEvent, LlmosModelImportErrorEvent } from './components/llmos-model-import/import-events';
+
+// Per-app data boundary and the cross-origin bridge (an allow-listed origin uses the kernel through an iframe of the app).
+export { AppData, appNamespace } from './api/app-data';
+export type { AppConversation, AppDataSources } from './api/app-data';
+export { serveCrossOriginBridge, parseBridgeGrants, loadBridgeGrants } from './api/cross-origin-bridge';
+export type { BridgeGrant, BridgeOptions, BridgeServer } from './api/cross-origin-bridge';
+export { connectCrossOrigin } from './api/bridge-client';
+export type { CrossOriginClient, CrossOriginConnectOptions, BridgeCompletionStream } from './api/bridge-client';
+
+// Kernel: processes, jobs, priorities with preemption, fair share, device budget and model placement.
+export { Kernel, createKernel, KERNEL_DEFAULTS } from './kernel/kernel';
+export type { KernelOptions } from './kernel/kernel';
+export type {
+  AppInfo, ProcessQuota, SpawnOptions, ProcessState, ProcessMetrics, ProcessInfo, JobParams, SubmitRequest, JobResult, JobHandle,
+  JobState, JobInfo, ModelRegistration, ResidentModel, SlotEngine,
+} from './kernel/types';
+export { KernelEvents, KernelEvent } from './kernel/events';
+export type { KernelEventMap, KernelEventType, KernelEventRecord, JobEventDetail } from './kernel/events';
+export { PRIORITIES, isPriority, parsePriority } from './kernel/priority';
+export type { Priority } from './kernel/priority';
+export { probeDevice, deriveBudget, validateOverrides, MAX_SLOTS } from './kernel/device-budget';
+export type { Budget, BudgetOverrides, DeviceProbe } from './kernel/device-budget';
+export { localSettingsStore, memorySettingsStore, BUDGET_SETTINGS_KEY } from './kernel/settings-store';
+export type { KernelSettingsStore } from './kernel/settings-store';
+export { describeGguf } from './kernel/model-registry';
+export type { RegisteredModel } from './kernel/model-registry';
+export { systemClock } from './kernel/clock';
+export type { Clock } from './kernel/clock';
+export type { EngineFactory } from './kernel/worker-pool';
+
+// The desktop: shell and system elements (classes only; each folder's define.ts registers its tag), the
+// services they share, and localisation. Built-in apps load lazily through `APPS`.
+export { LlmosDesktop } from './components/llmos-desktop/llmos-desktop';
+export { LlmosStatusBar } from './components/llmos-status-bar/llmos-status-bar';
+export type { SlotBackend } from './components/llmos-status-bar/llmos-status-bar';
+export { LlmosTaskManager } from './components/llmos-task-manager/llmos-task-manager';
+export { LlmosModelLibrary } from './components/llmos-model-library/llmos-model-library';
+export { LlmosSettings } from './components/llmos-settings/llmos-settings';
+export { LlmosDeviceReport } from './components/llmos-device-report/llmos-device-report';
+export { LlmosUpdatePrompt, LlmosUpdateAcceptEvent } from './components/llmos-update-prompt/llmos-update-prompt';
+export { LlmosOpenAppEvent, LlmosSettingsChangeEvent, LlmosDeleteRequestEvent } from './components/shared/desktop-events';
+export { DesktopServices } from './apps/os/desktop-services';
+export type { AppModel, DesktopServicesOptions } from './apps/os/desktop-services';
+export { DesktopSettings, DESKTOP_SETTINGS_KEY } from './apps/os/desktop-settings';
+export type { DesktopSettingsValue, ThemeChoice, WindowLayout } from './apps/os/desktop-settings';
+export { recommendModel, deviceWarnings } from './apps/os/recommend';
+export type { DeviceWarning, Recommendation } from './apps/os/recommend';
+export { kernelChatBackend } from './apps/os/kernel-chat-backend';
+export type { KernelBackendOptions } from './apps/os/kernel-chat-backend';
+export { APPS, appById } from './apps/registry';
+export type { AppDescriptor, AppId } from './apps/registry';
+export { LOCALES, initLocalization, setLocale, currentLocale, preferredLocale } from './locales/locale';
+export type { LocaleCode } from './locales/locale';

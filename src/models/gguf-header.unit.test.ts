@@ -23,7 +23,7 @@ function str(s: string) { const e = [...new TextEncoder().encode(s)]; return [..
 
 describe('readGgufHeader', () => {
   test('reads the generated fixture: metadata, tensors, hyper-parameters', async () => {
-    const h = await readGgufHeader(new Blob([tiny]));
+    const h = await readGgufHeader(new Blob([tiny as BlobPart]));
     expect(h.version).toBe(3);
     expect(h.metadata['general.architecture']).toBe('llama');
     expect(h.tensors).toHaveLength(3 + TINY_SPEC.nLayer * 9);
@@ -35,11 +35,11 @@ describe('readGgufHeader', () => {
 
   test('a truncated file is a GgufError naming the sizes', async () => {
     for (const cut of [3, 100, 5000, tiny.length - 1]) {
-      const err = await readGgufHeader(new Blob([tiny.slice(0, cut)])).catch((e) => e);
+      const err = await readGgufHeader(new Blob([tiny.slice(0, cut) as BlobPart])).catch((e) => e);
       expect(err, `cut at ${cut}`).toBeInstanceOf(GgufError);
       expect(err.code).toBe('GGUF_INVALID');
     }
-    const err = await readGgufHeader(new Blob([tiny.slice(0, tiny.length - 1)])).catch((e) => e);
+    const err = await readGgufHeader(new Blob([tiny.slice(0, tiny.length - 1) as BlobPart])).catch((e) => e);
     expect(err.details).toMatchObject({ fileSize: tiny.length - 1, expectedBytes: tiny.length });
   });
 

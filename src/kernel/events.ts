@@ -1,0 +1,98 @@
+/**
+ * The kernel's observability stream: every scheduling decision is an event (job queued / started /
+ * preempted / resumed / finished, model loading / loaded / evicted, budget changed, …). `KernelEvents`
+ * is an `EventTarget`, so the task manager can `addEventListener`, and it has a typed `on()` that
+ * returns an unsubscribe function. A bounded history lets late subscribers see recent decisions.
+ */
+import type { SerializedError } from '../errors';
+import type { StopReason } from '../engines/engine';
+import type { Budget } from './device-budget';
+import type { Priority } from './priority';
+
+/** Fields every job event carries. */
+export interface JobEventDetail {
+  jobId: string;
+  pid: number;
+  model: string;
+  priority: Priority;
+  /** Kernel clock time of the event, ms. */
+  at: number;
+}
+
+/** Event name → detail. */
+export interface KernelEventMap {
+  'job-queued': JobEventDetail & { queueLength: number };
+  'job-started': JobEventDetail & { slot: number; queueWaitMs: number };
+  'job-preempted': JobEventDetail & { slot: number; tokens: number; reason: 'priority' | 'time-slice' | 'budget'; byJobId: string | null };
+  'job-resumed': JobEventDetail & { slot: number; replayTokens: number; mode: 'replay' | 'continuation' };
+  'job-requeued': JobEventDetail & { reason: 'worker-crashed' | 'replay-diverged'; retries: number };
+  'job-finished': JobEventDetail & { ok: boolean; stopReason: StopReason | null; tokens: number; error: SerializedError | null };
+  'model-loading': { model: string; slot: number; bytes: number; at: number };
+  'model-progress': { model: string; slot: number; fraction: number; at: number };
+  'model-loaded': { model: string; slot: number; ms: number; at: number };
+  'model-load-failed': { model: string; slot: number; error: SerializedError; at: number };
+  'model-evicted': { model: string; slot: number; reason: 'placement' | 'keep-alive' | 'crash' | 'budget' | 'shutdown'; at: number };
+  'budget-changed': { budget: Budget; at: number };
+  'process-spawned': { pid: number; name: string; priority: Priority; at: number };
+  'process-reniced': { pid: number; name: string; priority: Priority; at: number };
+  'process-exited': { pid: number; name: string; at: number };
+  'worker-crashed': { slot: number; error: SerializedError; at: number };
+}
+
+/** Any kernel event name. */
+export type KernelEventType = keyof KernelEventMap;
+
+/** One kernel event: a DOM `Event` with a typed `detail`. */
+export class KernelEvent<K extends KernelEventType = KernelEventType> extends Event {
+  constructor(type: K, readonly detail: KernelEventMap[K]) {
+    super(type);
+  }
+}
+
+/** A recorded event (history entry). */
+export interface KernelEventRecord<K extends KernelEventType = KernelEventType> {
+  type: K;
+  detail: KernelEventMap[K];
+}
+
+/** The kernel's event bus. */
+export class KernelEvents extends EventTarget {
+  private readonly log: KernelEventRecord[] = [];
+
+  constructor(private readonly historyLimit = 1000) {
+    super();
+  }
+
+  /** @internal Emit an event (the kernel only). Listener exceptions never reach the scheduler. */
+  emit<K extends KernelEventType>(type: K, detail: KernelEventMap[K]): void {
+    this.log.push({ type, detail } as KernelEventRecord);
+    if (this.log.length > this.historyLimit) this.log.splice(0, this.log.length - this.historyLimit);
+    try {
+      this.dispatchEvent(new KernelEvent(type, detail));
+    } catch (e) {
+      // dispatchEvent reports listener errors itself; this guards non-DOM EventTarget polyfills.
+      queueMicrotask(() => { throw e; });
+    }
+  }
+
+  /** Subscribe to one event type (or `'*'` for all); returns the unsubscribe function. */
+  on<K extends KernelEventType>(type: K | '*', listener: (detail: KernelEventMap[K], type: K) => void): () => void {
+    const types = type === '*' ? (Object.keys(EVENT_TYPES) as K[]) : [type];
+    const handler = (ev: Event) => listener((ev as KernelEvent<K>).detail, ev.type as K);
+    for (const t of types) this.addEventListener(t, handler);
+    return () => { for (const t of types) this.removeEventListener(t, handler); };
+  }
+
+  /** The most recent events, oldest first (at most the history limit). */
+  history(): readonly KernelEventRecord[] {
+    return this.log.slice();
+  }
+}
+
+/** Every event type (used by `on('*')`). */
+const EVENT_TYPES: Record<KernelEventType, true> = {
+  'job-queued': true, 'job-started': true, 'job-preempted': true, 'job-resumed': true, 'job-requeued': true,
+  'job-finished': true, 'model-loading': true, 'model-progress': true, 'model-loaded': true, 'model-load-failed': true,
+  'model-evicted': true, 'budget-changed': true, 'process-spawned': true, 'process-reniced': true,
+  'process-exited': true, 'worker-crashed': true,
+};

@@ -1,0 +1,229 @@
+/**
+ * A job: one generation request of a process, across all its runs. It owns the caller's token stream
+ * (one uninterrupted stream even when the job is preempted and resumed), the snapshot a resumed run
+ * replays (text and engine tokens delivered so far), its timing and its result.
+ */
+import { AbortError, toLlmOsError, type LlmOsError } from '../errors';
+import type { GenerateRequest, GenerateResult, StopReason, TokenEvent, Usage } from '../engines/engine';
+import { TokenChannel } from './token-channel';
+import { rankOf, type Priority } from './priority';
+import { effectiveRank } from './run-queue';
+import type { ProcessRecord } from './process-table';
+import type { JobHandle, JobResult, JobState } from './types';
+
+/** Engines' default when a request gives no `maxTokens`. */
+export const DEFAULT_MAX_TOKENS = 256;
+
+let jobSeq = 0;
+
+/** @internal */
+export class Job {
+  readonly id: string;
+  /** Submission order (FIFO tie-break). */
+  readonly seq = jobSeq++;
+  phase: 'queued' | 'running' | 'done' = 'queued';
+  outcome: 'finished' | 'failed' | 'cancelled' | null = null;
+  /** Time in the queue before the current queued interval (aging counts all waiting). */
+  waitedMs = 0;
+  enqueuedAt: number;
+  firstDispatchAt: number | null = null;
+  /** Effective rank frozen at dispatch: what preemption compares while the job runs. */
+  runRank = 0;
+  /** Text delivered to the caller so far (the replay prefix of a resumed run). */
+  text = '';
+  /** Engine tokens generated so far (the replay token count). */
+  engineTokens = 0;
+  /** Token events delivered (next event index). */
+  events = 0;
+  /** Tokens delivered in the current run. */
+  runEvents = 0;
+  runStartedAt = 0;
+  runFirstTokenAt: number | null = null;
+  promptTokens = 0;
+  firstTokenAt: number | null = null;
+  decodeMs = 0;
+  decodeTokens = 0;
+  prefillTokensPerSec = 0;
+  preemptions = 0;
+  retries = 0;
+  slot: number | null = null;
+  runCtrl: AbortController | null = null;
+  /** Set when the scheduler stops the run to preempt it. */
+  preempting: 'priority' | 'time-slice' | 'budget' | null = null;
+  cancelRequested = false;
+  readonly stream: TokenChannel<TokenEvent>;
+  readonly result: Promise<JobResult>;
+  private settle!: { resolve: (r: JobResult) => void; reject: (e: unknown) => void };
+  private detachSignal: (() => void) | null = null;
+
+  constructor(
+    readonly proc: ProcessRecord,
+    readonly model: string,
+    /** The request as submitted (messages or prompt, params, `maxTokens` filled in). */
+    readonly request: GenerateRequest & { maxTokens: number },
+    readonly explicitPriority: Priority | null,
+    readonly keepAliveMs: number | null,
+    readonly submittedAt: number,
+    private readonly onCancel: (job: Job) => void,
+    signal?: AbortSignal,
+  ) {
+    this.id = `job-${proc.pid}-${this.seq}`;
+    this.enqueuedAt = submittedAt;
+    this.stream = new TokenChannel<TokenEvent>(() => this.onCancel(this));
+    this.result = new Promise<JobResult>((resolve, reject) => { this.settle = { resolve, reject }; });
+    // Callers that only read the stream must not see an unhandled rejection.
+    this.result.catch(() => undefined);
+    if (signal) {
+      const onAbort = () => this.onCancel(this);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.detachSignal = () => signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  get priority(): Priority {
+    return this.explicitPriority ?? this.proc.priority;
+  }
+
+  /** Total time queued until `now`. */
+  waited(now: number): number {
+    return this.waitedMs + (this.phase === 'queued' ? Math.max(0, now - this.enqueuedAt) : 0);
+  }
+
+  /** Rank for ordering: the class, raised by aging while queued; frozen while running. */
+  rank(now: number, agingStepMs: number): number {
+    if (this.phase === 'running') return this.runRank;
+    return effectiveRank(rankOf(this.priority), this.waited(now), agingStepMs);
+  }
+
+  get remainingTokens(): number {
+    return this.request.maxTokens - this.engineTokens;
+  }
+
+  /**
+   * Resume by continuation instead of replay: the prompt plus the text delivered so far, decoded
+   * afresh (set after a replay diverged; prompt requests only).
+   */
+  continuation = false;
+
+  /**
+   * Whether the scheduler may stop this job for a higher class or a time slice. Replay needs the
+   * engine to reproduce the delivered tokens: greedy decoding does; seeded sampling does only while
+   * the engine's numerics are reproducible (wllama's are not across prompt-cache states), and a chat
+   * request cannot fall back to continuation (the chat API cannot prefill a partial assistant turn).
+   * So sampled chat jobs run to completion; a budget cut still stops them.
+   */
+  get preemptible(): boolean {
+    return this.request.messages === undefined || !((this.request.temperature ?? 0) > 0);
+  }
+
+  /** Whether a diverged replay can fall back to continuation. */
+  get canContinue(): boolean {
+    return this.request.prompt !== undefined && !this.continuation;
+  }
+
+  /** The request of the next run: the original one, resuming what was already delivered. */
+  runRequest(): GenerateRequest {
+    if (this.engineTokens === 0) return this.request;
+    if (this.continuation) return { ...this.request, prompt: `${this.request.prompt ?? ''}${this.text}`, maxTokens: this.remainingTokens };
+    return { ...this.request, maxTokens: this.remainingTokens, replayPrefix: this.text, replayTokens: this.engineTokens };
+  }
+
+  /** Forward one token of the current run to the caller. */
+  deliver(t: TokenEvent, now: number): void {
+    if (this.phase !== 'running' || this.cancelRequested) return;
+    if (this.runFirstTokenAt === null) this.runFirstTokenAt = now;
+    this.firstTokenAt ??= now;
+    this.text += t.text;
+    this.runEvents++;
+    this.stream.push({ text: t.text, index: this.events++ });
+  }
+
+  /** Account for a run that ended (normally or by preemption). */
+  endRun(res: GenerateResult | null, now: number): void {
+    const tokens = res ? res.usage.completionTokens : this.runEvents;
+    this.engineTokens += Math.max(tokens, 0);
+    if (res && this.promptTokens === 0) {
+      this.promptTokens = res.usage.promptTokens;
+      this.prefillTokensPerSec = res.usage.prefillTokensPerSec;
+    }
+    if (this.runFirstTokenAt !== null && this.runEvents > 1) {
+      this.decodeMs += now - this.runFirstTokenAt;
+      this.decodeTokens += this.runEvents - 1;
+    }
+    this.runEvents = 0;
+    this.runFirstTokenAt = null;
+    this.runCtrl = null;
+    this.slot = null;
+  }
+
+  /** Back to the queue (after preemption or a crash). */
+  requeue(now: number): void {
+    this.phase = 'queued';
+    this.enqueuedAt = now;
+    this.preempting = null;
+  }
+
+  /** Leave the queue for a run. */
+  dispatch(now: number, rank: number, slot: number): void {
+    this.waitedMs = this.waited(now);
+    this.firstDispatchAt ??= now;
+    this.runRank = rank;
+    this.phase = 'running';
+    this.slot = slot;
+    this.runStartedAt = now;
+    this.runEvents = 0;
+    this.runFirstTokenAt = null;
+    this.runCtrl = new AbortController();
+  }
+
+  usage(now: number): Usage {
+    return {
+      promptTokens: this.promptTokens,
+      completionTokens: this.engineTokens,
+      ttftMs: this.firstTokenAt === null ? now - this.submittedAt : this.firstTokenAt - this.submittedAt,
+      decodeTokensPerSec: this.decodeMs > 0 ? (this.decodeTokens * 1000) / this.decodeMs : 0,
+      prefillTokensPerSec: this.prefillTokensPerSec,
+      totalMs: now - this.submittedAt,
+    };
+  }
+
+  /** End the job successfully (or as cancelled: stop reason `abort`). */
+  finish(stopReason: StopReason, now: number, outcome: 'finished' | 'cancelled' = 'finished'): JobResult {
+    const r: JobResult = {
+      text: this.text, stopReason, usage: this.usage(now), jobId: this.id,
+      queueWaitMs: (this.firstDispatchAt ?? now) - this.submittedAt, preemptions: this.preemptions, retries: this.retries,
+    };
+    this.close(outcome);
+    this.stream.close();
+    this.settle.resolve(r);
+    return r;
+  }
+
+  /** End the job with a typed error (the stream throws it too). */
+  fail(err: unknown): LlmOsError {
+    const e = toLlmOsError(err, undefined, { jobId: this.id, model: this.model });
+    this.close(e instanceof AbortError ? 'cancelled' : 'failed');
+    this.stream.close(e);
+    this.settle.reject(e);
+    return e;
+  }
+
+  private close(outcome: 'finished' | 'failed' | 'cancelled'): void {
+    this.phase = 'done';
+    this.outcome = outcome;
+    this.detachSignal?.();
+    this.detachSignal = null;
+  }
+
+  /** The state `jobs()` shows. `modelReady` tells a queued job from one waiting for its model. */
+  state(modelReady: boolean): JobState {
+    if (this.phase === 'done') return this.outcome ?? 'finished';
+    if (this.phase === 'running') return 'running';
+    if (!modelReady) return 'waiting-for-model';
+    return this.preemptions > 0 || this.retries > 0 ? 'preempted' : 'queued';
+  }
+
+  handle(): JobHandle {
+    return { id: this.id, pid: this.proc.pid, tokens: this.stream, result: this.result, cancel: () => this.onCancel(this) };
+  }
+}

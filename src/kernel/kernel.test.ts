@@ -1,0 +1,250 @@
+/**
+ * Kernel integration in real Chromium with real wllama engine workers and the fixture models.
+ */
+import { afterEach, describe, expect, test } from 'vitest';
+import { BudgetError, ModelTooLargeError, PermissionError, QueueFullError, UnknownModelError, UnknownProcessError, WorkerCrashedError } from '../errors';
+import { greedy, TINY_B_URL, TINY_URL } from '../../test/helpers/engines';
+import type { GenerateRequest, TokenEvent } from '../engines/engine';
+import { EngineClient } from './engine-client';
+import { Kernel, type KernelOptions } from './kernel';
+import { describeGguf } from './model-registry';
+import { memorySettingsStore } from './settings-store';
+import type { JobHandle, SubmitRequest } from './types';
+import { MB } from '../models/cost';
+
+let kernels: Kernel[] = [];
+afterEach(() => {
+  for (const k of kernels) k.shutdown();
+  kernels = [];
+});
+
+const blobs = new Map<string, Blob>();
+async function blobOf(url: string): Promise<Blob> {
+  if (!blobs.has(url)) blobs.set(url, await (await fetch(url)).blob());
+  return blobs.get(url)!;
+}
+
+/** A kernel with real engine workers; `clients` lists every worker it started. */
+async function realKernel(budget: { ramMB: number; slots: number }, options: KernelOptions = {}) {
+  const clients: EngineClient[] = [];
+  const kernel = new Kernel({
+    createEngine: async () => { const c = await EngineClient.start(); clients.push(c); return c; },
+    settings: memorySettingsStore(), budget: { ...budget, vramMB: 0 }, ...options,
+  });
+  kernels.push(kernel);
+  await kernel.ready;
+  for (const [id, url] of [['tiny', TINY_URL], ['tiny-b', TINY_B_URL]] as const) {
+    const cost = await describeGguf(await blobOf(url), 512);
+    kernel.registerModel({ id, engine: 'wllama', source: { kind: 'gguf-url', id, url }, weightBytes: cost.weightBytes, kvBytes: cost.kvBytes, nCtx: 512 });
+  }
+  return { kernel, clients };
+}
+
+/** Submit a greedy fixture request. */
+function job(kernel: Kernel, pid: number, model: string, extra: Partial<GenerateRequest> = {}, more: Partial<SubmitRequest> = {}): JobHandle {
+  const { prompt, messages, ...params } = greedy(extra);
+  return kernel.submit({ pid, model, ...(prompt !== undefined ? { prompt } : {}), ...(messages ? { messages } : {}), params, ...more });
+}
+
+/** Read tokens as they come; `onToken` may act mid-stream. */
+async function read(h: JobHandle, onToken: (t: TokenEvent, n: number) => void = () => {}) {
+  const tokens: string[] = [];
+  for await (const t of h.tokens) {
+    tokens.push(t.text);
+    onToken(t, tokens.length);
+  }
+  return { tokens, result: await h.result };
+}
+
+describe('kernel with real wllama workers', () => {
+  test('two processes at different priorities: preemption at a token boundary, exact resume', async () => {
+    const { kernel } = await realKernel({ ramMB: 200, slots: 1 });
+    const bg = kernel.spawn({ name: 'indexer' }, { priority: 'background' });
+    const ia = kernel.spawn({ name: 'chat' }, { priority: 'interactive' });
+    const long = { prompt: 'the kernel of the model', maxTokens: 256 };
+    // Reference: the same request, uninterrupted.
+    const reference = await read(job(kernel, bg, 'tiny', long));
+    expect(reference.result.preemptions).toBe(0);
+    expect(reference.tokens.length).toBe(256);
+
+    let high: Promise<Awaited<ReturnType<typeof read>>> | null = null;
+    let highSubmittedAt = -1;
+    const low = read(job(kernel, bg, 'tiny', long), (_t, n) => {
+      if (n === 16) {
+        highSubmittedAt = n;
+        high = read(job(kernel, ia, 'tiny', { prompt: 'hello there', maxTokens: 8 }));
+      }
+    });
+    const lo = await low;
+    const hi = await high!;
+    expect(highSubmittedAt).toBe(16);
+    // One uninterrupted stream, token for token the same as the uninterrupted run.
+    expect(lo.tokens).toEqual(reference.tokens);
+    expect(lo.result.text).toBe(reference.result.text);
+    expect(lo.result.stopReason).toBe('length');
+    expect(lo.result.usage.completionTokens).toBe(256);
+    expect(lo.result.preemptions).toBe(1);
+    expect(hi.tokens.length).toBe(8);
+    const h = kernel.events.history();
+    const at = (type: string, id: string) => h.findIndex((e) => e.type === type && (e.detail as { jobId?: string }).jobId === id);
+    expect(at('job-preempted', lo.result.jobId)).toBeGreaterThan(-1);
+    expect(at('job-started', hi.result.jobId)).toBeGreaterThan(at('job-preempted', lo.result.jobId));
+    expect(at('job-finished', hi.result.jobId)).toBeLessThan(at('job-resumed', lo.result.jobId));
+    const pre = h[at('job-preempted', lo.result.jobId)]!.detail as { tokens: number; byJobId: string };
+    expect(pre.byJobId).toBe(hi.result.jobId);
+    // Stopped a few tokens after the request (the interrupt's message latency; ≈1,700 tok/s here), long before the end.
+    expect(pre.tokens).toBeLessThan(128);
+    const ps = kernel.ps();
+    expect(ps.find((p) => p.pid === bg)!.metrics.preemptions).toBe(1);
+    expect(ps.find((p) => p.pid === ia)!.metrics.tokensOut).toBe(8);
+  });
+
+  test('sampled generations: a preempted prompt job resumes with one consistent stream; a sampled chat job is not preempted', async () => {
+    const { kernel } = await realKernel({ ramMB: 200, slots: 1 });
+    const bg = kernel.spawn({ name: 'bg' }, { priority: 'background' });
+    const rt = kernel.spawn({ name: 'rt' }, { priority: 'realtime' });
+    const sampled = { prompt: 'a small light model', maxTokens: 200, temperature: 0.9, topK: 40 };
+    let high: Promise<unknown> | null = null;
+    // No seed given: the kernel assigns one, so the job can be replayed.
+    const lo = await read(job(kernel, bg, 'tiny', sampled), (_t, n) => {
+      if (n === 10) high = job(kernel, rt, 'tiny', { maxTokens: 4 }).result;
+    });
+    await high;
+    expect(lo.result.preemptions).toBe(1);
+    expect(lo.result.stopReason).toBe('length');
+    expect(lo.tokens.join('')).toBe(lo.result.text);
+    expect(lo.result.usage.completionTokens).toBe(200);
+    const modes = kernel.events.history().filter((e) => e.type === 'job-resumed').map((e) => (e.detail as { mode: string }).mode);
+    // Replay when wllama reproduces its seeded sampling, continuation when it does not (both are legal).
+    expect(modes[0]).toBe('replay');
+    const chat = job(kernel, bg, 'tiny', { prompt: undefined, messages: [{ role: 'user', content: 'hi' }], maxTokens: 16, temperature: 0.9 });
+    let urgent: Promise<{ jobId: string }> | null = null;
+    const c = await read(chat, (_t, n) => { if (n === 5) urgent = job(kernel, rt, 'tiny', { maxTokens: 2 }).result; });
+    const u = await urgent!;
+    expect(c.result.preemptions).toBe(0);
+    const h = kernel.events.history();
+    const at = (type: string, id: string) => h.findIndex((e) => e.type === type && (e.detail as { jobId?: string }).jobId === id);
+    expect(at('job-started', u.jobId)).toBeGreaterThan(at('job-finished', c.result.jobId));
+  });
+
+  test('kill cancels a running and a queued job; the other process and the worker carry on', async () => {
+    const { kernel } = await realKernel({ ramMB: 200, slots: 1 });
+    const victim = kernel.spawn({ name: 'victim' }, { priority: 'normal' });
+    const other = kernel.spawn({ name: 'other' }, { priority: 'normal' });
+    const running = read(job(kernel, victim, 'tiny', { maxTokens: 400 }), (_t, n) => { if (n === 3) kernel.kill(victim); });
+    const queued = job(kernel, victim, 'tiny', { maxTokens: 50 });
+    const fine = job(kernel, other, 'tiny', { maxTokens: 6 });
+    const r = await running;
+    expect(r.result.stopReason).toBe('abort');
+    expect(r.tokens.length).toBeLessThan(400);
+    await expect(queued.result).resolves.toMatchObject({ stopReason: 'abort' });
+    await expect(fine.result).resolves.toMatchObject({ stopReason: 'length', usage: { completionTokens: 6 } });
+    expect(kernel.ps().find((p) => p.pid === victim)!.state).toBe('exited');
+    expect(() => job(kernel, victim, 'tiny')).toThrow(UnknownProcessError);
+  });
+
+  test('renice: a queued background job raised to realtime preempts the running normal job', async () => {
+    const { kernel } = await realKernel({ ramMB: 200, slots: 1 });
+    const runner = kernel.spawn({ name: 'runner' }, { priority: 'normal' });
+    const waiter = kernel.spawn({ name: 'waiter' }, { priority: 'background' });
+    const w = job(kernel, waiter, 'tiny', { maxTokens: 4 });
+    let reniced = false;
+    const r = await read(job(kernel, runner, 'tiny', { maxTokens: 400 }), (_t, n) => {
+      if (n === 5) { kernel.renice(waiter, 'realtime'); reniced = true; }
+    });
+    const wr = await w.result;
+    expect(reniced).toBe(true);
+    expect(r.result.preemptions).toBe(1);
+    expect(r.tokens.length).toBe(400);
+    const h = kernel.events.history();
+    const idx = (type: string, id: string) => h.findIndex((e) => e.type === type && (e.detail as { jobId?: string }).jobId === id);
+    expect(idx('job-finished', wr.jobId)).toBeLessThan(idx('job-finished', r.result.jobId));
+  });
+
+  test('queue full is refused synchronously with QueueFullError', async () => {
+    const { kernel } = await realKernel({ ramMB: 200, slots: 1 }, { queueLimit: 2 });
+    const pid = kernel.spawn({ name: 'app' }, { priority: 'normal' });
+    const a = job(kernel, pid, 'tiny', { maxTokens: 4 });
+    const b = job(kernel, pid, 'tiny', { maxTokens: 4 });
+    expect(() => job(kernel, pid, 'tiny', { maxTokens: 4 })).toThrow(QueueFullError);
+    await expect(Promise.all([a.result, b.result])).resolves.toHaveLength(2);
+    await expect(job(kernel, pid, 'tiny', { maxTokens: 2 }).result).resolves.toMatchObject({ stopReason: 'length' });
+  });
+
+  test('a worker terminated mid-generation: the job is re-queued on a fresh worker and completes exactly', async () => {
+    const { kernel, clients } = await realKernel({ ramMB: 200, slots: 1 });
+    const pid = kernel.spawn({ name: 'app' }, { priority: 'normal' });
+    const req = { prompt: 'memory of the browser', maxTokens: 48 };
+    const reference = await read(job(kernel, pid, 'tiny', req));
+    const crashed = await read(job(kernel, pid, 'tiny', req), (_t, n) => { if (n === 10) clients[0]!.terminate(); });
+    expect(crashed.tokens).toEqual(reference.tokens);
+    expect(crashed.result.retries).toBe(1);
+    expect(clients.length).toBe(2);
+    expect(clients[0]!.alive).toBe(false);
+    const types = kernel.events.history().map((e) => e.type);
+    expect(types).toContain('worker-crashed');
+    expect(types).toContain('job-requeued');
+  });
+
+  test('after maxRetries worker deaths the job fails with WorkerCrashedError; the kernel keeps serving', async () => {
+    const { kernel, clients } = await realKernel({ ramMB: 200, slots: 1 }, { maxRetries: 0 });
+    const pid = kernel.spawn({ name: 'app' }, { priority: 'normal' });
+    const h = job(kernel, pid, 'tiny', { maxTokens: 300 });
+    let n = 0;
+    const reading = (async () => { for await (const _t of h.tokens) if (++n === 3) clients[0]!.crash(); })();
+    await expect(h.result).rejects.toBeInstanceOf(WorkerCrashedError);
+    await expect(reading).rejects.toMatchObject({ code: 'WORKER_CRASHED' });
+    await expect(job(kernel, pid, 'tiny', { maxTokens: 3 }).result).resolves.toMatchObject({ stopReason: 'length' });
+  });
+
+  test('eviction when a third model does not fit; resident memory never exceeds the budget', async () => {
+    const { kernel } = await realKernel({ ramMB: 60, slots: 3 });
+    const big = await describeGguf(await blobOf(TINY_URL), 512);
+    // The same weights registered as a 40 MB model: with either small model it fits, with both it does not.
+    kernel.registerModel({ id: 'tiny-big', engine: 'wllama', source: { kind: 'gguf-url', id: 'tiny-big', url: TINY_URL }, weightBytes: 40 * MB, kvBytes: big.kvBytes, nCtx: 512 });
+    const over: string[] = [];
+    kernel.events.on('*', (_d, type) => {
+      const u = kernel.usage();
+      if (u.ramBytes > kernel.budget!.ramBytes) over.push(`${type}: ${u.ramBytes}`);
+    });
+    const pid = kernel.spawn({ name: 'app' }, { priority: 'normal' });
+    await job(kernel, pid, 'tiny', { maxTokens: 3 }).result;
+    await job(kernel, pid, 'tiny-b', { maxTokens: 3 }).result;
+    expect(kernel.models().map((m) => m.id).sort()).toEqual(['tiny', 'tiny-b']);
+    const r = await job(kernel, pid, 'tiny-big', { maxTokens: 3 }).result;
+    expect(r.usage.completionTokens).toBe(3);
+    const evicted = kernel.events.history().filter((e) => e.type === 'model-evicted').map((e) => e.detail);
+    expect(evicted).toEqual([expect.objectContaining({ model: 'tiny', reason: 'placement' })]);
+    expect(kernel.models().map((m) => m.id).sort()).toEqual(['tiny-b', 'tiny-big']);
+    expect(over).toEqual([]);
+  });
+
+  test('bad input is refused with typed errors; the kernel and other processes keep running', async () => {
+    const { kernel } = await realKernel({ ramMB: 60, slots: 1 });
+    const pid = kernel.spawn({ name: 'app' }, { priority: 'normal', quota: { maxPriority: 'normal', allowedModels: ['tiny'], maxConcurrentJobs: 1 } });
+    const running = job(kernel, pid, 'tiny', { maxTokens: 30 });
+    expect(() => job(kernel, 999, 'tiny')).toThrow(UnknownProcessError);
+    expect(() => job(kernel, 'x' as never, 'tiny')).toThrow(expect.objectContaining({ code: 'PROCESS_UNKNOWN' }));
+    expect(() => job(kernel, pid, 'nope')).toThrow(UnknownModelError);
+    expect(() => kernel.spawn({ name: 'x' }, { priority: 'urgent' as never })).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+    expect(() => kernel.spawn({ name: 'x' }, { priority: 'realtime', quota: { maxPriority: 'normal' } })).toThrow(PermissionError);
+    expect(() => job(kernel, pid, 'tiny', {}, { priority: 'interactive' })).toThrow(PermissionError);
+    expect(() => job(kernel, pid, 'tiny-b')).toThrow(PermissionError);
+    expect(() => job(kernel, pid, 'tiny')).toThrow(expect.objectContaining({ code: 'PERMISSION_DENIED', details: expect.objectContaining({ maxConcurrentJobs: 1 }) }));
+    expect(() => job(kernel, pid, 'tiny', { temperature: Number.NaN })).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+    expect(() => kernel.setBudget({ ramMB: -5 })).toThrow(BudgetError);
+    expect(() => kernel.setBudget({ vramMB: Number.NaN })).toThrow(expect.objectContaining({ code: 'BUDGET_INVALID' }));
+    expect(() => kernel.setBudget({ slots: 0 })).toThrow(BudgetError);
+    expect(kernel.budget!.ramBytes).toBe(60 * MB);
+    const free = kernel.spawn({ name: 'free' }, { priority: 'normal' });
+    kernel.registerModel({ id: 'huge', engine: 'wllama', source: { kind: 'gguf-url', id: 'huge', url: TINY_URL }, weightBytes: 500 * MB });
+    let err: unknown;
+    try { job(kernel, free, 'huge'); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(ModelTooLargeError);
+    expect((err as Error).message).toMatch(/needs 533(\.\d)? MB of RAM but the budget has 60 MB/);
+    expect(err).toMatchObject({ details: { neededMB: expect.any(Number), availableMB: 60 } });
+    const r = await running.result;
+    expect(r.usage.completionTokens).toBe(30);
+    await expect(job(kernel, free, 'tiny', { maxTokens: 2 }).result).resolves.toMatchObject({ stopReason: 'length' });
+  });
+});

@@ -1,0 +1,90 @@
+/**
+ * The models the kernel may place: their engine, their source and their memory cost
+ * (weights + KV cache for the context + overhead, `estimateModelCost`), charged to the VRAM budget
+ * for WebGPU backends and to the RAM budget for wasm ones. `describeGguf` reads the cost figures from
+ * a GGUF header; for WebLLM records use `vram_required_MB` as `weightBytes`.
+ */
+import { InvalidRequestError, UnknownModelError } from '../errors';
+import { estimateKvBytes, estimateModelCost } from '../models/cost';
+import { hyperParams, readGgufHeader } from '../models/gguf-header';
+import type { ModelRegistration } from './types';
+
+/** A registration with its cost resolved. */
+export interface RegisteredModel extends ModelRegistration {
+  backend: 'wasm' | 'webgpu';
+  vramBytes: number;
+  ramBytes: number;
+  totalBytes: number;
+}
+
+const ENGINES = new Set(['wllama', 'webllm', 'webgpu', 'scripted']);
+
+function bytes(field: string, v: unknown, optional: boolean): number {
+  if (v === undefined && optional) return 0;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+    throw new InvalidRequestError(`${field} must be a finite number of bytes ≥ 0`, { field, value: String(v) });
+  }
+  return v;
+}
+
+/** Validate a registration and compute its cost. */
+export function resolveRegistration(reg: ModelRegistration): RegisteredModel {
+  if (typeof reg !== 'object' || reg === null) throw new InvalidRequestError('A model registration must be an object', {});
+  if (typeof reg.id !== 'string' || !reg.id.trim() || reg.id.length > 256) {
+    throw new InvalidRequestError('model id must be a non-empty string', { field: 'id' });
+  }
+  if (!ENGINES.has(reg.engine)) throw new InvalidRequestError(`Unknown engine ${String(reg.engine)}`, { field: 'engine', value: String(reg.engine) });
+  if (typeof reg.source !== 'function' && (typeof reg.source !== 'object' || reg.source === null)) {
+    throw new InvalidRequestError('source must be a ModelSource or a function returning one', { field: 'source' });
+  }
+  if (reg.nCtx !== undefined && (!Number.isInteger(reg.nCtx) || reg.nCtx < 1)) {
+    throw new InvalidRequestError('nCtx must be a positive integer', { field: 'nCtx', value: String(reg.nCtx) });
+  }
+  const weightBytes = bytes('weightBytes', reg.weightBytes, false);
+  const kvBytes = bytes('kvBytes', reg.kvBytes, true);
+  const cost = estimateModelCost(weightBytes, kvBytes);
+  const overhead = reg.overheadBytes !== undefined ? bytes('overheadBytes', reg.overheadBytes, false) : cost.overheadBytes;
+  const total = weightBytes + kvBytes + overhead;
+  const backend = reg.backend ?? (reg.engine === 'webllm' || reg.engine === 'webgpu' ? 'webgpu' : 'wasm');
+  if (backend !== 'wasm' && backend !== 'webgpu') throw new InvalidRequestError('backend must be wasm or webgpu', { field: 'backend' });
+  return {
+    ...reg,
+    backend,
+    // A GPU model still needs host memory for its runtime (the overhead); its weights and KV live in VRAM.
+    vramBytes: backend === 'webgpu' ? weightBytes + kvBytes : 0,
+    ramBytes: backend === 'webgpu' ? overhead : total,
+    totalBytes: total,
+  };
+}
+
+/** @internal The registry. */
+export class ModelRegistry {
+  private readonly models = new Map<string, RegisteredModel>();
+
+  set(model: RegisteredModel): void {
+    this.models.set(model.id, model);
+  }
+
+  has(id: string): boolean {
+    return this.models.has(id);
+  }
+
+  /** `UnknownModelError` if not registered. */
+  get(id: string): RegisteredModel {
+    const m = typeof id === 'string' ? this.models.get(id) : undefined;
+    if (!m) throw new UnknownModelError(`Model ${String(id)} is not registered with the kernel`, { model: String(id) });
+    return m;
+  }
+
+  list(): RegisteredModel[] {
+    return [...this.models.values()];
+  }
+}
+
+/** Cost figures of a GGUF model, from its header (reads only the header bytes). */
+export async function describeGguf(blob: Blob, nCtx?: number): Promise<{ weightBytes: number; kvBytes: number; nCtx: number; contextLength: number }> {
+  const header = await readGgufHeader(blob);
+  const hp = hyperParams(header);
+  const ctx = Math.min(nCtx ?? 2048, hp.contextLength || 2048);
+  return { weightBytes: header.dataBytes, kvBytes: estimateKvBytes(hp, ctx), nCtx: ctx, contextLength: hp.contextLength };
+}

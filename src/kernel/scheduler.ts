@@ -1,0 +1,341 @@
+/**
+ * The scheduler: one loop that owns the run queue, the slots and the resident models. Every change
+ * (submit, token, run end, load end, crash, timer) requests a pass; passes are coalesced into one
+ * microtask and are synchronous, so no two decisions interleave. A pass:
+ *   1. unloads idle models whose keepAlive expired,
+ *   2. asks placement (pure) for the resident set under the budget and starts evictions and loads
+ *      (a load starts only when the memory is actually free, so residency never exceeds the budget),
+ *   3. dispatches queued jobs in order (rank with aging → fair-share pass → FIFO) to free slots,
+ *   4. preempts, at a token boundary, the lowest running job when a higher-ranked one is blocked,
+ *   5. arms one timer for the next keepAlive expiry or aging step.
+ * The asynchronous work a pass starts (runs, loads, unloads) lives in `slot-ops.ts`.
+ */
+import { ModelTooLargeError, WorkerCrashedError, type LlmOsError } from '../errors';
+import type { Clock, TimerHandle } from './clock';
+import type { Budget } from './device-budget';
+import type { KernelEvents } from './events';
+import type { Job } from './job';
+import type { ModelRegistry } from './model-registry';
+import { place, placeLru, retentionValue, type PlacementModel, type PlacementResult } from './placement';
+import { FAIR_SHARE_SLACK, compareQueued, jobDemand, msToNextAging } from './run-queue';
+import { SlotOps } from './slot-ops';
+import { classWeight, rankOf } from './priority';
+import type { Slot, WorkerPool } from './worker-pool';
+
+/** Tunables of the scheduler (see `KernelOptions` for their meaning and defaults). */
+export interface SchedulerConfig {
+  queueLimit: number;
+  jobsPerSlot: number;
+  maxRetries: number;
+  agingStepMs: number;
+  defaultKeepAliveMs: number;
+  sliceTokens: number;
+  loadTimeoutMs: number;
+  unloadTimeoutMs: number;
+  placement: 'optimal' | 'lru';
+  exactLimit: number;
+  /** `fifo` (a benchmark baseline): one class for all, submission order, no preemption. */
+  discipline: 'priority' | 'fifo';
+}
+
+interface Keyed { job: Job; rank: number; pass: number; seq: number }
+
+/**
+ * Switching hysteresis: a resident model's queued demand counts this much more, so replacing it by a
+ * model that must be loaded has to win by that margin (a load costs seconds). Below the 4096× gap
+ * between classes, so it never overrides a class.
+ */
+export const RESIDENT_HYSTERESIS = 2;
+
+/** @internal */
+export class Scheduler {
+  budget: Budget | null = null;
+  /** Unfinished jobs. */
+  readonly jobs = new Map<string, Job>();
+  readonly ops: SlotOps;
+  private passQueued = false;
+  private timer: TimerHandle | null = null;
+  private timerAt = Infinity;
+  closed = false;
+  /** Fair-share floor: the pass an idle process re-enters with (monotonic). */
+  private vtime = 0;
+
+  constructor(
+    readonly clock: Clock,
+    readonly events: KernelEvents,
+    readonly pool: WorkerPool,
+    readonly registry: ModelRegistry,
+    readonly config: SchedulerConfig,
+  ) {
+    this.ops = new SlotOps(this);
+  }
+
+  /** Request a pass (coalesced). */
+  schedule(): void {
+    if (this.passQueued || this.closed) return;
+    this.passQueued = true;
+    queueMicrotask(() => {
+      this.passQueued = false;
+      try {
+        this.pass();
+      } catch (e) {
+        // The loop must survive a bug in one decision; the next event triggers a fresh pass.
+        console.error('[llmos kernel] scheduler pass failed', e);
+      }
+    });
+  }
+
+  queued(): Job[] {
+    return [...this.jobs.values()].filter((j) => j.phase === 'queued');
+  }
+
+  /** Add an admitted job (or re-add a preempted one). */
+  enqueue(job: Job, requeued = false): void {
+    const proc = job.proc;
+    const othersActive = [...this.jobs.values()].some((j) => j.proc === proc && j !== job);
+    if (!othersActive) proc.pass = Math.max(proc.pass, this.minActivePass() - FAIR_SHARE_SLACK);
+    this.jobs.set(job.id, job);
+    if (!requeued) {
+      this.events.emit('job-queued', { ...this.jobDetail(job), queueLength: this.queued().length });
+    }
+    this.schedule();
+  }
+
+  private minActivePass(): number {
+    let min = Infinity;
+    for (const j of this.jobs.values()) min = Math.min(min, j.proc.pass);
+    if (Number.isFinite(min)) this.vtime = Math.max(this.vtime, min);
+    return this.vtime;
+  }
+
+  jobDetail(job: Job) {
+    return { jobId: job.id, pid: job.proc.pid, model: job.model, priority: job.priority, at: this.clock.now() };
+  }
+
+  /** Memory charged now by every slot (loading, loaded and unloading models). */
+  usage(): { vramBytes: number; ramBytes: number } {
+    let vramBytes = 0, ramBytes = 0;
+    for (const s of this.pool.slots) { vramBytes += s.vramBytes; ramBytes += s.ramBytes; }
+    return { vramBytes, ramBytes };
+  }
+
+  private pass(): void {
+    if (this.closed || !this.budget) return;
+    const now = this.clock.now();
+    const step = this.config.agingStepMs;
+    const fifo = this.config.discipline === 'fifo';
+    const keyed: Keyed[] = this.queued()
+      .map((job) => (fifo ? { job, rank: 0, pass: 0, seq: job.seq } : { job, rank: job.rank(now, step), pass: job.proc.pass, seq: job.seq }))
+      .sort(compareQueued);
+    const demand = new Map<string, number>();
+    for (const k of keyed) demand.set(k.job.model, (demand.get(k.job.model) ?? 0) + jobDemand(k.rank, k.job.waited(now), step));
+
+    // 1. keepAlive expiry, and draining of slots beyond the slot budget.
+    for (const s of this.pool.slots) {
+      if (!s.active && s.model === null && s.engine && s.running.size === 0) this.pool.reset(s, 'Slot removed from the budget');
+      if (s.modelState !== 'loaded' || s.running.size > 0) continue;
+      const expired = s.keepAliveMs >= 0 && s.idleSince !== null && now - s.idleSince >= s.keepAliveMs;
+      if (!s.active || (expired && !demand.has(s.model!))) this.ops.evict(s, s.active ? 'keep-alive' : 'budget');
+    }
+
+    // 2. placement. Jobs running below the best queued rank do not lock their model: placement may
+    // evict it (the job is preempted first) — but only for higher-class work, see `placement`.
+    const topRank = keyed[0]?.rank ?? -Infinity;
+    // The LRU baseline evicts idle models only: every running job locks its model.
+    const res = this.placement(demand, now, this.config.placement === 'lru' ? -Infinity : topRank);
+    for (const r of res.refused) {
+      this.failQueued(r.id, new ModelTooLargeError(
+        `Model ${r.id} needs ${r.neededMB} MB of ${r.resource.toUpperCase()} but the budget has ${r.availableMB} MB`,
+        { model: r.id, resource: r.resource, neededMB: r.neededMB, availableMB: r.availableMB },
+      ));
+    }
+    const slotOf = (model: string) => this.pool.slots.find((s) => s.model === model && s.modelState !== 'unloading');
+    for (const id of res.evict) {
+      const s = slotOf(id);
+      if (!s) continue;
+      const forced = res.forced.includes(id);
+      if (s.running.size === 0 && s.modelState === 'loaded') this.ops.evict(s, forced ? 'budget' : 'placement');
+      else for (const j of s.running) this.preempt(j, forced ? 'budget' : 'priority', forced ? null : keyed[0]?.job ?? null);
+    }
+    for (const id of res.load) {
+      const reg = this.registry.get(id);
+      const free = this.pool.activeSlots.find((s) => s.model === null && s.running.size === 0);
+      const used = this.usage();
+      if (!free || used.vramBytes + reg.vramBytes > this.budget.vramBytes || used.ramBytes + reg.ramBytes > this.budget.ramBytes) continue;
+      this.ops.load(free, reg);
+    }
+
+    // 3. dispatch, only onto models the plan keeps.
+    const keep = new Set(res.resident);
+    const blocked: Keyed[] = [];
+    for (const k of keyed) {
+      if (k.job.phase !== 'queued') continue;
+      const s = slotOf(k.job.model);
+      if (s && s.active && s.modelState === 'loaded' && keep.has(k.job.model) && s.running.size < this.config.jobsPerSlot) {
+        this.ops.run(k.job, s, k.rank);
+      } else if (s && s.modelState === 'loaded' && keep.has(k.job.model)) {
+        blocked.push(k);
+      }
+    }
+
+    // 4. a full slot holding a blocked job's model: its lowest job yields to a higher class (or time slice).
+    if (blocked.length && ![...this.jobs.values()].some((j) => j.preempting)) this.preemptInSlot(blocked);
+
+    // 5. timer.
+    this.arm(now, keyed);
+  }
+
+  /**
+   * Placement for the current state. Running jobs lock their model, except jobs ranked below
+   * `unlockBelow` (the best queued rank): their model may be evicted (they are preempted), and it
+   * carries their demand as if they were one class higher — so only strictly higher-class queued work
+   * can displace them, never a pile of equal-class jobs. Models being unloaded (or drained from
+   * inactive slots) are not candidates and their memory counts as free: they are on their way out, and
+   * a load starts only once the memory really is free (see `pass`).
+   */
+  private placement(demand: Map<string, number>, now: number, unlockBelow: number): PlacementResult {
+    const budget = this.budget!;
+    const models: PlacementModel[] = [];
+    const lockOf = (s: Slot) => Math.max(-1, ...[...s.running].map((j) => (j.preemptible ? j.runRank : Infinity)));
+    const residentSlots = this.pool.slots
+      .filter((s) => s.model !== null && s.active && s.modelState !== 'unloading')
+      .sort((a, b) => lockOf(b) - lockOf(a));
+    for (const s of residentSlots) {
+      const running = [...s.running];
+      // A model loaded for queued work serves at least one job before it can be evicted again.
+      const fresh = s.fresh && demand.has(s.model!);
+      const locked = s.modelState === 'loading' || fresh || running.some((j) => j.runRank >= unlockBelow || !j.preemptible);
+      const runningDemand = locked ? 0 : running.reduce((d, j) => d + 0.99 * classWeight(j.runRank + 1), 0);
+      models.push({
+        id: s.model!, vramBytes: s.vramBytes, ramBytes: s.ramBytes, demand: (demand.get(s.model!) ?? 0) * RESIDENT_HYSTERESIS + runningDemand,
+        resident: true, locked,
+        keepValue: s.idleSince === null ? 0.99 : retentionValue(now - s.idleSince, s.keepAliveMs),
+        lastUsed: s.lastUsed,
+      });
+    }
+    const residentIds = new Set(models.map((m) => m.id));
+    for (const [id, d] of demand) {
+      if (residentIds.has(id)) continue;
+      const reg = this.registry.get(id);
+      models.push({ id, vramBytes: reg.vramBytes, ramBytes: reg.ramBytes, demand: d, resident: false, locked: false, keepValue: 0, lastUsed: 0 });
+    }
+    const b = { vramBytes: budget.vramBytes, ramBytes: budget.ramBytes, slots: this.pool.activeSlots.length };
+    return this.config.placement === 'lru' ? placeLru(models, b) : place(models, b, this.config.exactLimit);
+  }
+
+  /** A blocked job whose model is loaded in a full slot: the lowest job there yields if outranked. */
+  private preemptInSlot(blocked: Keyed[]): void {
+    for (const b of blocked) {
+      const own = this.pool.slots.find((s) => s.model === b.job.model && s.modelState === 'loaded' && s.active);
+      const victim = own && [...own.running].filter((j) => j.preemptible).sort((x, y) => x.runRank - y.runRank || y.proc.pass - x.proc.pass)[0];
+      if (!victim) continue;
+      if (victim.runRank < b.rank) return this.preempt(victim, 'priority', b.job);
+      if (victim.runRank === b.rank && victim.runEvents >= this.config.sliceTokens && victim.proc.pass > b.job.proc.pass) {
+        return this.preempt(victim, 'time-slice', b.job);
+      }
+    }
+  }
+
+  /** Stop a running job at the next token boundary; it re-enters the queue and resumes by replay. */
+  preempt(job: Job, reason: 'priority' | 'time-slice' | 'budget', by: Job | null): void {
+    if (job.phase !== 'running' || job.preempting || job.slot === null) return;
+    job.preempting = reason;
+    this.events.emit('job-preempted', { ...this.jobDetail(job), slot: job.slot, tokens: job.events, reason, byJobId: by?.id ?? null });
+    this.ops.stop(job);
+  }
+
+  /** Cancel a job wherever it is. */
+  cancel(job: Job): void {
+    if (job.phase === 'done' || job.cancelRequested) return;
+    job.cancelRequested = true;
+    if (job.phase === 'queued') this.finish(job, 'abort');
+    else job.runCtrl?.abort();
+  }
+
+  /** End a job with a result and account for it. */
+  finish(job: Job, stopReason: 'stop' | 'length' | 'abort' | 'interrupt'): void {
+    const now = this.clock.now();
+    job.finish(stopReason, now, job.cancelRequested ? 'cancelled' : 'finished');
+    this.retire(job, true, stopReason, null);
+  }
+
+  /** End a job with a typed error. */
+  fail(job: Job, err: unknown): void {
+    const e = job.fail(err);
+    this.retire(job, false, null, e);
+  }
+
+  private retire(job: Job, ok: boolean, stopReason: 'stop' | 'length' | 'abort' | 'interrupt' | null, error: LlmOsError | null): void {
+    this.jobs.delete(job.id);
+    const p = job.proc;
+    if (ok) p.finished++; else p.failed++;
+    p.tokensIn += job.promptTokens;
+    p.decodeMs += job.decodeMs;
+    p.decodeTokens += job.decodeTokens;
+    this.events.emit('job-finished', { ...this.jobDetail(job), ok, stopReason, tokens: job.events, error: error ? error.toJSON() : null });
+    this.schedule();
+  }
+
+  /** Fail every queued job of a model (load failed, model can never fit). */
+  failQueued(model: string, err: LlmOsError): void {
+    for (const j of this.queued()) if (j.model === model) this.fail(j, err);
+  }
+
+  /** A slot's worker died: its jobs fail over through their runs; here only bookkeeping and a pass. */
+  onWorkerExit(slot: Slot, error: LlmOsError, model: string | null): void {
+    const at = this.clock.now();
+    this.events.emit('worker-crashed', { slot: slot.index, error: error.toJSON(), at });
+    if (model) this.events.emit('model-evicted', { model, slot: slot.index, reason: 'crash', at });
+    this.schedule();
+  }
+
+  /** Re-queue a job whose run died with its worker, or fail it after `maxRetries`. */
+  retryOrFail(job: Job, err: LlmOsError): void {
+    job.retries++;
+    if (job.retries > this.config.maxRetries) {
+      this.fail(job, new WorkerCrashedError(`The worker running job ${job.id} died ${job.retries} times`, {
+        jobId: job.id, retries: job.retries, cause: err.message,
+      }));
+      return;
+    }
+    job.requeue(this.clock.now());
+    this.events.emit('job-requeued', { ...this.jobDetail(job), reason: 'worker-crashed', retries: job.retries });
+    this.enqueue(job, true);
+  }
+
+  /** A replay diverged: resume the job by continuation (prompt + delivered text) instead. */
+  continueInstead(job: Job): void {
+    job.continuation = true;
+    job.requeue(this.clock.now());
+    this.events.emit('job-requeued', { ...this.jobDetail(job), reason: 'replay-diverged', retries: job.retries });
+    this.enqueue(job, true);
+  }
+
+  /** One timer for the next keepAlive expiry or aging step. */
+  private arm(now: number, keyed: Keyed[]): void {
+    let next = Infinity;
+    for (const s of this.pool.slots) {
+      if (s.modelState === 'loaded' && s.running.size === 0 && s.idleSince !== null && s.keepAliveMs >= 0) {
+        next = Math.min(next, s.idleSince + s.keepAliveMs);
+      }
+    }
+    for (const k of keyed) next = Math.min(next, now + msToNextAging(rankOf(k.job.priority), k.job.waited(now), this.config.agingStepMs));
+    if (next === this.timerAt) return;
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = next;
+    if (Number.isFinite(next)) {
+      // At least 1 ms: a boundary a float rounding away must not become a zero-delay timer loop.
+      this.timer = this.clock.setTimeout(() => { this.timer = null; this.timerAt = Infinity; this.schedule(); }, Math.max(1, next - now));
+    }
+  }
+
+  /** Stop everything: cancel every job, terminate every worker. */
+  shutdown(): void {
+    for (const j of [...this.jobs.values()]) this.cancel(j);
+    this.closed = true;
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
+    this.pool.shutdown();
+  }
+}

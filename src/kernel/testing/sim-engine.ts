@@ -1,0 +1,228 @@
+/**
+ * TEST DOUBLE — `SimEngine`, a deterministic simulated engine for scheduler policy tests and the budget
+ * benchmark. It implements the kernel's `SlotEngine` on a `SimClock`: loads take time proportional to
+ * size, tokens come at a fixed simulated rate, token text is a pure function of (model, prompt, index),
+ * and it honours `interrupt()`, abort signals and replay (`replayPrefix`/`replayTokens`, re-decoded at
+ * full cost and checked for divergence) exactly like `WllamaEngine`. A shared `SimDevice` charges each
+ * load against fixed budgets and records any moment residency exceeded them — independently of the
+ * kernel's own bookkeeping. Never used outside tests and benchmarks.
+ */
+import { AbortError, GenerationError, ModelLoadError, WorkerCrashedError, type LlmOsError } from '../../errors';
+import type { EngineKind, GenerateRequest, GenerateResult, LoadOptions, LoadProgress, ModelInfo, ModelSource, TokenEvent } from '../../engines/engine';
+import type { SlotEngine } from '../types';
+import type { SimClock } from './sim-clock';
+
+/** How a simulated model behaves. */
+export interface SimModelSpec {
+  vramBytes: number;
+  ramBytes: number;
+  msPerToken?: number;
+  loadMs?: number;
+}
+
+/** The simulated device: budgets, residency, and a record of violations. */
+export class SimDevice {
+  readonly resident = new Map<SimEngine, string>();
+  vramUsed = 0;
+  ramUsed = 0;
+  peakVram = 0;
+  peakRam = 0;
+  loads = 0;
+  unloads = 0;
+  readonly violations: string[] = [];
+
+  constructor(public vramBudget: number, public ramBudget: number, readonly specs: Map<string, SimModelSpec>) {}
+
+  spec(model: string): SimModelSpec {
+    const s = this.specs.get(model);
+    if (!s) throw new ModelLoadError(`SimDevice has no model ${model}`, { model });
+    return s;
+  }
+
+  alloc(engine: SimEngine, model: string, at: number): void {
+    const s = this.spec(model);
+    this.resident.set(engine, model);
+    this.vramUsed += s.vramBytes;
+    this.ramUsed += s.ramBytes;
+    this.loads++;
+    this.peakVram = Math.max(this.peakVram, this.vramUsed);
+    this.peakRam = Math.max(this.peakRam, this.ramUsed);
+    if (this.vramUsed > this.vramBudget || this.ramUsed > this.ramBudget) {
+      this.violations.push(`t=${at}: ${model} loaded → vram ${this.vramUsed}/${this.vramBudget}, ram ${this.ramUsed}/${this.ramBudget}`);
+    }
+  }
+
+  free(engine: SimEngine): void {
+    const model = this.resident.get(engine);
+    if (model === undefined) return;
+    const s = this.spec(model);
+    this.resident.delete(engine);
+    this.vramUsed -= s.vramBytes;
+    this.ramUsed -= s.ramBytes;
+    this.unloads++;
+  }
+}
+
+const WORDS = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon phi chi psi omega'.split(' ');
+
+/** FNV-1a: deterministic token choice. */
+function hash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
+  return h;
+}
+
+/** The text of token `i` of a generation (what an uninterrupted run produces). */
+export function simToken(model: string, request: GenerateRequest, i: number): string {
+  const prompt = request.prompt ?? JSON.stringify(request.messages ?? []);
+  const seed = request.temperature && request.temperature > 0 ? `:${request.seed ?? 'unseeded'}` : '';
+  return ` ${WORDS[hash(`${model}\u0000${prompt}${seed}\u0000${i}`) % WORDS.length]}`;
+}
+
+/** Options of a simulated engine. */
+export interface SimEngineOptions {
+  /** Models whose load fails with `ModelLoadError`. */
+  failLoad?: Set<string>;
+  /** Make every replay diverge at its first token (an engine that cannot reproduce its sampling). */
+  divergeOnReplay?: boolean;
+  defaultMsPerToken?: number;
+}
+
+let engineSeq = 0;
+
+/** A simulated engine worker. */
+export class SimEngine implements SlotEngine {
+  readonly id = engineSeq++;
+  readonly exited: Promise<LlmOsError>;
+  private exitError: LlmOsError | null = null;
+  private markExited!: (e: LlmOsError) => void;
+  private model: string | null = null;
+  private interruptFlag = false;
+  private readonly pending = new Set<(e: LlmOsError) => void>();
+  generations = 0;
+
+  constructor(private readonly clock: SimClock, private readonly device: SimDevice, private readonly options: SimEngineOptions = {}) {
+    this.exited = new Promise((r) => { this.markExited = r; });
+  }
+
+  get alive(): boolean {
+    return this.exitError === null;
+  }
+
+  get loadedModel(): string | null {
+    return this.model;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.exitError) return reject(this.exitError);
+      const fail = (e: LlmOsError) => { this.clock.clearTimeout(h); reject(e); };
+      const h = this.clock.setTimeout(() => { this.pending.delete(fail); resolve(); }, ms);
+      this.pending.add(fail);
+    });
+  }
+
+  async load(_kind: EngineKind, source: ModelSource, _o?: LoadOptions, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<ModelInfo> {
+    if (this.exitError) throw this.exitError;
+    await this.unload();
+    const spec = this.device.spec(source.id);
+    const total = spec.vramBytes + spec.ramBytes;
+    onProgress?.({ phase: 'load', loaded: 0, total, fraction: 0 });
+    await this.sleep(spec.loadMs ?? 100);
+    if (signal?.aborted) throw new AbortError('Load aborted', { id: source.id });
+    if (this.options.failLoad?.has(source.id)) throw new ModelLoadError(`Simulated load failure of ${source.id}`, { id: source.id });
+    this.device.alloc(this, source.id, this.clock.now());
+    this.model = source.id;
+    onProgress?.({ phase: 'init', loaded: total, total, fraction: 1 });
+    return { id: source.id, engine: 'scripted', contextLength: 2048, weightBytes: total, kvBytes: 0 };
+  }
+
+  async generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal?: AbortSignal): Promise<GenerateResult> {
+    if (this.exitError) throw this.exitError;
+    const model = this.model;
+    if (!model) throw new GenerationError('SimEngine: no model loaded', {});
+    this.generations++;
+    this.interruptFlag = false;
+    const t0 = this.clock.now();
+    const spec = this.device.spec(model);
+    const msPerToken = spec.msPerToken ?? this.options.defaultMsPerToken ?? 10;
+    const replayTokens = request.replayTokens ?? 0;
+    let replay = request.replayPrefix ?? '';
+    const total = replayTokens + (request.maxTokens ?? 256);
+    const promptTokens = Math.ceil((request.prompt ?? JSON.stringify(request.messages)).length / 4);
+    let text = '';
+    let produced = 0;
+    let tFirst: number | null = null;
+    let stopReason: GenerateResult['stopReason'] = 'length';
+    await this.sleep(promptTokens * 0.1);
+    for (let i = 0; i < total; i++) {
+      if (signal?.aborted) { stopReason = 'abort'; break; }
+      if (this.interruptFlag) { stopReason = 'interrupt'; break; }
+      await this.sleep(msPerToken);
+      if (signal?.aborted) { stopReason = 'abort'; break; }
+      if (this.interruptFlag) { stopReason = 'interrupt'; break; }
+      let piece = simToken(model, request, i);
+      if (replay && this.options.divergeOnReplay) piece = ` diverged${i}`;
+      if (replay) {
+        const n = Math.min(replay.length, piece.length);
+        if (piece.slice(0, n) !== replay.slice(0, n)) throw new GenerationError('Replay diverged', { at: i });
+        replay = replay.slice(n);
+        piece = piece.slice(n);
+        if (!piece) continue;
+      }
+      tFirst ??= this.clock.now();
+      text += piece;
+      produced++;
+      onToken({ text: piece, index: produced - 1 });
+    }
+    const tEnd = this.clock.now();
+    return {
+      text, stopReason,
+      usage: {
+        promptTokens, completionTokens: produced, ttftMs: (tFirst ?? tEnd) - t0, totalMs: tEnd - t0,
+        decodeTokensPerSec: produced > 1 && tFirst !== null && tEnd > tFirst ? ((produced - 1) * 1000) / (tEnd - tFirst) : 0,
+        prefillTokensPerSec: 0,
+      },
+    };
+  }
+
+  interrupt(): void {
+    this.interruptFlag = true;
+  }
+
+  async unload(): Promise<void> {
+    if (this.exitError) throw this.exitError;
+    if (this.model === null) return;
+    await this.sleep(5);
+    this.device.free(this);
+    this.model = null;
+  }
+
+  /** Die as a crashed worker would: pending calls reject with `WorkerCrashedError`, memory is freed. */
+  crash(reason = 'Simulated worker crash'): void {
+    if (this.exitError) return;
+    this.exitError = new WorkerCrashedError(reason, { engine: this.id });
+    this.device.free(this);
+    this.model = null;
+    for (const f of [...this.pending]) f(this.exitError);
+    this.pending.clear();
+    this.markExited(this.exitError);
+  }
+
+  terminate(reason = 'Simulated worker terminated'): void {
+    this.crash(reason);
+  }
+}
+
+/** A factory for the kernel's `createEngine` that keeps every engine it made. */
+export function simEngineFactory(clock: SimClock, device: SimDevice, options: SimEngineOptions = {}) {
+  const engines: SimEngine[] = [];
+  return {
+    engines,
+    create: async (_slot: number): Promise<SlotEngine> => {
+      const e = new SimEngine(clock, device, options);
+      engines.push(e);
+      return e;
+    },
+  };
+}

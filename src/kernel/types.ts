@@ -1,0 +1,171 @@
+/**
+ * Public types of the kernel API: processes, jobs, model registrations, snapshots for `ps()`.
+ */
+import type { LlmOsError } from '../errors';
+import type {
+  ChatMessage, EngineKind, GenerateRequest, GenerateResult, LoadOptions, LoadProgress, ModelInfo, ModelSource, TokenEvent,
+} from '../engines/engine';
+import type { Priority } from './priority';
+
+/** What spawns a process: an app, a chat window, an embedded element. */
+export interface AppInfo {
+  name: string;
+  appId?: string;
+}
+
+/** Limits a process runs under; absent fields are unlimited. Violations are `PermissionError`s. */
+export interface ProcessQuota {
+  /** Highest priority class the process may use (spawn, renice, per-job priority). */
+  maxPriority?: Priority;
+  /** Most unfinished (queued + running) jobs at once. */
+  maxConcurrentJobs?: number;
+  /** Model ids the process may use. */
+  allowedModels?: readonly string[];
+}
+
+/** Options of `spawn()`. */
+export interface SpawnOptions {
+  priority: Priority;
+  quota?: ProcessQuota;
+  /** Fair-share weight among processes of one class (default 1). */
+  weight?: number;
+}
+
+/** Process state as `ps()` shows it. */
+export type ProcessState = 'ready' | 'running' | 'preempted' | 'waiting-for-model' | 'sleeping' | 'exited';
+
+/** Per-process metrics. */
+export interface ProcessMetrics {
+  jobsSubmitted: number;
+  jobsFinished: number;
+  jobsFailed: number;
+  tokensIn: number;
+  tokensOut: number;
+  /** TTFT (submit → first token, queueing included) of the last job that produced a token, ms. */
+  lastTtftMs: number | null;
+  meanTtftMs: number | null;
+  /** Output tokens per second of decoding, over all of the process's runs. */
+  tokensPerSec: number;
+  /** Mean time a job waited in the queue before its first dispatch, ms. */
+  meanQueueWaitMs: number | null;
+  preemptions: number;
+}
+
+/** One row of `ps()`. */
+export interface ProcessInfo {
+  pid: number;
+  name: string;
+  appId: string | null;
+  priority: Priority;
+  weight: number;
+  quota: ProcessQuota;
+  state: ProcessState;
+  /** Model of the running job, else of the newest unfinished job, else of the last job. */
+  model: string | null;
+  queuedJobs: number;
+  runningJobs: number;
+  metrics: ProcessMetrics;
+}
+
+/** Sampling and limits of a job (everything of `GenerateRequest` but the prompt and replay fields). */
+export type JobParams = Omit<GenerateRequest, 'messages' | 'prompt' | 'replayPrefix' | 'replayTokens'>;
+
+/** What `submit()` takes. */
+export interface SubmitRequest {
+  pid: number;
+  model: string;
+  messages?: ChatMessage[];
+  prompt?: string;
+  params?: JobParams;
+  /** Override the process's class for this job (within its quota). */
+  priority?: Priority;
+  /** How long the model stays resident after this job, ms (default 5 min; 0 = unload after use; -1 = pin). */
+  keepAliveMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The result of a job: the engine's result over all its runs, plus scheduling facts. */
+export interface JobResult extends GenerateResult {
+  jobId: string;
+  /** Time from submit to first dispatch, ms. */
+  queueWaitMs: number;
+  preemptions: number;
+  /** Runs repeated because the worker crashed. */
+  retries: number;
+}
+
+/** Handle returned by `submit()`. */
+export interface JobHandle {
+  id: string;
+  pid: number;
+  /** The tokens, in order, one uninterrupted stream even across preemptions. Iterate once. */
+  tokens: AsyncIterable<TokenEvent>;
+  /** Resolves when the job ends (stop reason `abort` after cancel/kill); rejects with a typed error. */
+  result: Promise<JobResult>;
+  /** Cancel the job (queued or running). */
+  cancel(): void;
+}
+
+/** Job state as `jobs()` shows it. */
+export type JobState = 'queued' | 'waiting-for-model' | 'running' | 'preempted' | 'finished' | 'failed' | 'cancelled';
+
+/** One row of `jobs()`. */
+export interface JobInfo {
+  id: string;
+  pid: number;
+  model: string;
+  priority: Priority;
+  /** Rank after aging (0 = background … 3 = realtime). */
+  effectiveRank: number;
+  state: JobState;
+  tokens: number;
+  slot: number | null;
+  preemptions: number;
+  retries: number;
+}
+
+/** How a model is known to the kernel. */
+export interface ModelRegistration {
+  id: string;
+  engine: EngineKind;
+  /** Where the weights are; a function is called at each load (e.g. blobs from the model store). */
+  source: ModelSource | (() => Promise<ModelSource>);
+  /** Bytes of weights (GGUF tensor data, or WebLLM's `vram_required_MB`). */
+  weightBytes: number;
+  /** KV cache bytes for `nCtx` (see `estimateKvBytes`); 0 if unknown. */
+  kvBytes?: number;
+  /** Runtime overhead; default from `estimateModelCost`. */
+  overheadBytes?: number;
+  /** Context to allocate at load. */
+  nCtx?: number;
+  /** Which budget the model uses: `wasm` → RAM, `webgpu` → VRAM. Default: webllm → webgpu, else wasm. */
+  backend?: 'wasm' | 'webgpu';
+  loadOptions?: LoadOptions;
+}
+
+/** A model's resident state as `models()` shows it. */
+export interface ResidentModel {
+  id: string;
+  slot: number;
+  state: 'loading' | 'loaded' | 'unloading';
+  vramBytes: number;
+  ramBytes: number;
+  runningJobs: number;
+  idleSinceMs: number | null;
+  keepAliveMs: number;
+}
+
+/**
+ * The engine in one worker slot: the part of `EngineClient` the kernel uses. A real slot is an
+ * `EngineClient` (a worker); policy tests inject `SimEngine` (testing/sim-engine.ts).
+ */
+export interface SlotEngine {
+  load(kind: EngineKind, source: ModelSource, options?: LoadOptions, onProgress?: (p: LoadProgress) => void, signal?: AbortSignal): Promise<ModelInfo>;
+  generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal?: AbortSignal): Promise<GenerateResult>;
+  interrupt(): Promise<void> | void;
+  unload(): Promise<void>;
+  terminate(reason?: string): void;
+  /** Resolves with the error that ended the engine (never rejects). */
+  readonly exited: Promise<LlmOsError>;
+  readonly alive: boolean;
+}
