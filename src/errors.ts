@@ -86,6 +86,8 @@ export class PermissionError extends defineError('PermissionError', 'PERMISSION_
 export class StorageQuotaError extends defineError('StorageQuotaError', 'STORAGE_QUOTA') {}
 /** Stored bytes failed verification (SHA-256 mismatch). */
 export class IntegrityError extends defineError('IntegrityError', 'INTEGRITY') {}
+/** Replaying a preempted generation did not reproduce the text already delivered (non-reproducible sampling). */
+export class ReplayDivergedError extends defineError('ReplayDivergedError', 'REPLAY_DIVERGED') {}
 /** The GPU device was lost mid-operation. */
 export class DeviceLostError extends defineError('DeviceLostError', 'DEVICE_LOST') {}
 /** Output did not satisfy the requested JSON schema / constraint. */
@@ -124,6 +126,7 @@ export const ERROR_CLASSES = {
   StorageQuotaError,
   IntegrityError,
   DeviceLostError,
+  ReplayDivergedError,
   OutputValidationError,
   BudgetError,
   GraphImportError,
@@ -167,6 +170,7 @@ export const ERROR_TEXT: Record<string, string> = {
   STORAGE_QUOTA: 'Not enough storage space.',
   INTEGRITY: 'Downloaded data failed verification.',
   DEVICE_LOST: 'The GPU device was lost.',
+  REPLAY_DIVERGED: 'A paused reply could not be resumed exactly.',
   OUTPUT_INVALID: 'The model output did not match the requested format.',
   BUDGET_INVALID: 'The memory budget setting is invalid.',
   GRAPH_IMPORT_INVALID: 'This file is not a valid knowledge graph (GEXF or graphology JSON).',

@@ -14,7 +14,7 @@ import {
 } from '@mlc-ai/web-llm';
 import {
   AbortError, DeviceUnsupportedError, InvalidRequestError, ModelLibraryError, ModelNotLoadedError, UnsupportedModelError,
-  WebGpuUnavailableError,
+  ReplayDivergedError, WebGpuUnavailableError,
 } from '../errors';
 import { needsShaderF16 } from '../models/webllm-catalog';
 import {
@@ -179,7 +179,7 @@ export class WebLLMEngine implements Engine {
           const n = Math.min(replay.length, piece.length);
           if (piece.slice(0, n) !== replay.slice(0, n)) {
             void mlc.interruptGenerate();
-            throw new InvalidRequestError('Replay diverged from the preempted generation', { expected: replay.slice(0, n), got: piece.slice(0, n) });
+            throw new ReplayDivergedError('Replay diverged from the preempted generation', { expected: replay.slice(0, n), got: piece.slice(0, n) });
           }
           replay = replay.slice(n);
           piece = piece.slice(n);

@@ -9,7 +9,7 @@ import { Template } from '@huggingface/jinja';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import {
   GenerationError, GgufError, LlmOsError, ModelLoadError, ModelNotLoadedError,
-  UnsupportedModelError,
+  ReplayDivergedError, UnsupportedModelError,
 } from '../errors';
 import { hyperParams, readGgufHeader } from '../models/gguf-header';
 import { estimateKvBytes } from '../models/cost';
@@ -188,7 +188,7 @@ export class WllamaEngine implements Engine {
         // Replaying a preempted generation: swallow the text already delivered before the preemption.
         const n = Math.min(replay.length, piece.length);
         if (piece.slice(0, n) !== replay.slice(0, n)) {
-          throw new GenerationError('Replay diverged from the preempted generation', { expected: replay.slice(0, n), got: piece.slice(0, n) });
+          throw new ReplayDivergedError('Replay diverged from the preempted generation', { expected: replay.slice(0, n), got: piece.slice(0, n) });
         }
         replay = replay.slice(n);
         piece = piece.slice(n);

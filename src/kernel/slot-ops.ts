@@ -4,7 +4,7 @@
  * (so the pass that started it sees the new state), and requests a new pass when it ends. Results of a
  * slot whose worker was replaced meanwhile (`epoch` changed) are ignored: the crash path owns them.
  */
-import { GenerationError, ModelLoadError, TimeoutError, WorkerCrashedError, toLlmOsError } from '../errors';
+import { ModelLoadError, ReplayDivergedError, TimeoutError, WorkerCrashedError, toLlmOsError } from '../errors';
 import type { GenerateResult, TokenEvent } from '../engines/engine';
 import { withTimeout } from './clock';
 import type { Job } from './job';
@@ -14,10 +14,10 @@ import type { Slot } from './worker-pool';
 
 /**
  * A resumed run's replay did not reproduce the delivered text (sampling the engine cannot reproduce).
- * Engines report it as a `GenerationError` "Replay diverged…" (a dedicated error code is requested).
+ * Engines report it as a `ReplayDivergedError`.
  */
 function isReplayDivergence(e: unknown, job: Job): boolean {
-  return e instanceof GenerationError && job.engineTokens > 0 && !job.continuation && /replay diverged/i.test(e.message);
+  return e instanceof ReplayDivergedError && job.engineTokens > 0 && !job.continuation;
 }
 
 /** @internal */

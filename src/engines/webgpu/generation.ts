@@ -4,7 +4,7 @@
  * conditions: end-of-generation token (unless `ignoreEos`), a stop string, `maxTokens`, a full
  * context, or the caller (`abort` / `interrupt`, checked at every token boundary).
  */
-import { GenerationError } from '../../errors';
+import { GenerationError, ReplayDivergedError } from '../../errors';
 import type { GenerateRequest, StopReason, TokenEvent } from '../engine';
 import type { GpuLlama } from './gpu-llama';
 import { Sampler } from './sampler';
@@ -73,7 +73,7 @@ export async function runGeneration(
     if (replay) {
       const n = Math.min(replay.length, piece.length);
       if (piece.slice(0, n) !== replay.slice(0, n)) {
-        throw new GenerationError('Replay diverged from the preempted generation', { expected: replay.slice(0, n), got: piece.slice(0, n) });
+        throw new ReplayDivergedError('Replay diverged from the preempted generation', { expected: replay.slice(0, n), got: piece.slice(0, n) });
       }
       replay = replay.slice(n);
       piece = piece.slice(n);

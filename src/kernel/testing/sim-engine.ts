@@ -7,7 +7,7 @@
  * load against fixed budgets and records any moment residency exceeded them — independently of the
  * kernel's own bookkeeping. Never used outside tests and benchmarks.
  */
-import { AbortError, GenerationError, ModelLoadError, WorkerCrashedError, type LlmOsError } from '../../errors';
+import { AbortError, GenerationError, ModelLoadError, ReplayDivergedError, WorkerCrashedError, type LlmOsError } from '../../errors';
 import type { EngineKind, GenerateRequest, GenerateResult, LoadOptions, LoadProgress, ModelInfo, ModelSource, TokenEvent } from '../../engines/engine';
 import type { SlotEngine } from '../types';
 import type { SimClock } from './sim-clock';
@@ -165,7 +165,7 @@ export class SimEngine implements SlotEngine {
       if (replay && this.options.divergeOnReplay) piece = ` diverged${i}`;
       if (replay) {
         const n = Math.min(replay.length, piece.length);
-        if (piece.slice(0, n) !== replay.slice(0, n)) throw new GenerationError('Replay diverged', { at: i });
+        if (piece.slice(0, n) !== replay.slice(0, n)) throw new ReplayDivergedError('Replay diverged', { at: i });
         replay = replay.slice(n);
         piece = piece.slice(n);
         if (!piece) continue;
