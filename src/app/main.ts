@@ -1,72 +1,47 @@
 /**
- * The first UI's shell: one engine worker, a model picker, a load progress bar and a chat. It only
- * wires elements together; the later desktop replaces it. Engine libraries never load here: they are
- * imported by the worker chunk that `EngineClient.start()` spawns.
+ * The LLM OS desktop page. It builds the shared services (one kernel for the page, installed as the
+ * API's shared kernel so `connect()`, the `LanguageModel` polyfill and the service-worker endpoint use
+ * it too), applies theme and language before the first paint where it can, and mounts
+ * `<llmos-desktop>`. App windows, the model library and the engines are separate chunks, loaded on
+ * demand; engine libraries load only inside workers.
  */
-import '../components/llmos-chat/define';
-import '../components/llmos-load-progress/define';
-import '../components/llmos-model-picker/define';
-import { EngineClient } from '../kernel/engine-client';
-import type { EngineCapabilities } from '../engines/engine';
-import type { LlmosRequestLoadEvent } from '../components/llmos-model-picker/request-load-event';
-import { fixtureParams } from './fixture-params';
+import { setSharedKernel } from '../api/shared-kernel';
+import { DesktopServices } from '../apps/os/desktop-services';
+import type { ThemeChoice } from '../apps/os/desktop-settings';
+import '../components/llmos-desktop/define';
+import { initLocalization, preferredLocale, setLocale } from '../locales/locale';
 import './app.css';
 
-const $ = <T extends Element>(sel: string) => document.querySelector<T>(sel)!;
-const picker = $<HTMLElementTagNameMap['llmos-model-picker']>('llmos-model-picker');
-const progress = $<HTMLElementTagNameMap['llmos-load-progress']>('llmos-load-progress');
-const chat = $<HTMLElementTagNameMap['llmos-chat']>('llmos-chat');
-const fixtureNote = $<HTMLElement>('#fixture-note');
+const services = new DesktopServices();
+setSharedKernel(services.kernel);
 
-function setStatus(key: string, text: string, ok?: boolean): void {
-  const dd = $<HTMLElement>(`[data-status="${key}"]`);
-  dd.textContent = text;
-  if (ok !== undefined) dd.dataset.ok = String(ok);
+function applyTheme(theme: ThemeChoice): void {
+  document.documentElement.dataset.theme = theme;
 }
 
-function showBackend(caps: EngineCapabilities, model: string): void {
-  const where = caps.backend === 'webgpu' ? 'WebGPU' : caps.backend === 'wasm' ? `CPU (wasm, ${caps.threads} thread${caps.threads === 1 ? '' : 's'})` : 'none';
-  setStatus('backend', `${caps.engine} · ${where}`, caps.backend !== 'none');
-  setStatus('model', model, true);
-  setStatus('f16', caps.f16 ? 'yes' : 'no');
+function applyLocale(): Promise<void> {
+  return setLocale(services.settings.value.locale ?? preferredLocale()).catch(() => undefined);
 }
 
-setStatus('isolation', crossOriginIsolated ? 'yes (multithreaded wasm)' : 'no (single-threaded wasm)', crossOriginIsolated);
-const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-setStatus('webgpu', gpu ? 'available' : 'not available', !!gpu);
+applyTheme(services.settings.value.theme);
+initLocalization();
+void applyLocale();
 
-let client: Promise<EngineClient> = EngineClient.start();
-client.catch((e) => progress.fail(e));
-
-/** The engine worker, restarted if it died (a crash fails the load in words; the next load gets a new one). */
-async function liveClient(): Promise<EngineClient> {
-  const c = await client.catch(() => null);
-  if (c?.alive) return c;
-  client = EngineClient.start();
-  return client;
-}
-
-picker.addEventListener('llmos-request-load', async (ev: LlmosRequestLoadEvent) => {
-  const { engine, source, origin, label } = ev.detail;
-  // One load at a time: the picker stays disabled until this one settles.
-  picker.disabled = true;
-  chat.stop();
-  chat.backend = null;
-  fixtureNote.hidden = true;
-  progress.start(label);
-  setStatus('model', `${label} (loading)`);
-  try {
-    const c = await liveClient();
-    await c.load(engine, source, { nThreads: navigator.hardwareConcurrency }, (p) => { progress.progress = p; });
-    chat.params = origin === 'fixture' ? fixtureParams() : {};
-    fixtureNote.hidden = origin !== 'fixture';
-    chat.backend = c;
-    progress.done();
-    showBackend(await c.capabilities(), label);
-  } catch (e) {
-    progress.fail(e);
-    setStatus('model', 'none', false);
-  } finally {
-    picker.disabled = false;
-  }
+const desktop = document.querySelector('llmos-desktop')!;
+desktop.services = services;
+services.settings.addEventListener('change', () => {
+  applyTheme(services.settings.value.theme);
+  void applyLocale();
 });
+// Downloads a reload or a closed tab interrupted continue where they stopped.
+void services.library().then(() => services.downloads.resumePending(), () => undefined);
+
+if (import.meta.env.PROD) {
+  const prompt = document.createElement('llmos-update-prompt');
+  prompt.slot = 'notice';
+  desktop.append(prompt);
+  void import('./pwa').then((m) => m.registerPwa(prompt));
+}
+
+/** A handle for the console and end-to-end tests: the page's services (kernel, library, settings). */
+(globalThis as unknown as { llmos: { services: DesktopServices } }).llmos = { services };

@@ -80,3 +80,23 @@ export const chatStyles = css`
   textarea { flex: 1; resize: vertical; min-height: 2.75rem; max-height: 12rem; line-height: 1.4; }
   .actions { display: flex; gap: 0.5rem; }
 `;
+
+/** Styles of the reply actions, attachments and composer extras of `<llmos-chat>`. @internal */
+export const chatExtraStyles = css`
+  .msg-actions { display: flex; gap: 0.25rem; flex-wrap: wrap; }
+  button.mini {
+    display: inline-flex; align-items: center; gap: 0.3rem; font-size: 0.78rem; font-weight: 600; padding: 0.2rem 0.5rem;
+    background: transparent; border-color: transparent; color: var(--_muted);
+  }
+  button.mini:hover:not(:disabled) { background: var(--_surface); border-color: var(--_border); color: var(--_fg); }
+  button.mini svg { width: 15px; height: 15px; }
+  button.mini[aria-pressed='true'] { color: var(--_accent); }
+  .icon { display: inline-grid; place-items: center; padding: 0.45rem; cursor: pointer; }
+  label.icon { border: 1px solid var(--_border); border-radius: calc(var(--_radius) * 0.8); background: var(--_bg); }
+  label.icon:focus-within { outline: 2px solid var(--_accent); outline-offset: 1px; }
+  label.icon input { position: absolute; opacity: 0; width: 1px; height: 1px; }
+  .icon.listening { color: var(--_danger); border-color: var(--_danger); }
+  .attachments { display: flex; gap: 0.35rem; flex-wrap: wrap; justify-content: flex-end; }
+  .attachments img { width: 4.5rem; height: 4.5rem; object-fit: cover; border-radius: 8px; border: 1px solid var(--_border); }
+  .pending { display: flex; align-items: center; gap: 0.6rem; padding: 0.4rem 0.75rem 0; }
+`;

@@ -1,13 +1,18 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { AbortError, ModelNotLoadedError } from '../../errors';
 import type { ChatMessage, GenerateRequest, GenerateResult } from '../../engines/engine';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords, type ErrorWords } from '../shared/error-words';
-import { LlmosDoneEvent, LlmosErrorEvent, LlmosTokenEvent } from '../shared/generation-events';
+import { LlmosDoneEvent, LlmosErrorEvent, LlmosMessagesChangeEvent, LlmosTokenEvent } from '../shared/generation-events';
 import type { ChatBackend } from './chat-backend';
 import { renderMarkdown } from './render-markdown';
-import { chatStyles } from './llmos-chat.styles';
+import { canDictate, canSpeak, dictate, speak, stopSpeaking } from './speech';
+import { describeResult, renderActions, renderAttachments, renderComposerExtras, renderError } from './chat-parts';
+import { chatExtraStyles, chatStyles } from './llmos-chat.styles';
+
+export { describeResult } from './chat-parts';
 
 /** One message as the chat shows it. */
 export interface ChatEntry {
@@ -18,47 +23,42 @@ export interface ChatEntry {
   state: 'streaming' | 'done' | 'error';
   result?: GenerateResult;
   error?: ErrorWords;
+  /** Images attached to a user message (data URLs), for models that accept images. */
+  images?: string[];
+  /** Tokens shown (a stopped reply shows fewer than the engine may have generated before it stopped). */
+  shown?: number;
 }
 
-const STOP_WORDS: Record<GenerateResult['stopReason'], string> = {
-  stop: 'Finished',
-  length: 'Reached the token limit',
-  abort: 'Stopped',
-  interrupt: 'Interrupted',
-};
-
-/** "Finished · 16 tokens · 45.2 tok/s · TTFT 120 ms" */
-export function describeResult(r: GenerateResult): string {
-  const u = r.usage;
-  const parts = [STOP_WORDS[r.stopReason], `${u.completionTokens} token${u.completionTokens === 1 ? '' : 's'}`];
-  if (u.decodeTokensPerSec > 0) parts.push(`${u.decodeTokensPerSec.toFixed(1)} tok/s`);
-  if (u.completionTokens > 0) parts.push(`TTFT ${Math.round(u.ttftMs)} ms`);
-  return parts.join(' · ');
-}
+/** A chat message that may carry images (only sent to models that accept them). */
+export type ChatMessageWithImages = ChatMessage & { images?: string[] };
 
 /**
  * A chat window over any {@link ChatBackend}: a message list, a prompt box, Send and Stop. The reply
  * streams in token by token; assistant text is rendered as markdown, sanitised (model output never
  * becomes live HTML); the finished state (stop reason, tokens, tokens/s, TTFT) and typed errors are
- * shown in words.
+ * shown in words. Each reply can be copied, read aloud (`speechSynthesis`, where present) and the last
+ * one regenerated; dictation (Web Speech API) appears only where the browser has it, and image
+ * attachment only when `accepts-images` is set.
  *
- * @summary Streaming chat with sanitised markdown, Stop, and errors in words.
+ * @summary Streaming chat with sanitised markdown, Stop, regenerate, copy, read-aloud and dictation.
  *
  * @slot empty - Shown while there are no messages (defaults to a short hint).
  *
  * @event llmos-token - `LlmosTokenEvent`: one streamed token; `detail.text` is the reply so far.
  * @event llmos-done - `LlmosDoneEvent`: a reply finished; `detail.result` has stop reason and usage.
  * @event llmos-error - `LlmosErrorEvent`: a reply failed; `detail.error` is an `LlmOsError` with a `code`.
+ * @event llmos-messages-change - `LlmosMessagesChangeEvent`: the transcript changed (send, every token, end, load).
  *
  * @csspart log - The message list; a polite live region (`role="log"`).
  * @csspart message - Every message (also `message-user` or `message-assistant`).
  * @csspart content - The text of a message (sanitised markdown for the assistant).
  * @csspart meta - The finished-state line under an assistant reply.
+ * @csspart actions - The Copy / Read aloud / Regenerate buttons of a reply.
  * @csspart error - An error shown in words.
- * @csspart form - The input row.
- * @csspart input - The prompt textarea.
- * @csspart send - The Send button.
- * @csspart stop - The Stop button.
+ * @csspart form - The input row. @csspart input - The prompt textarea.
+ * @csspart send - The Send button. @csspart stop - The Stop button.
+ * @csspart voice - The dictation button (only where the Web Speech API exists).
+ * @csspart attach - The image attachment button (only with `accepts-images`).
  *
  * @cssproperty --llmos-accent - Accent colour (buttons, user bubbles, focus). Default: blue, per scheme.
  * @cssproperty --llmos-bg - Background. @cssproperty --llmos-fg - Text colour.
@@ -68,7 +68,7 @@ export function describeResult(r: GenerateResult): string {
  * @cssproperty --llmos-font - Font family. @cssproperty --llmos-mono - Code font family.
  */
 export class LlmosChat extends LitElement {
-  static override styles = [themeStyles, chatStyles];
+  static override styles = [themeStyles, chatStyles, chatExtraStyles];
   static override properties = {
     backend: { attribute: false },
     system: { type: String },
@@ -76,8 +76,14 @@ export class LlmosChat extends LitElement {
     params: { attribute: false },
     placeholder: { type: String },
     busy: { type: Boolean, reflect: true },
+    acceptsImages: { type: Boolean, attribute: 'accepts-images' },
+    speechLang: { type: String, attribute: 'speech-lang' },
     entries: { state: true },
     notice: { state: true },
+    speaking: { state: true },
+    listening: { state: true },
+    images: { state: true },
+    copied: { state: true },
   };
 
   /** Where replies come from; `null` until a model is loaded (Send then explains in words). */
@@ -86,41 +92,72 @@ export class LlmosChat extends LitElement {
   declare system: string;
   /** Token limit per reply (attribute `max-tokens`, default 256). */
   declare maxTokens: number;
-  /**
-   * Extra generation parameters merged into every request (temperature, logitBias, ignoreEos, …).
-   * `messages` and `maxTokens` always come from the chat itself.
-   */
+  /** Extra generation parameters merged into every request. `messages` and `maxTokens` come from the chat. */
   declare params: Partial<GenerateRequest>;
-  /** Placeholder of the prompt box. */
+  /** Placeholder of the prompt box (default: localised "Ask something…"). */
   declare placeholder: string;
   /** True while a reply is being generated (reflected as the `busy` attribute). */
   declare busy: boolean;
+  /** Show image attachment (set it only for models that accept images). */
+  declare acceptsImages: boolean;
+  /** Language for dictation and read-aloud (default: the document's `lang`). */
+  declare speechLang: string;
   /** @internal */ declare entries: ChatEntry[];
   /** An error not tied to a reply (e.g. Send without a model). @internal */ declare notice: ErrorWords | null;
+  /** @internal */ declare speaking: number | null;
+  /** @internal */ declare listening: boolean;
+  /** @internal */ declare images: string[];
+  /** @internal */ declare copied: number | null;
 
   private ctrl: AbortController | null = null;
   private nextId = 1;
+  private stopDictation: (() => void) | null = null;
   /** Follow the stream only while the reader is at the bottom; scrolling up to read stops the follow. */
   private stickToBottom = true;
   private rendered = new WeakMap<ChatEntry, { source: string; fragment: DocumentFragment }>();
 
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.backend = null;
     this.system = '';
     this.maxTokens = 256;
     this.params = {};
-    this.placeholder = 'Ask something…';
+    this.placeholder = '';
     this.busy = false;
+    this.acceptsImages = false;
+    this.speechLang = '';
     this.entries = [];
     this.notice = null;
+    this.speaking = null;
+    this.listening = false;
+    this.images = [];
+    this.copied = null;
   }
 
   /** The conversation as chat messages (finished, non-empty turns; no system prompt). */
-  get messages(): ChatMessage[] {
+  get messages(): ChatMessageWithImages[] {
     return this.entries
       .filter((e) => e.role === 'user' || (e.state !== 'streaming' && e.content !== ''))
-      .map((e) => ({ role: e.role, content: e.content }));
+      .map((e) => ({ role: e.role, content: e.content, ...(e.images?.length ? { images: e.images } : {}) }));
+  }
+
+  /** Everything shown, the reply being streamed included (what a host persists at each chunk). */
+  get transcript(): ChatMessageWithImages[] {
+    return this.entries
+      .filter((e) => e.role === 'user' || e.content !== '')
+      .map((e) => ({ role: e.role, content: e.content, ...(e.images?.length ? { images: e.images } : {}) }));
+  }
+
+  /** Replace the conversation with saved messages (stops a reply in progress; system messages are skipped). */
+  load(messages: readonly ChatMessageWithImages[]): void {
+    this.stop();
+    this.notice = null;
+    this.entries = messages.filter((m) => m.role !== 'system').map((m) => ({
+      id: this.nextId++, role: m.role as 'user' | 'assistant', content: m.content, state: 'done' as const,
+      ...(m.images?.length ? { images: m.images } : {}),
+    }));
+    this.stickToBottom = true;
   }
 
   /**
@@ -131,32 +168,49 @@ export class LlmosChat extends LitElement {
     const box = this.textarea;
     const content = (text ?? box?.value ?? '').trim();
     if (!content || this.busy) return null;
-    const backend = this.backend;
-    if (!backend) {
+    if (!this.backend) {
       this.notice = errorWords(new ModelNotLoadedError('The chat has no model to talk to yet.'));
       this.dispatchEvent(new LlmosErrorEvent({ error: this.notice.error }));
       return null;
     }
     if (box && text === undefined) box.value = '';
-    this.notice = null;
     const history = this.messages;
-    const user: ChatEntry = { id: this.nextId++, role: 'user', content, state: 'done' };
+    const images = this.acceptsImages ? this.images : [];
+    this.images = [];
+    const user: ChatEntry = { id: this.nextId++, role: 'user', content, state: 'done', ...(images.length ? { images } : {}) };
+    this.entries = [...this.entries, user];
+    return this.reply([...history, { role: 'user', content, ...(images.length ? { images } : {}) }]);
+  }
+
+  /** Generate the last reply again (the previous one is replaced). Resolves like `send`. */
+  async regenerate(): Promise<GenerateResult | null> {
+    if (this.busy || !this.backend) return null;
+    const lastUser = this.entries.map((e) => e.role).lastIndexOf('user');
+    if (lastUser < 0) return null;
+    this.entries = this.entries.slice(0, lastUser + 1);
+    return this.reply(this.messages);
+  }
+
+  private async reply(turns: ChatMessageWithImages[]): Promise<GenerateResult | null> {
+    const backend = this.backend!;
+    this.notice = null;
     const reply: ChatEntry = { id: this.nextId++, role: 'assistant', content: '', state: 'streaming' };
-    this.entries = [...this.entries, user, reply];
-    const messages: ChatMessage[] = [
-      ...(this.system ? [{ role: 'system' as const, content: this.system }] : []),
-      ...history,
-      { role: 'user', content },
-    ];
+    this.entries = [...this.entries, reply];
+    const messages: ChatMessage[] = [...(this.system ? [{ role: 'system' as const, content: this.system }] : []), ...turns];
     const request: GenerateRequest = { ...this.params, messages, maxTokens: this.maxTokens };
     const ctrl = new AbortController();
     this.ctrl = ctrl;
     this.busy = true;
+    this.changed();
     try {
       const result = await backend.generate(request, (token) => {
+        // Tokens already in flight when Stop was pressed (one worker message may carry several) are dropped.
+        if (ctrl.signal.aborted) return;
         reply.content += token.text;
+        reply.shown = (reply.shown ?? 0) + 1;
         this.requestUpdate('entries');
         this.dispatchEvent(new LlmosTokenEvent({ token, text: reply.content }));
+        this.changed();
       }, ctrl.signal);
       if (!reply.content && result.text) reply.content = result.text;
       reply.state = 'done';
@@ -173,7 +227,12 @@ export class LlmosChat extends LitElement {
       if (this.ctrl === ctrl) this.ctrl = null;
       this.busy = false;
       this.requestUpdate('entries');
+      this.changed();
     }
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new LlmosMessagesChangeEvent({ messages: this.transcript, streaming: this.busy }));
   }
 
   /** Stop the reply in progress (it ends with stop reason `abort`). No-op when idle. */
@@ -186,6 +245,57 @@ export class LlmosChat extends LitElement {
     this.stop();
     this.entries = [];
     this.notice = null;
+  }
+
+  private get speechLocale(): string {
+    return this.speechLang || document.documentElement.lang || navigator.language || 'en';
+  }
+
+  /** Copy a reply's text (markdown source) to the clipboard. */
+  async copy(entry: ChatEntry): Promise<void> {
+    await navigator.clipboard.writeText(entry.content).catch(() => undefined);
+    this.copied = entry.id;
+    setTimeout(() => { if (this.copied === entry.id) this.copied = null; }, 1500);
+  }
+
+  /** Read a reply aloud, or stop reading it. */
+  async readAloud(entry: ChatEntry): Promise<void> {
+    if (this.speaking === entry.id) {
+      stopSpeaking();
+      this.speaking = null;
+      return;
+    }
+    this.speaking = entry.id;
+    await speak(entry.content, this.speechLocale);
+    if (this.speaking === entry.id) this.speaking = null;
+  }
+
+  private toggleDictation(): void {
+    if (this.stopDictation) {
+      this.stopDictation();
+      return;
+    }
+    const box = this.textarea;
+    const before = box?.value ? `${box.value.trimEnd()} ` : '';
+    this.listening = true;
+    this.stopDictation = dictate(this.speechLocale, (t) => { if (box) box.value = before + t; }, () => {
+      this.listening = false;
+      this.stopDictation = null;
+      box?.focus();
+    });
+  }
+
+  private async attach(ev: Event): Promise<void> {
+    const input = ev.target as HTMLInputElement;
+    const files = [...(input.files ?? [])].filter((f) => f.type.startsWith('image/'));
+    const urls = await Promise.all(files.map((f) => new Promise<string>((resolve, reject) => {
+      const r = new FileReader();
+      r.onload = () => resolve(String(r.result));
+      r.onerror = () => reject(r.error);
+      r.readAsDataURL(f);
+    })));
+    this.images = [...this.images, ...urls];
+    input.value = '';
   }
 
   private get textarea(): HTMLTextAreaElement | null {
@@ -228,44 +338,54 @@ export class LlmosChat extends LitElement {
     if (log && this.stickToBottom) log.scrollTop = log.scrollHeight;
   }
 
-  private renderEntry(e: ChatEntry) {
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopDictation?.();
+    if (this.speaking !== null) stopSpeaking();
+  }
+
+  private renderEntry(e: ChatEntry, last: boolean) {
     const body = e.role === 'user'
-      ? html`<div part="content" class="content plain">${e.content}</div>`
+      ? html`${renderAttachments(e.images)}<div part="content" class="content plain">${e.content}</div>`
       : html`<div part="content" class="content markdown">${this.markdown(e)}${e.state === 'streaming' ? html`<span class="caret" aria-hidden="true"></span>` : nothing}</div>`;
     return html`
       <article part="message message-${e.role}" class="message ${e.role}" data-state=${e.state}
-        aria-label=${e.role === 'user' ? 'You' : 'Assistant'}>
+        aria-label=${e.role === 'user' ? msg('You') : msg('Assistant')}>
         ${body}
-        ${e.result ? html`<p part="meta" class="meta" data-stop-reason=${e.result.stopReason}>${describeResult(e.result)}</p>` : nothing}
-        ${e.error ? this.renderError(e.error) : nothing}
+        ${e.result ? html`<p part="meta" class="meta" data-stop-reason=${e.result.stopReason}>${describeResult(e.result, e.result.stopReason === 'abort' ? e.shown ?? 0 : undefined)}</p>` : nothing}
+        ${e.error ? renderError(e.error) : nothing}
+        ${e.role === 'assistant' && e.state !== 'streaming' ? renderActions(e, {
+          last, busy: this.busy, speakable: canSpeak(), speaking: this.speaking === e.id, copied: this.copied === e.id,
+          onCopy: () => void this.copy(e), onSpeak: () => void this.readAloud(e), onRegenerate: () => void this.regenerate(),
+        }) : nothing}
       </article>`;
   }
 
-  private renderError(w: ErrorWords) {
-    // A Stop that surfaces as an AbortError is not a failure: say so quietly.
-    const aborted = w.code === 'ABORTED';
-    return html`<p part="error" class="error ${aborted ? 'aborted' : ''}" role=${aborted ? 'status' : 'alert'} data-code=${w.code}>
-      <strong>${w.words}</strong> <span class="detail">${w.message} <code>${w.code}</code></span></p>`;
-  }
-
   protected override render() {
+    const lastAssistant = this.entries.findLast((e) => e.role === 'assistant');
     return html`
-      <div part="log" class="log" role="log" aria-live="polite" aria-relevant="additions text" aria-label="Conversation"
+      <div part="log" class="log" role="log" aria-live="polite" aria-relevant="additions text" aria-label=${msg('Conversation')}
         tabindex="0">
         ${this.entries.length === 0
-          ? html`<div class="empty"><slot name="empty">Load a model, then ask something. Replies stream in as they are generated.</slot></div>`
-          : repeat(this.entries, (e) => e.id, (e) => this.renderEntry(e))}
+          ? html`<div class="empty"><slot name="empty">${msg('Load a model, then ask something. Replies stream in as they are generated.')}</slot></div>`
+          : repeat(this.entries, (e) => e.id, (e) => this.renderEntry(e, e === lastAssistant))}
       </div>
-      ${this.notice ? this.renderError(this.notice) : nothing}
+      ${this.notice ? renderError(this.notice) : nothing}
+      ${this.images.length ? html`<div class="pending">${renderAttachments(this.images)}
+        <button type="button" @click=${() => { this.images = []; }}>${msg('Remove images')}</button></div>` : nothing}
       <form part="form" class="form" @submit=${this.onSubmit}>
-        <label class="visually-hidden" for="prompt">Message</label>
-        <textarea id="prompt" part="input" rows="2" placeholder=${this.placeholder} @keydown=${this.onKeydown}
+        <label class="visually-hidden" for="prompt">${msg('Message')}</label>
+        <textarea id="prompt" part="input" rows="2" placeholder=${this.placeholder || msg('Ask something…')} @keydown=${this.onKeydown}
           aria-describedby="hint"></textarea>
         <div class="actions">
-          <button part="send" class="primary" type="submit" ?disabled=${this.busy}>Send</button>
-          <button part="stop" type="button" ?disabled=${!this.busy} @click=${() => this.stop()}>Stop</button>
+          ${renderComposerExtras({
+            dictation: canDictate(), listening: this.listening, images: this.acceptsImages,
+            onDictate: () => this.toggleDictation(), onAttach: (e: Event) => void this.attach(e),
+          })}
+          <button part="send" class="primary" type="submit" ?disabled=${this.busy}>${msg('Send')}</button>
+          <button part="stop" type="button" ?disabled=${!this.busy} @click=${() => this.stop()}>${msg('Stop')}</button>
         </div>
-        <span id="hint" class="visually-hidden">Enter sends; Shift+Enter adds a new line.</span>
+        <span id="hint" class="visually-hidden">${msg('Enter sends; Shift+Enter adds a new line.')}</span>
       </form>`;
   }
 }

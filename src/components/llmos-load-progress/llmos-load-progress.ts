@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { LoadProgress } from '../../engines/engine';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords } from '../shared/error-words';
@@ -8,11 +9,9 @@ import { loadProgressStyles } from './llmos-load-progress.styles';
 /** What the element shows. */
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
 
-const PHASE_WORDS: Record<LoadProgress['phase'], string> = {
-  download: 'Downloading',
-  load: 'Loading into the engine',
-  init: 'Initialising',
-};
+function phaseWords(phase: LoadProgress['phase']): string {
+  return { download: msg('Downloading'), load: msg('Loading into the engine'), init: msg('Initialising') }[phase] ?? phase;
+}
 
 /**
  * A model load at a glance: a progress bar fed with the engine's `LoadProgress` (phase, bytes,
@@ -48,6 +47,7 @@ export class LlmosLoadProgress extends LitElement {
 
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.state = 'idle';
     this.label = '';
     this.progress = null;
@@ -75,10 +75,10 @@ export class LlmosLoadProgress extends LitElement {
 
   private progressText(): string {
     const p = this.progress;
-    if (!p) return 'Starting…';
+    if (!p) return msg('Starting…');
     const pct = `${Math.round(p.fraction * 100)}%`;
-    const bytes = p.phase === 'download' && p.total > 0 ? ` (${formatBytes(p.loaded)} of ${formatBytes(p.total)})` : '';
-    return `${PHASE_WORDS[p.phase] ?? p.phase} ${pct}${bytes}${p.text ? ` — ${p.text}` : ''}`;
+    const bytes = p.phase === 'download' && p.total > 0 ? ` (${msg(str`${formatBytes(p.loaded)} of ${formatBytes(p.total)}`)})` : '';
+    return `${phaseWords(p.phase)} ${pct}${bytes}${p.text ? ` — ${p.text}` : ''}`;
   }
 
   protected override render() {
@@ -86,16 +86,16 @@ export class LlmosLoadProgress extends LitElement {
     if (this.state === 'error') {
       const w = errorWords(this.error);
       return html`<div part="error" class="error" role="alert" data-code=${w.code}>
-        <strong>Could not load ${this.label || 'the model'}.</strong> ${w.words}
+        <strong>${this.label ? msg(str`Could not load ${this.label}.`) : msg('Could not load the model.')}</strong> ${w.words}
         <span class="detail">${w.message} <code>${w.code}</code></span></div>`;
     }
     const fraction = this.state === 'ready' ? 1 : this.progress?.fraction ?? 0;
-    const text = this.state === 'ready' ? 'Ready' : this.progressText();
+    const text = this.state === 'ready' ? msg('Ready') : this.progressText();
     return html`
       <div part="label" class="label" role="status">
         <span class="name">${this.label}</span><span class="phase">${text}</span>
       </div>
-      <progress part="bar" max="1" .value=${fraction} aria-label="Loading ${this.label}"
+      <progress part="bar" max="1" .value=${fraction} aria-label=${msg(str`Loading ${this.label}`)}
         aria-valuetext=${text}></progress>`;
   }
 }

@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { themeStyles } from '../shared/theme.styles';
 import { formatBytes } from '../shared/format';
 import { pickerStyles } from './llmos-model-picker.styles';
@@ -11,12 +12,9 @@ type Catalog = typeof import('../../models/webllm-catalog');
 /** The picker's tabs, in order. */
 export type PickerTab = 'fixtures' | 'url' | 'file' | 'webllm';
 
-const TAB_LABELS: Record<PickerTab, string> = {
-  fixtures: 'Test models',
-  url: 'GGUF URL',
-  file: 'Local file',
-  webllm: 'WebLLM',
-};
+function tabLabel(t: PickerTab): string {
+  return { fixtures: msg('Test models'), url: msg('GGUF URL'), file: msg('Local file'), webllm: 'WebLLM' }[t];
+}
 
 /** Fixture files the dev and preview servers serve (see test/fixture-server.ts). */
 export const DEFAULT_FIXTURES = ['tiny.gguf', 'tiny-b.gguf', 'bench-40m.gguf'];
@@ -78,6 +76,7 @@ export class LlmosModelPicker extends LitElement {
 
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.fixtures = DEFAULT_FIXTURES;
     this.fixtureBase = '/fixtures/';
     this.vramBudgetMB = undefined;
@@ -165,7 +164,7 @@ export class LlmosModelPicker extends LitElement {
       url = new URL('invalid:');
     }
     if (!raw || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      this.urlError = 'Enter an http(s) URL of a .gguf file.';
+      this.urlError = msg('Enter an http(s) URL of a .gguf file.');
       return;
     }
     this.urlError = '';
@@ -201,64 +200,64 @@ export class LlmosModelPicker extends LitElement {
         ${(this.found ?? []).map((f) => html`<li>
           <span class="name">${f.name}</span><span class="size">${formatBytes(f.bytes)}</span>
           <button part="load" class="primary" data-fixture=${f.name} ?disabled=${this.disabled}
-            aria-label="Load ${f.name}" @click=${() => this.loadFixture(f)}>Load</button></li>`)}
+            aria-label=${msg(str`Load ${f.name}`)} @click=${() => this.loadFixture(f)}>${msg('Load')}</button></li>`)}
       </ul>
-      <p part="note" class="note">Random-weight models generated for tests, served by the dev and preview servers
-        only. They run, but what they say is meaningless.</p>`;
+      <p part="note" class="note">${msg('Random-weight models generated for tests, served by the dev and preview servers only. They run, but what they say is meaningless.')}</p>`;
   }
 
   private renderUrl() {
     return html`<form class="row" @submit=${this.onUrlSubmit} novalidate>
-        <label for="url">GGUF URL</label>
+        <label for="url">${msg('GGUF URL')}</label>
         <input id="url" name="url" type="url" inputmode="url" placeholder="https://example.com/model.gguf"
           aria-invalid=${this.urlError ? 'true' : 'false'} aria-describedby="url-note" autocomplete="off" />
-        <button part="load" class="primary" type="submit" ?disabled=${this.disabled}>Load</button>
+        <button part="load" class="primary" type="submit" ?disabled=${this.disabled}>${msg('Load')}</button>
       </form>
       <p part="note" id="url-note" class=${this.urlError ? 'note invalid' : 'note'} role=${this.urlError ? 'alert' : nothing}>
-        ${this.urlError || 'The server must allow cross-origin requests (CORS) and send Cross-Origin-Resource-Policy.'}</p>`;
+        ${this.urlError || msg('The server must allow cross-origin requests (CORS) and send Cross-Origin-Resource-Policy.')}</p>`;
   }
 
   private renderFile() {
     return html`<div class="row">
-        <label for="file">GGUF file</label>
+        <label for="file">${msg('GGUF file')}</label>
         <input id="file" name="file" type="file" accept=".gguf"
           @change=${(e: Event) => { this.file = (e.target as HTMLInputElement).files?.[0] ?? null; }} />
-        <button part="load" class="primary" ?disabled=${this.disabled || !this.file} @click=${this.loadFile}>Load</button>
+        <button part="load" class="primary" ?disabled=${this.disabled || !this.file} @click=${this.loadFile}>${msg('Load')}</button>
       </div>
-      <p part="note" class="note">The file is read in this tab only; nothing is uploaded.</p>`;
+      <p part="note" class="note">${msg('The file is read in this tab only; nothing is uploaded.')}</p>`;
   }
 
   private renderWebllm() {
     const gpu = this.gpu;
-    if (!gpu) return html`<p part="note" class="note">Checking WebGPU…</p>`;
-    if (!gpu.webgpu) return html`<p part="note" class="note">WebGPU is not available in this browser; WebLLM models need it.</p>`;
+    if (!gpu) return html`<p part="note" class="note">${msg('Checking WebGPU…')}</p>`;
+    if (!gpu.webgpu) return html`<p part="note" class="note">${msg('WebGPU is not available in this browser; WebLLM models need it.')}</p>`;
     const choices = this.webllmChoices;
     const total = this.catalog?.WEBLLM_MODELS.length ?? 0;
     return html`<div class="row">
-        <label for="webllm">Model</label>
+        <label for="webllm">${msg('Model')}</label>
         <select id="webllm" name="webllm" ?disabled=${choices.length === 0}>
           ${choices.map((c) => html`<option value=${c.model_id}>${c.model_id} · ${Math.round(c.vram_required_MB ?? 0)} MB</option>`)}
         </select>
-        <button part="load" class="primary" ?disabled=${this.disabled || choices.length === 0} @click=${this.loadWebllm}>Load</button>
+        <button part="load" class="primary" ?disabled=${this.disabled || choices.length === 0} @click=${this.loadWebllm}>${msg('Load')}</button>
       </div>
-      <p part="note" class="note">${choices.length} of ${total} models fit this device
-        (shader-f16: ${gpu.f16 ? 'yes' : 'no'}${this.vramBudgetMB !== undefined ? `, VRAM budget ${this.vramBudgetMB} MB` : ''}).
-        Weights download from the model host on first use.</p>`;
+      <p part="note" class="note">${this.vramBudgetMB !== undefined
+        ? msg(str`${choices.length} of ${total} models fit this device (shader-f16: ${gpu.f16 ? msg('yes') : msg('no')}, VRAM budget ${this.vramBudgetMB} MB).`)
+        : msg(str`${choices.length} of ${total} models fit this device (shader-f16: ${gpu.f16 ? msg('yes') : msg('no')}).`)}
+        ${msg('Weights download from the model host on first use.')}</p>`;
   }
 
   protected override render() {
     const tabs = this.tabs;
     const panel = { fixtures: () => this.renderFixtures(), url: () => this.renderUrl(), file: () => this.renderFile(), webllm: () => this.renderWebllm() }[this.tab];
     return html`
-      <div part="tabs" class="tabs" role="tablist" aria-label="Model source" @keydown=${this.onTabKey}>
+      <div part="tabs" class="tabs" role="tablist" aria-label=${msg('Model source')} @keydown=${this.onTabKey}>
         ${tabs.map((t) => html`<button part="tab" role="tab" id="tab-${t}" type="button"
           aria-selected=${t === this.tab ? 'true' : 'false'} aria-controls="panel" tabindex=${t === this.tab ? 0 : -1}
-          @click=${() => this.select(t)}>${TAB_LABELS[t]}</button>`)}
+          @click=${() => this.select(t)}>${tabLabel(t)}</button>`)}
       </div>
       <div part="panel" id="panel" class="panel" role="tabpanel" aria-labelledby="tab-${this.tab}" data-tab=${this.tab}>
         ${panel()}
       </div>
-      ${this.current ? html`<p part="current" class="current">Selected: <strong>${this.current}</strong></p>` : nothing}`;
+      ${this.current ? html`<p part="current" class="current">${msg('Selected:')} <strong>${this.current}</strong></p>` : nothing}`;
   }
 }
 

@@ -3,7 +3,7 @@
  * and are composed, so a page can listen on `document`.
  */
 import type { LlmOsError } from '../../errors';
-import type { GenerateResult, TokenEvent } from '../../engines/engine';
+import type { ChatMessage, GenerateResult, TokenEvent } from '../../engines/engine';
 
 /** One streamed token. `text` is the whole reply so far. */
 export class LlmosTokenEvent extends Event {
@@ -29,10 +29,19 @@ export class LlmosErrorEvent extends Event {
   }
 }
 
+/** The transcript changed: a message was sent, a token arrived, a reply ended, a conversation was loaded. */
+export class LlmosMessagesChangeEvent extends Event {
+  static readonly type = 'llmos-messages-change';
+  constructor(readonly detail: { messages: (ChatMessage & { images?: string[] })[]; streaming: boolean }) {
+    super(LlmosMessagesChangeEvent.type, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'llmos-token': LlmosTokenEvent;
     'llmos-done': LlmosDoneEvent;
     'llmos-error': LlmosErrorEvent;
+    'llmos-messages-change': LlmosMessagesChangeEvent;
   }
 }

@@ -3,14 +3,16 @@
  *
  * Each public custom property (`--llmos-*`) is read with a fallback, so a page (or the later desktop)
  * can theme every element at once by setting the property on any ancestor, and an element embedded in a
- * plain page still looks right. Light and dark follow `prefers-color-scheme` through `light-dark()`.
+ * plain page still looks right. Light and dark follow `prefers-color-scheme` through `light-dark()`, unless
+ * the page sets `--llmos-color-scheme` to `light` or `dark`.
  * @internal
  */
 import { css } from 'lit';
 
 export const themeStyles = css`
   :host {
-    color-scheme: light dark;
+    /* A host page forces a theme with --llmos-color-scheme: light | dark (the desktop's setting). */
+    color-scheme: var(--llmos-color-scheme, light dark);
     --_font: var(--llmos-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif);
     --_mono: var(--llmos-mono, ui-monospace, 'SF Mono', 'Cascadia Mono', Menlo, Consolas, monospace);
     --_fg: var(--llmos-fg, light-dark(#1b1f24, #e6e8eb));

@@ -1,0 +1,113 @@
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import './define';
+import type { LlmosChatApp } from './llmos-chat-app';
+import { getConversation, listConversations } from '../../storage/conversations';
+import type { LlmosDeleteRequestEvent } from '../../components/shared/desktop-events';
+import { addFixtureModel, disposeServices, mount, testServices, until } from '../../../test/helpers/desktop';
+
+type Services = Awaited<ReturnType<typeof testServices>>;
+
+async function openApp(services: Services): Promise<LlmosChatApp> {
+  const pid = services.kernel.spawn({ name: 'Chat', appId: 'chat' }, { priority: 'interactive' });
+  const app = await mount<LlmosChatApp>('llmos-chat-app', { services, pid });
+  await app.ready;
+  await app.updateComplete;
+  return app;
+}
+const q = <T extends Element = HTMLElement>(app: LlmosChatApp, sel: string) => app.shadowRoot!.querySelector<T>(sel)!;
+
+describe('<llmos-chat-app> on a real kernel with the tiny fixture', () => {
+  let services: Services;
+  beforeEach(async () => {
+    services = await testServices();
+    await addFixtureModel(services);
+  });
+  afterEach(async () => {
+    document.body.replaceChildren();
+    await disposeServices(services);
+  });
+
+  test('a reply is saved in IndexedDB while it streams (each chunk), with the system prompt and model', async () => {
+    const app = await openApp(services);
+    const chat = app.chat!;
+    expect(chat.backend).not.toBeNull();
+    expect(chat.params.logitBias?.[3]).toBe(-100); // fixture: byte tokens banned
+    const sys = q<HTMLTextAreaElement>(app, 'textarea#system');
+    sys.value = 'You are terse.';
+    sys.dispatchEvent(new Event('change'));
+    chat.maxTokens = 400;
+    const db = await services.db();
+    const id = app.current!.id;
+    const snapshots: number[] = [];
+    const sent = chat.send('Hello, save me as I go');
+    // While the reply streams, the stored conversation already holds part of it.
+    await until(async () => {
+      const c = await getConversation(db, id);
+      const len = c?.messages[2]?.content.length ?? 0;
+      if (chat.busy && len > 0 && len !== snapshots.at(-1)) snapshots.push(len);
+      return snapshots.length >= 3;
+    }, 30_000, 'partial saves');
+    // Three different, growing lengths were stored before the reply ended.
+    expect(snapshots[2]!).toBeGreaterThan(snapshots[1]!);
+    expect(snapshots[1]!).toBeGreaterThan(snapshots[0]!);
+    await sent;
+    const c = (await until(async () => {
+      const r = await getConversation(db, id);
+      return r?.messages[2]?.content === chat.transcript[1]!.content ? r : null;
+    }, 5000, 'final save'))!;
+    expect(c.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant']);
+    expect(c.messages[0]!.content).toBe('You are terse.');
+    expect(c.title).toBe('Hello, save me as I go');
+    expect(c.modelId).toBe('tiny');
+    expect(c.appId).toBe('chat');
+  });
+
+  test('conversations list, reopen, new, and delete (after a cancelable request)', async () => {
+    const app = await openApp(services);
+    app.chat!.maxTokens = 8;
+    await app.chat!.send('First conversation');
+    app.newConversation();
+    await app.updateComplete;
+    expect(app.chat!.entries).toHaveLength(0);
+    await app.chat!.send('Second conversation');
+    await until(async () => (await listConversations(await services.db(), 'chat')).length === 2, 5000, 'two saved');
+    await app.updateComplete;
+    const items = [...app.shadowRoot!.querySelectorAll<HTMLButtonElement>('.convs button')];
+    expect(items.map((b) => b.textContent!.trim())).toEqual(['Second conversation', 'First conversation']);
+    expect(items[0]!.getAttribute('aria-current')).toBe('true');
+
+    items[1]!.click();
+    await app.updateComplete;
+    expect(app.chat!.transcript[0]).toEqual({ role: 'user', content: 'First conversation' });
+
+    // A listener may keep the conversation; otherwise Delete removes it from the list and the database.
+    const refuse = (e: LlmosDeleteRequestEvent) => e.preventDefault();
+    app.addEventListener('llmos-delete-request', refuse, { once: true });
+    const del = q<HTMLButtonElement>(app, 'button[aria-label^="Delete conversation"]');
+    del.click();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await listConversations(await services.db(), 'chat')).toHaveLength(2);
+    del.click();
+    await until(async () => (await listConversations(await services.db(), 'chat')).length === 1, 5000, 'deleted');
+    await app.updateComplete;
+    expect(app.current!.title).toBe('Second conversation');
+  });
+
+  test('a reopened app restores the newest conversation; images only for models that take them', async () => {
+    const app = await openApp(services);
+    app.chat!.maxTokens = 8;
+    await app.chat!.send('Remember me');
+    await until(async () => (await listConversations(await services.db(), 'chat')).length === 1, 5000, 'saved');
+    app.remove();
+    const again = await openApp(services);
+    expect(again.chat!.transcript.map((m) => m.content)[0]).toBe('Remember me');
+    expect(again.chat!.shadowRoot!.querySelector('[part="attach"]')).toBeNull();
+
+    await addFixtureModel(services, 'seeing', undefined, { vision: true });
+    again.model = 'seeing';
+    await again.updateComplete;
+    await again.chat!.updateComplete;
+    expect(again.chat!.acceptsImages).toBe(true);
+    expect(again.chat!.shadowRoot!.querySelector('[part="attach"] input[type="file"]')).not.toBeNull();
+  });
+});

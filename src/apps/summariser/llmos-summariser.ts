@@ -1,0 +1,140 @@
+import { css, html, nothing } from 'lit';
+import { msg, str } from '@lit/localize';
+import { themeStyles } from '../../components/shared/theme.styles';
+import { describeResult, renderError } from '../../components/llmos-chat/chat-parts';
+import { errorWords, type ErrorWords } from '../../components/shared/error-words';
+import type { GenerateRequest } from '../../engines/engine';
+import { AiAppElement } from '../shared/ai-app';
+import { appStyles } from '../shared/app.styles';
+import { GenerationView } from '../shared/generation-view';
+import { constraintParams } from '../../api/structured-output';
+import { ANALYSIS_PROMPT, ANALYSIS_SCHEMA, SENTIMENTS, parseAnalysis, type Analysis, type Sentiment } from './analysis';
+
+function sentimentWords(s: Sentiment): string {
+  return { positive: msg('Positive'), neutral: msg('Neutral'), negative: msg('Negative') }[s];
+}
+
+/**
+ * The Summariser / sentiment monitor: paste or upload a text and get its sentiment, a summary and key
+ * points as structured JSON (the request carries a JSON schema, or for wllama the grammar the API
+ * derives from it; the output is checked before it is shown). Every analysis joins a running tally, so a stream of reviews or messages can be
+ * watched. Each window is one kernel process, by default of `background` priority.
+ *
+ * @summary Sentiment, summary and key points as JSON.
+ *
+ * @csspart input - The text box. @csspart result - The analysis. @csspart raw - The raw JSON.
+ */
+export class LlmosSummariser extends AiAppElement {
+  static override styles = [themeStyles, appStyles, css`
+    .pane { flex: 1; overflow: auto; }
+    textarea { min-height: 7rem; }
+    .result { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 0.75rem 0.9rem; display: flex; flex-direction: column; gap: 0.4rem; }
+    .badge { align-self: flex-start; font-weight: 700; border-radius: 999px; padding: 0.1rem 0.7rem; font-size: 0.85rem; border: 1px solid currentColor; }
+    .positive { color: light-dark(#1a7f37, #5fd38a); } .negative { color: var(--_danger); } .neutral { color: var(--_muted); }
+    ul { margin: 0; padding-left: 1.2rem; }
+    pre { margin: 0; font-family: var(--_mono); font-size: 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; background: var(--_surface);
+      border: 1px solid var(--_border); border-radius: 8px; padding: 0.5rem 0.7rem; max-height: 12rem; overflow: auto; }
+    .tally { display: flex; gap: 1rem; font-size: 0.88rem; font-variant-numeric: tabular-nums; }
+    .file { display: inline-flex; align-items: center; gap: 0.4rem; }
+  `];
+  static override properties = {
+    ...AiAppElement.properties,
+    analysis: { state: true },
+    problem: { state: true },
+    tally: { state: true },
+  };
+
+  readonly appId = 'summariser';
+  /** The latest analysis. */
+  declare analysis: Analysis | null;
+  /** @internal */ declare problem: ErrorWords | null;
+  /** Analyses so far in this window, by sentiment. */
+  declare tally: Record<Sentiment, number>;
+  /** The streamed JSON. */
+  readonly view = new GenerationView(this);
+
+  constructor() {
+    super();
+    this.analysis = null;
+    this.problem = null;
+    this.tally = { positive: 0, neutral: 0, negative: 0 };
+  }
+
+  /** Analyse `text` (default: the text box). Resolves with the analysis, or null (the reason is shown). */
+  async analyse(text?: string): Promise<Analysis | null> {
+    const box = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea');
+    if (box && text !== undefined) box.value = text;
+    const source = (text ?? box?.value ?? '').trim();
+    const backend = this.backend();
+    if (!source || !backend || !this.model) return null;
+    this.analysis = null;
+    this.problem = null;
+    const engine = this.services!.kernel.registeredModels().find((m) => m.id === this.model)?.engine ?? 'wllama';
+    // The schema as the engine can enforce it (a grammar for wllama); `ignoreEos` off so the JSON can end.
+    const request: GenerateRequest = {
+      ...this.params(), maxTokens: 400,
+      ...constraintParams(engine, { kind: 'json', schema: ANALYSIS_SCHEMA as unknown as Record<string, unknown> }),
+      messages: [{ role: 'system', content: ANALYSIS_PROMPT }, { role: 'user', content: source.slice(0, 8000) }],
+    };
+    const r = await this.view.run(backend, request);
+    if (!r || r.stopReason === 'abort') return null;
+    try {
+      const a = parseAnalysis(this.view.text);
+      this.analysis = a;
+      this.tally = { ...this.tally, [a.sentiment]: this.tally[a.sentiment] + 1 };
+      return a;
+    } catch (e) {
+      this.problem = errorWords(e);
+      return null;
+    }
+  }
+
+  private async upload(ev: Event): Promise<void> {
+    const input = ev.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (!file) return;
+    const box = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea');
+    if (box) box.value = (await file.text()).slice(0, 100_000);
+    input.value = '';
+  }
+
+  private renderAnalysis(a: Analysis) {
+    return html`<section part="result" class="result" aria-label=${msg('Analysis')}>
+      <span class="badge ${a.sentiment}" data-sentiment=${a.sentiment}>${sentimentWords(a.sentiment)}</span>
+      <p>${a.summary}</p>
+      <h3>${msg('Key points')}</h3>
+      <ul>${a.keyPoints.map((p) => html`<li>${p}</li>`)}</ul>
+    </section>`;
+  }
+
+  protected override render() {
+    const v = this.view;
+    const total = SENTIMENTS.reduce((n, s) => n + this.tally[s], 0);
+    return html`
+      <div class="toolbar">${this.renderModelSelect()}<span class="spacer"></span>
+        ${total ? html`<span class="tally" aria-label=${msg('Sentiment so far')}>${SENTIMENTS.map((s) =>
+          html`<span class=${s}>${sentimentWords(s)}: ${this.tally[s]}</span>`)}</span>` : nothing}</div>
+      <div class="pane">
+        <label for="text"><h3>${msg('Text')}</h3></label>
+        <textarea part="input" id="text" placeholder=${msg('Paste a review, an e-mail, an article…')}></textarea>
+        <div class="row">
+          <button type="button" class="primary" ?disabled=${v.busy || !this.backend()} @click=${() => void this.analyse()}>${msg('Analyse')}</button>
+          <button type="button" ?disabled=${!v.busy} @click=${() => v.stop()}>${msg('Stop')}</button>
+          <label class="file"><span>${msg('or upload a text file')}</span>
+            <input type="file" accept=".txt,.md,.csv,.json,text/*" @change=${(e: Event) => void this.upload(e)} /></label>
+        </div>
+        ${v.busy ? html`<p class="meta" role="status">${msg(str`Analysing… ${v.text.length} characters of JSON so far`)}</p>` : nothing}
+        ${this.analysis ? this.renderAnalysis(this.analysis) : nothing}
+        ${v.error ? renderError(v.error) : nothing}
+        ${this.problem ? renderError(this.problem) : nothing}
+        ${v.result ? html`<p class="meta">${describeResult(v.result)}</p>` : nothing}
+        ${v.text && !v.busy ? html`<details><summary>${msg('Raw JSON')}</summary><pre part="raw">${v.text}</pre></details>` : nothing}
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'llmos-summariser': LlmosSummariser;
+  }
+}

@@ -1,0 +1,112 @@
+import { css, html, nothing } from 'lit';
+import { msg } from '@lit/localize';
+import { themeStyles } from '../../components/shared/theme.styles';
+import { describeResult, renderError } from '../../components/llmos-chat/chat-parts';
+import { currentLocale } from '../../locales/locale';
+import { AiAppElement } from '../shared/ai-app';
+import { appStyles } from '../shared/app.styles';
+import { GenerationView } from '../shared/generation-view';
+import { LANGUAGES, languageName, translationPrompt } from './languages';
+
+/**
+ * The Translator app: a language pair (swap with one button), the source text, and the translation
+ * streaming in as the model writes it (a polite live region). Each window is one kernel process, by
+ * default of `normal` priority.
+ *
+ * @summary Streaming translation between two languages.
+ *
+ * @csspart source - The source text. @csspart output - The translation.
+ */
+export class LlmosTranslator extends AiAppElement {
+  static override styles = [themeStyles, appStyles, css`
+    :host { overflow: auto; }
+    .panes { flex: 1 0 auto; display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 0.75rem; padding: 0.75rem; }
+    .panes > * { display: flex; flex-direction: column; gap: 0.4rem; }
+    textarea, .output { flex: 1 0 8rem; }
+    .actions { display: flex; gap: 0.5rem; align-items: center; padding: 0 0.75rem 0.75rem; flex-wrap: wrap; }
+    button.swap { padding: 0.3em 0.6em; }
+  `];
+  static override properties = {
+    ...AiAppElement.properties,
+    from: { type: String },
+    to: { type: String },
+  };
+
+  readonly appId = 'translator';
+  /** Source language (BCP 47 code). */
+  declare from: string;
+  /** Target language (BCP 47 code). */
+  declare to: string;
+  /** The streamed translation. */
+  readonly view = new GenerationView(this);
+
+  constructor() {
+    super();
+    this.from = 'en';
+    this.to = currentLocale() === 'zh-Hans' ? 'en' : 'zh-Hans';
+  }
+
+  /** Translate `text` (default: the source box). Resolves with the translation, or null on failure. */
+  async translateText(text?: string): Promise<string | null> {
+    const box = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea');
+    const source = (text ?? box?.value ?? '').trim();
+    const backend = this.backend();
+    if (!source || !backend) return null;
+    if (box && text !== undefined) box.value = text;
+    const r = await this.view.run(backend, {
+      ...this.params(),
+      messages: [{ role: 'system', content: translationPrompt(this.from, this.to) }, { role: 'user', content: source }],
+      // Room for the reply within small models' context (the smallest fixture has 1024 tokens).
+      maxTokens: Math.min(768, 64 + source.length * 2),
+    });
+    return r ? this.view.text : null;
+  }
+
+  private swap(): void {
+    [this.from, this.to] = [this.to, this.from];
+    const out = this.view.text;
+    const box = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea');
+    if (box && out && !this.view.busy) box.value = out;
+  }
+
+  private languageSelect(name: 'from' | 'to', label: string) {
+    const ui = currentLocale();
+    return html`<label class="inline"><span>${label}</span>
+      <select name=${name} @change=${(e: Event) => { this[name] = (e.target as HTMLSelectElement).value; }}>
+        ${LANGUAGES.map((c) => html`<option value=${c} ?selected=${this[name] === c}>${languageName(c, ui)}</option>`)}
+      </select></label>`;
+  }
+
+  protected override render() {
+    const v = this.view;
+    const ready = !!this.backend();
+    return html`
+      <div class="toolbar">
+        ${this.renderModelSelect()}
+        <span class="spacer"></span>
+        ${this.languageSelect('from', msg('From'))}
+        <button type="button" class="swap" aria-label=${msg('Swap languages')} title=${msg('Swap languages')} @click=${() => this.swap()}>⇄</button>
+        ${this.languageSelect('to', msg('To'))}
+      </div>
+      <div class="panes">
+        <div><label for="source"><h3>${languageName(this.from, currentLocale())}</h3></label>
+          <textarea part="source" id="source" placeholder=${msg('Text to translate')}
+            @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); void this.translateText(); } }}></textarea></div>
+        <div><h3 id="out-label">${languageName(this.to, currentLocale())}</h3>
+          <div part="output" class="output" role="status" aria-live="polite" aria-labelledby="out-label" data-busy=${v.busy ? 'true' : 'false'}>${v.text}</div></div>
+      </div>
+      <div class="actions">
+        <button type="button" class="primary" ?disabled=${v.busy || !ready} @click=${() => void this.translateText()}>${msg('Translate')}</button>
+        <button type="button" ?disabled=${!v.busy} @click=${() => v.stop()}>${msg('Stop')}</button>
+        ${v.result ? html`<p class="meta">${describeResult(v.result)}</p>` : nothing}
+        ${v.error ? renderError(v.error) : nothing}
+        <span class="muted">${msg('Ctrl+Enter translates.')}</span>
+      </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'llmos-translator': LlmosTranslator;
+  }
+}

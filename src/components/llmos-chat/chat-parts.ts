@@ -1,0 +1,83 @@
+/**
+ * Pieces of `<llmos-chat>`'s template that need no element state: the finished-state line, a reply's
+ * action buttons, attachments, dictation and attach buttons, errors in words. @internal
+ */
+import { html, nothing } from 'lit';
+import { msg, str } from '@lit/localize';
+import type { GenerateResult } from '../../engines/engine';
+import type { ErrorWords } from '../shared/error-words';
+import { ICONS } from '../shared/icons';
+
+function stopWords(r: GenerateResult['stopReason']): string {
+  return { stop: msg('Finished'), length: msg('Reached the token limit'), abort: msg('Stopped'), interrupt: msg('Interrupted') }[r];
+}
+
+/**
+ * "Finished · 16 tokens · 45.2 tok/s · TTFT 120 ms". `shown` overrides the token count (a stopped reply
+ * counts the tokens the reader saw, not those the engine made before the stop reached it).
+ */
+export function describeResult(r: GenerateResult, shown?: number): string {
+  const u = r.usage;
+  const n = shown ?? u.completionTokens;
+  const parts = [stopWords(r.stopReason), n === 1 ? msg('1 token') : msg(str`${n} tokens`)];
+  if (u.decodeTokensPerSec > 0) parts.push(`${u.decodeTokensPerSec.toFixed(1)} tok/s`);
+  if (n > 0) parts.push(`TTFT ${Math.round(u.ttftMs)} ms`);
+  return parts.join(' · ');
+}
+
+/** An error in words; a Stop that surfaces as an AbortError is not a failure and is said quietly. */
+export function renderError(w: ErrorWords) {
+  const aborted = w.code === 'ABORTED';
+  return html`<p part="error" class="error ${aborted ? 'aborted' : ''}" role=${aborted ? 'status' : 'alert'} data-code=${w.code}>
+    <strong>${w.words}</strong> <span class="detail">${w.message} <code>${w.code}</code></span></p>`;
+}
+
+/** What the action bar of a reply needs. */
+export interface ActionOptions {
+  last: boolean;
+  busy: boolean;
+  speakable: boolean;
+  speaking: boolean;
+  copied: boolean;
+  onCopy(): void;
+  onSpeak(): void;
+  onRegenerate(): void;
+}
+
+/**
+ * Copy, Read aloud (where `speechSynthesis` exists), Regenerate (the last reply only). Text only: nothing
+ * but model text and plain buttons is inserted into the log while a reply streams.
+ */
+export function renderActions(e: { content: string }, o: ActionOptions) {
+  return html`<div part="actions" class="msg-actions">
+    ${e.content ? html`<button type="button" class="mini" data-action="copy" @click=${o.onCopy}><span>${o.copied ? msg('Copied') : msg('Copy')}</span></button>` : nothing}
+    ${o.speakable && e.content ? html`<button type="button" class="mini" data-action="speak" aria-pressed=${o.speaking ? 'true' : 'false'}
+      @click=${o.onSpeak}><span>${o.speaking ? msg('Stop reading') : msg('Read aloud')}</span></button>` : nothing}
+    ${o.last ? html`<button type="button" class="mini" data-action="regenerate" ?disabled=${o.busy} @click=${o.onRegenerate}><span>${msg('Regenerate')}</span></button>` : nothing}
+  </div>`;
+}
+
+/** Thumbnails of attached images (data URLs chosen by the user, never by the model). */
+export function renderAttachments(images: readonly string[] | undefined) {
+  if (!images?.length) return nothing;
+  return html`<div class="attachments">${images.map((src, i) => html`<img src=${src} alt=${msg(str`Attached image ${i + 1}`)} />`)}</div>`;
+}
+
+/** What the composer's extra buttons need. */
+export interface ComposerOptions {
+  dictation: boolean;
+  listening: boolean;
+  images: boolean;
+  onDictate(): void;
+  onAttach(e: Event): void;
+}
+
+/** Dictation (only where the Web Speech API exists) and image attachment (only for models that take images). */
+export function renderComposerExtras(o: ComposerOptions) {
+  return html`
+    ${o.dictation ? html`<button part="voice" type="button" class="icon ${o.listening ? 'listening' : ''}" aria-pressed=${o.listening ? 'true' : 'false'}
+      aria-label=${o.listening ? msg('Stop dictation') : msg('Dictate')} title=${o.listening ? msg('Stop dictation') : msg('Dictate')}
+      @click=${o.onDictate}>${ICONS.mic}</button>` : nothing}
+    ${o.images ? html`<label part="attach" class="icon attach" title=${msg('Attach images')}>
+      <input type="file" accept="image/*" multiple aria-label=${msg('Attach images')} @change=${o.onAttach} />${ICONS.image}</label>` : nothing}`;
+}

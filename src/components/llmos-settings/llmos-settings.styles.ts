@@ -1,0 +1,30 @@
+import { css } from 'lit';
+
+/** Styles of `<llmos-settings>`. @internal */
+export const settingsStyles = css`
+  :host { display: block; padding: 0.9rem 1.1rem; overflow: auto; }
+  section { padding: 0.2rem 0 1rem; border-bottom: 1px solid var(--_border); margin-bottom: 0.8rem; }
+  section:last-child { border-bottom: 0; }
+  h3 { font-size: 1rem; margin: 0.2rem 0 0.7rem; }
+  .budget { display: flex; flex-wrap: wrap; gap: 0.8rem 1.2rem; align-items: flex-end; }
+  .field { display: flex; flex-direction: column; gap: 0.25rem; font-size: 0.88rem; }
+  .field > span:first-child { color: var(--_muted); font-weight: 600; }
+  .field.inline { flex-direction: row; align-items: center; gap: 0.7rem; margin-top: 0.8rem; }
+  .input { display: flex; align-items: center; gap: 0.35rem; }
+  .input input { width: 8rem; }
+  .unit { color: var(--_muted); font-size: 0.85rem; min-width: 1.6rem; }
+  .buttons { display: flex; gap: 0.5rem; }
+  .note { color: var(--_muted); font-size: 0.85rem; margin: 0.6rem 0 0; line-height: 1.45; }
+  .error { margin: 0.6rem 0 0; padding: 0.45rem 0.7rem; border-radius: 8px; font-size: 0.88rem;
+    background: color-mix(in srgb, var(--_danger) 9%, transparent); color: var(--_danger); }
+  .error code { color: var(--_muted); font-family: var(--_mono); }
+  .ok { margin: 0.5rem 0 0; color: light-dark(#1a7f37, #5fd38a); font-size: 0.88rem; font-weight: 600; }
+  table { border-collapse: collapse; font-size: 0.9rem; }
+  th, td { text-align: left; padding: 0.35rem 1.5rem 0.35rem 0; border-bottom: 1px solid var(--_border); }
+  thead th { color: var(--_muted); font-size: 0.8rem; font-weight: 600; }
+  td select { width: 100%; min-width: 12rem; max-width: 20rem; }
+  fieldset { border: 0; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.4rem 1.2rem; align-items: center; }
+  legend { color: var(--_muted); font-weight: 600; font-size: 0.88rem; float: left; margin-right: 0.8rem; }
+  .radio { display: inline-flex; align-items: center; gap: 0.35rem; cursor: pointer; }
+  .radio input { accent-color: var(--_accent); width: 1rem; height: 1rem; }
+`;

@@ -1,0 +1,248 @@
+import { LitElement, html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
+import type { Kernel } from '../../kernel/kernel';
+import type { Budget } from '../../kernel/device-budget';
+import { PRIORITIES, type Priority } from '../../kernel/priority';
+import type { ProcessInfo, ResidentModel } from '../../kernel/types';
+import { themeStyles } from '../shared/theme.styles';
+import { errorWords, type ErrorWords } from '../shared/error-words';
+import { mb } from '../shared/backend-words';
+import { priorityWords } from '../llmos-settings/settings-words';
+import { MetricsHistory } from './metrics-history';
+import { SERIES_COLORS, lineChart } from './chart';
+import { processStateWords } from './task-words';
+import { taskManagerStyles } from './llmos-task-manager.styles';
+
+const fmtMs = (v: number | null) => (v === null ? '–' : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`);
+
+/**
+ * The task manager: the kernel's process table, live (pid, app, model, priority, state, mean queue
+ * wait, last TTFT, tokens/s now, tokens so far) with End process (`kill`) and a priority menu
+ * (`renice`); the resident models as bars against the VRAM and RAM budgets; and live charts of
+ * tokens/s per process and of memory use over the last minutes (SVG). It samples the kernel once per
+ * `interval` ms and re-renders on every kernel event.
+ *
+ * @summary Processes, resident models and live charts of the kernel.
+ *
+ * @csspart table - The process table. @csspart models - The resident-model bars. @csspart chart - Each chart.
+ *
+ * @cssproperty --llmos-accent - Accent colour. @cssproperty --llmos-danger - End-process button.
+ */
+export class LlmosTaskManager extends LitElement {
+  static override styles = [themeStyles, taskManagerStyles];
+  static override properties = {
+    kernel: { attribute: false },
+    interval: { type: Number },
+    windowMinutes: { type: Number, attribute: 'window-minutes' },
+    showEnded: { type: Boolean, attribute: 'show-ended' },
+    procs: { state: true },
+    models: { state: true },
+    budget: { state: true },
+    problem: { state: true },
+  };
+
+  /** The kernel to show. */
+  declare kernel: Kernel | null;
+  /** Sampling interval of the charts, ms (default 1000). */
+  declare interval: number;
+  /** How many minutes the charts cover (default 5). */
+  declare windowMinutes: number;
+  /** List exited processes too. */
+  declare showEnded: boolean;
+  /** @internal */ declare procs: ProcessInfo[];
+  /** @internal */ declare models: ResidentModel[];
+  /** @internal */ declare budget: Budget | null;
+  /** @internal */ declare problem: ErrorWords | null;
+
+  /** The sampled history (exposed for tests and embedding pages). */
+  history = new MetricsHistory();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private off: (() => void) | null = null;
+  private colors = new Map<number, string>();
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+    this.kernel = null;
+    this.interval = 1000;
+    this.windowMinutes = 5;
+    this.showEnded = false;
+    this.procs = [];
+    this.models = [];
+    this.budget = null;
+    this.problem = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.restartTimer();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.off?.();
+    this.off = null;
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('windowMinutes')) this.history = new MetricsHistory(this.windowMinutes * 60_000);
+    if (changed.has('interval') && this.isConnected) this.restartTimer();
+    if (changed.has('kernel')) {
+      this.off?.();
+      this.off = this.kernel?.events.on('*', () => this.refresh()) ?? null;
+      this.refresh();
+      this.sample();
+      void this.kernel?.ready.then(() => this.refresh(), () => undefined);
+    }
+  }
+
+  private restartTimer(): void {
+    clearInterval(this.timer);
+    this.timer = setInterval(() => this.sample(), Math.max(100, this.interval));
+  }
+
+  /** Take a chart sample now (the timer does it every `interval` ms). */
+  sample(): void {
+    const k = this.kernel;
+    if (!k) return;
+    this.history.add(performance.now(), { ps: k.ps(), usage: k.usage() });
+    this.refresh();
+  }
+
+  /** Re-read the kernel now. */
+  refresh(): void {
+    const k = this.kernel;
+    if (!k) return;
+    this.procs = k.ps();
+    this.models = k.models();
+    this.budget = k.budget;
+  }
+
+  private colorOf(pid: number): string {
+    let c = this.colors.get(pid);
+    if (!c) this.colors.set(pid, c = SERIES_COLORS[this.colors.size % SERIES_COLORS.length]!);
+    return c;
+  }
+
+  private kill(p: ProcessInfo): void {
+    try {
+      this.kernel?.kill(p.pid);
+      this.problem = null;
+    } catch (e) {
+      this.problem = errorWords(e);
+    }
+    this.refresh();
+  }
+
+  private renice(p: ProcessInfo, priority: Priority): void {
+    try {
+      this.kernel?.renice(p.pid, priority);
+      this.problem = null;
+    } catch (e) {
+      this.problem = errorWords(e);
+    }
+    this.refresh();
+  }
+
+  private renderRow(p: ProcessInfo) {
+    const m = p.metrics;
+    const live = p.state !== 'exited';
+    const rate = p.runningJobs > 0 ? this.history.rate(p.pid) : m.tokensPerSec;
+    return html`<tr data-pid=${p.pid} data-state=${p.state}>
+      <td class="num"><span class="swatch" style="background:${this.colorOf(p.pid)}" aria-hidden="true"></span>${p.pid}</td>
+      <th scope="row">${p.name}</th>
+      <td class="model narrow-hide">${p.model ?? '–'}</td>
+      <td class="narrow-hide">${live ? html`<select aria-label=${msg(str`Priority of ${p.name} (pid ${p.pid})`)} @change=${(e: Event) =>
+        this.renice(p, (e.target as HTMLSelectElement).value as Priority)}>
+        ${[...PRIORITIES].reverse().map((c) => html`<option value=${c} ?selected=${c === p.priority}>${priorityWords(c)}</option>`)}</select>`
+        : priorityWords(p.priority)}</td>
+      <td><span class="state ${p.state}">${processStateWords(p.state)}</span>${p.queuedJobs ? html` <span class="queued">+${p.queuedJobs}</span>` : nothing}</td>
+      <td class="num opt">${fmtMs(m.meanQueueWaitMs)}</td>
+      <td class="num opt">${fmtMs(m.lastTtftMs)}</td>
+      <td class="num" data-col="rate">${rate > 0 ? rate.toFixed(1) : '0'}</td>
+      <td class="num" data-col="tokens">${m.tokensOut.toLocaleString()}</td>
+      <td>${live ? html`<button type="button" class="end" aria-label=${msg(str`End process ${p.pid} (${p.name})`)}
+        @click=${() => this.kill(p)}>${msg('End')}</button>` : nothing}</td>
+    </tr>`;
+  }
+
+  private renderBudgetBar(kind: 'vram' | 'ram', total: number) {
+    const used = (m: ResidentModel) => (kind === 'vram' ? m.vramBytes : m.ramBytes);
+    const charged = this.models.filter((m) => used(m) > 0);
+    const sum = charged.reduce((n, m) => n + used(m), 0);
+    const label = kind === 'vram' ? msg('VRAM') : msg('RAM');
+    return html`<div class="budget" data-budget=${kind}>
+      <div class="budget-head"><strong>${label}</strong><span>${msg(str`${mb(sum)} of ${mb(total)}`)}</span></div>
+      <div class="stack" role="img" aria-label=${msg(str`${label}: ${mb(sum)} of ${mb(total)} used by ${charged.length} models`)}>
+        ${charged.map((m) => html`<span class="seg ${m.state}" title="${m.id} · ${mb(used(m))}" data-model=${m.id}
+          style="width:${total > 0 ? Math.min(100, (used(m) / total) * 100).toFixed(2) : 0}%"></span>`)}
+      </div></div>`;
+  }
+
+  private renderModels() {
+    const b = this.budget;
+    return html`<section part="models" class="models" aria-labelledby="h-models">
+      <h3 id="h-models">${msg('Models in memory')}</h3>
+      ${b ? html`${this.renderBudgetBar('vram', b.vramBytes)}${this.renderBudgetBar('ram', b.ramBytes)}` : nothing}
+      ${this.models.length ? html`<ul class="resident">${this.models.map((m) => html`<li data-model=${m.id}>
+          <strong>${m.id}</strong> · ${msg(str`slot ${m.slot}`)} · ${m.state === 'loaded' ? (m.runningJobs ? msg('busy') : msg('idle')) : m.state === 'loading' ? msg('loading') : msg('unloading')}
+          · ${m.vramBytes ? `${mb(m.vramBytes)} VRAM` : `${mb(m.ramBytes)} RAM`}
+          · ${m.keepAliveMs < 0 ? msg('pinned') : msg(str`keep-alive ${Math.round(m.keepAliveMs / 1000)} s`)}</li>`)}</ul>`
+        : html`<p class="muted">${msg('No model is loaded. A model loads when an app first uses it.')}</p>`}
+    </section>`;
+  }
+
+  private renderCharts() {
+    const h = this.history;
+    const now = h.samples[h.samples.length - 1]?.t ?? performance.now();
+    // Until the window has filled, the charts span what was sampled (at least 30 s) instead of
+    // squeezing a few seconds into the right edge.
+    const first = h.samples[0]?.t ?? now;
+    const t0 = Math.min(now - 30_000, Math.max(now - this.windowMinutes * 60_000, first));
+    const names = new Map(this.procs.map((p) => [p.pid, p.name]));
+    const rateSeries = h.pids().filter((pid) => names.has(pid)).map((pid) => ({ label: `${pid} ${names.get(pid)}`, color: this.colorOf(pid), points: h.rateSeries(pid) }));
+    const mem = [
+      { label: msg('VRAM'), color: SERIES_COLORS[0]!, points: h.samples.map((s) => [s.t, s.vramBytes / 1048576] as const) },
+      { label: msg('RAM'), color: SERIES_COLORS[1]!, points: h.samples.map((s) => [s.t, s.ramBytes / 1048576] as const) },
+    ];
+    const lastRates = rateSeries.map((s) => `${s.label}: ${(s.points[s.points.length - 1]?.[1] ?? 0).toFixed(1)}`).join(', ');
+    return html`<section class="charts" aria-labelledby="h-charts">
+      <h3 id="h-charts" class="visually-hidden">${msg('Charts')}</h3>
+      <figure part="chart" data-chart="rate">
+        <figcaption>${msg(str`Tokens per second, last ${this.windowMinutes} minutes`)}</figcaption>
+        ${lineChart({ series: rateSeries, t0, t1: now, format: (v) => `${v} tok/s`, label: msg(str`Tokens per second by process. Now: ${lastRates || msg('none')}`) })}
+        <ul class="legend">${rateSeries.map((s) => html`<li><span class="swatch" style="background:${s.color}"></span>${s.label}</li>`)}</ul>
+      </figure>
+      <figure part="chart" data-chart="memory">
+        <figcaption>${msg(str`Memory of resident models, last ${this.windowMinutes} minutes`)}</figcaption>
+        ${lineChart({ series: mem, t0, t1: now, area: true, format: (v) => `${v} MB`, label: msg(str`Memory in use: VRAM ${mb(this.kernel?.usage().vramBytes ?? 0)}, RAM ${mb(this.kernel?.usage().ramBytes ?? 0)}`) })}
+        <ul class="legend">${mem.map((s) => html`<li><span class="swatch" style="background:${s.color}"></span>${s.label}</li>`)}</ul>
+      </figure>
+    </section>`;
+  }
+
+  protected override render() {
+    const rows = this.procs.filter((p) => this.showEnded || p.state !== 'exited');
+    return html`
+      ${this.problem ? html`<p class="error" role="alert" data-code=${this.problem.code}><strong>${this.problem.words}</strong> ${this.problem.message}</p>` : nothing}
+      <div class="table-wrap"><table part="table" aria-label=${msg('Processes')}>
+        <thead><tr>
+          <th scope="col">${msg('PID')}</th><th scope="col">${msg('App')}</th><th scope="col" class="narrow-hide">${msg('Model')}</th>
+          <th scope="col" class="narrow-hide">${msg('Priority')}</th><th scope="col">${msg('State')}</th><th scope="col" class="opt">${msg('Queue wait')}</th>
+          <th scope="col" class="opt">TTFT</th><th scope="col">${msg('Tokens/s')}</th><th scope="col">${msg('Tokens')}</th>
+          <th scope="col"><span class="visually-hidden">${msg('Actions')}</span></th></tr></thead>
+        <tbody>${rows.length ? repeat(rows, (p) => p.pid, (p) => this.renderRow(p))
+          : html`<tr><td colspan="10" class="muted">${msg('No processes. Open an app to start one.')}</td></tr>`}</tbody>
+      </table></div>
+      <div class="lower">${this.renderModels()}${this.renderCharts()}</div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'llmos-task-manager': LlmosTaskManager;
+  }
+}
