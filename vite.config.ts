@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import { build, defineConfig, type Plugin } from 'vite';
 import { playwright } from '@vitest/browser-playwright';
-import { VitePWA } from 'vite-plugin-pwa';
+import { VitePWA, type ManifestOptions } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS, fixturePlugin } from './test/fixture-server.ts';
 import { examplesPlugin } from './examples/examples-plugin.ts';
 import webManifest from './src/app/web-manifest.json' with { type: 'json' };
@@ -33,7 +33,7 @@ const pwa = VitePWA({
   filename: 'sw.ts',
   injectRegister: false,
   // The web app manifest and its icons (public/icons, drawn by scripts/make-icons.mjs): installable.
-  manifest: webManifest,
+  manifest: webManifest as Partial<ManifestOptions>,
   includeAssets: ['favicon.svg', 'icons/*.png'],
   injectManifest: {
     rollupFormat: 'iife',
