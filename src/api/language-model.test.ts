@@ -156,9 +156,11 @@ describe('prompting', () => {
     const before = session.contextUsage;
     const reason = new DOMException('stop', 'AbortError');
     const ctrl = new AbortController();
+    // Abort once the kernel has started work for this prompt (a timer could fire after a fast reply ends).
+    const off = kernel.events.on('job-started', () => ctrl.abort(reason));
     const p = session.prompt('Write a long story.', { signal: ctrl.signal });
-    setTimeout(() => ctrl.abort(reason), 30);
     await expect(p).rejects.toBe(reason);
+    off();
     expect(session.contextUsage).toBe(before);
     await idle(kernel);
   });

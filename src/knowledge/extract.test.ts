@@ -30,10 +30,13 @@ describe('extraction with the fixture model (random weights, real engine worker)
   });
 
   test.each([
-    // wllama 3.13 fails to initialise its sampler for any `response_format` JSON schema: an engine error.
-    ['json-schema', /^engine error: .*samplers/],
-    // A GBNF grammar runs: the random model fills the strings with junk until maxTokens cuts the JSON.
-    ['gbnf', /^(invalid JSON|schema mismatch)/],
+    // The schema becomes a grammar in llama.cpp (WllamaEngine sends it on the raw-completion path, the one
+    // that works in wllama 3.13): the random model pads with whitespace until maxTokens cuts the JSON.
+    ['json-schema', /^(invalid JSON|schema mismatch)/],
+    // A GBNF grammar runs: the random model fills the strings with junk until maxTokens cuts the JSON. When
+    // that junk is multi-byte text, wllama's glue can fail the request ("Invalid typed array length");
+    // the engine then reloads the model and the chunk is skipped all the same.
+    ['gbnf', /^(invalid JSON|schema mismatch|engine error)/],
   ] as const)('%s: its output is rejected cleanly — retried once, skipped with a logged reason, nothing written', async (constraint, expected) => {
     const kg = await store.graph('user');
     const calls: { schema: boolean; grammar: boolean; priority: string | undefined; attempt: number | undefined }[] = [];
@@ -53,11 +56,9 @@ describe('extraction with the fixture model (random weights, real engine worker)
       { schema: !gbnf, grammar: gbnf, priority: 'background', attempt: 1 },
       { schema: !gbnf, grammar: gbnf, priority: 'background', attempt: 2 },
     ]);
-    // With the grammar the model really produced (rejected) text both times.
-    if (gbnf) {
-      expect(outputs).toHaveLength(2);
-      for (const o of outputs) expect(o.startsWith('{')).toBe(true);
-    }
+    // The constrained model really produced (rejected) JSON-looking text.
+    expect(outputs.length).toBeGreaterThanOrEqual(1);
+    for (const o of outputs) expect(o.startsWith('{')).toBe(true);
     expect(report.chunks).toHaveLength(1);
     expect(report.chunks[0]).toMatchObject({ status: 'skipped', attempts: 2 });
     expect(report).toMatchObject({ facts: 0, skipped: 1 });

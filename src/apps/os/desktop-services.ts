@@ -8,6 +8,7 @@
  */
 import type { ChatBackend } from '../../components/llmos-chat/chat-backend';
 import { probeFixtures } from '../../components/llmos-model-picker/probe';
+import { chooseGgufEngine } from '../../engines/webgpu/choose-engine';
 import type { EngineCapabilities } from '../../engines/engine';
 import { EngineClient, spawnEngineWorker } from '../../kernel/engine-client';
 import { Kernel, type KernelOptions } from '../../kernel/kernel';
@@ -98,6 +99,19 @@ export class DesktopServices extends EventTarget {
     return this.dbPromise;
   }
 
+  /**
+   * The engine for GGUF models on this device: our f32 WebGPU engine on hardware WebGPU without
+   * `shader-f16`, else wllama — or what the user forced in the settings (applies to models registered
+   * from then on, i.e. after a reload).
+   */
+  ggufEngine(): 'wllama' | 'webgpu' {
+    const gpu = this.kernel.probe?.gpu;
+    return chooseGgufEngine({
+      webgpu: !!gpu, f16: gpu?.features.includes('shader-f16') ?? false, software: gpu?.software ?? false,
+      preference: this.settings.value.ggufEngine,
+    });
+  }
+
   /** The model library, opened on first use with the catalog this device can run. */
   library(): Promise<ModelLibrary> {
     this.libraryPromise ??= this.openLibrary();
@@ -157,7 +171,7 @@ export class DesktopServices extends EventTarget {
           if (e.engine === 'wllama') {
             const nCtx = Math.min(NCTX, rec?.hyper?.contextLength || NCTX);
             this.kernel.registerModel({
-              id: e.id, engine: 'wllama', source: () => library.source(e.id), weightBytes: e.sizeBytes ?? 0,
+              id: e.id, engine: this.ggufEngine(), source: () => library.source(e.id), weightBytes: e.sizeBytes ?? 0,
               kvBytes: rec?.hyper ? estimateKvBytes(rec.hyper, nCtx) : 0, nCtx,
             });
           } else {

@@ -6,6 +6,7 @@
  */
 import { isPriority, type Priority } from '../../kernel/priority';
 import { isLocale, type LocaleCode } from '../../locales/locale';
+import type { GgufEnginePreference } from '../../engines/webgpu/choose-engine';
 import defaults from './desktop-defaults.json';
 
 /** Light, dark, or follow the system. */
@@ -26,6 +27,8 @@ export interface DesktopSettingsValue {
   defaultModels: Record<string, string>;
   /** App id → default process priority. */
   priorities: Record<string, Priority>;
+  /** Engine for GGUF models: auto (our WebGPU engine on hardware WebGPU without shader-f16), or forced. */
+  ggufEngine: GgufEnginePreference;
 }
 
 /** Key in `localStorage`. */
@@ -49,6 +52,7 @@ export function sanitiseSettings(raw: unknown): DesktopSettingsValue {
   if (typeof k === 'number' && Number.isFinite(k) && k >= -1) out.keepAliveMs = k;
   if (r['layout'] === 'tabs' || r['layout'] === 'tiles') out.layout = r['layout'];
   if (typeof r['firstRunDone'] === 'boolean') out.firstRunDone = r['firstRunDone'];
+  if (r['ggufEngine'] === 'auto' || r['ggufEngine'] === 'wllama' || r['ggufEngine'] === 'webgpu') out.ggufEngine = r['ggufEngine'];
   const dm = r['defaultModels'];
   if (typeof dm === 'object' && dm !== null) {
     for (const [app, model] of Object.entries(dm)) if (typeof model === 'string' && model) out.defaultModels[app] = model;

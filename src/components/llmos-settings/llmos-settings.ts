@@ -11,6 +11,7 @@ import { errorWords, type ErrorWords } from '../shared/error-words';
 import { mb } from '../shared/backend-words';
 import { LlmosSettingsChangeEvent } from '../shared/desktop-events';
 import { keepAliveChoices, priorityWords } from './settings-words';
+import type { GgufEnginePreference } from '../../engines/webgpu/choose-engine';
 import { settingsStyles } from './llmos-settings.styles';
 
 const MiB = 1024 * 1024;
@@ -159,6 +160,12 @@ export class LlmosSettings extends LitElement {
         <select name="keepAlive" @change=${(e: Event) => this.save({ keepAliveMs: Number((e.target as HTMLSelectElement).value) }, 'keepAliveMs')}>
           ${keepAliveChoices().map((c) => html`<option value=${c.ms} ?selected=${v.keepAliveMs === c.ms}>${c.label}</option>`)}
         </select></label>
+      <label class="field inline"><span>${msg('Engine for GGUF models')}</span>
+        <select name="ggufEngine" @change=${(e: Event) => this.save({ ggufEngine: (e.target as HTMLSelectElement).value as GgufEnginePreference }, 'ggufEngine')}>
+          ${([['auto', msg('Automatic (WebGPU f32 engine where the GPU lacks shader-f16)')], ['wllama', msg('llama.cpp (wllama)')], ['webgpu', msg('WebGPU f32 engine')]] as const)
+            .map(([value, label]) => html`<option value=${value} ?selected=${v.ggufEngine === value}>${label}</option>`)}
+        </select></label>
+      <p class="note">${msg('The engine choice applies to models loaded after a reload.')}</p>
     </section>`;
   }
 
