@@ -1,14 +1,16 @@
 /**
  * The `conversations` store: saved chats, per app, newest first.
  *
- * Concurrency: every write runs as one read-modify-write IndexedDB transaction and bumps the record's
- * `revision`. IndexedDB serialises read-write transactions on the same store across every tab and
- * worker of the origin, so:
+ * Concurrency: every write gives the record a new `revision`; reads and writes that must agree run in
+ * one read-write IndexedDB transaction, and IndexedDB serialises those on one store across every tab
+ * and worker of the origin, so:
  *  - `updateConversation(db, id, mutate)` never loses an update: two tabs appending to one conversation
  *    at once both land, in some order;
  *  - `putConversation(db, conv, now, { expectedRevision })` is an optimistic write: it is refused with
  *    `ConflictError` (nothing written) when another tab wrote since `expectedRevision` was read.
- * A plain `putConversation(db, conv)` (no expected revision) keeps its last-writer-wins behaviour.
+ * A plain `putConversation(db, conv)` (no expected revision) keeps its last-writer-wins behaviour and
+ * stays one request, committed at once (`tx.commit()`): what a chat saves per chunk survives a reload
+ * that follows the save's task.
  */
 import { ConflictError } from '../errors';
 import type { LlmOsDatabase } from './db';
@@ -24,17 +26,31 @@ export interface PutConversationOptions {
 }
 
 /**
- * Insert or replace a conversation (stamps `updatedAt`, bumps `revision`). Resolves with what was stored.
- * With `expectedRevision`, a stale write is a `ConflictError` (see the module notes).
+ * Revision of a blind write: it reads nothing (one request, committed in the task that issues it, so a
+ * reload right after cannot lose it), so it cannot count; instead it takes a fresh tag above every
+ * counted revision, distinct from any other write's, which is all an optimistic writer compares.
+ */
+const blindRevision = () => Date.now() * 1024 + Math.floor(Math.random() * 1024);
+
+/**
+ * Insert or replace a conversation (stamps `updatedAt`, sets a new `revision`). Resolves with what was
+ * stored. With `expectedRevision`, a stale write is a `ConflictError` (see the module notes).
  */
 export async function putConversation(
   db: LlmOsDatabase, conv: ConversationRecord, now: number = Date.now(), options: PutConversationOptions = {},
 ): Promise<ConversationRecord> {
   const tx = db.transaction('conversations', 'readwrite');
   const store = tx.objectStore('conversations');
+  if (options.expectedRevision === undefined) {
+    const next: ConversationRecord = { ...conv, updatedAt: now, revision: blindRevision() };
+    void store.put(next);
+    tx.commit();
+    await tx.done;
+    return next;
+  }
   const stored = await store.get(conv.id);
   const actual = stored?.revision ?? (stored ? 1 : 0);
-  if (options.expectedRevision !== undefined && options.expectedRevision !== actual) {
+  if (options.expectedRevision !== actual) {
     tx.abort();
     await tx.done.catch(() => undefined);
     throw new ConflictError(`Conversation ${conv.id} changed meanwhile (revision ${actual}, expected ${options.expectedRevision})`, {
@@ -42,7 +58,9 @@ export async function putConversation(
     });
   }
   const next: ConversationRecord = { ...conv, updatedAt: now, revision: actual + 1 };
-  await Promise.all([store.put(next), tx.done]);
+  void store.put(next);
+  tx.commit();
+  await tx.done;
   return next;
 }
 
@@ -64,7 +82,9 @@ export async function updateConversation(
     return stored;
   }
   const next: ConversationRecord = { ...changed, id, updatedAt: now, revision: (stored?.revision ?? (stored ? 1 : 0)) + 1 };
-  await Promise.all([store.put(next), tx.done]);
+  void store.put(next);
+  tx.commit();
+  await tx.done;
   return next;
 }
 

@@ -73,7 +73,10 @@ export interface ConversationRecord {
   messages: ChatMessage[];
   createdAt: number;
   updatedAt: number;
-  /** Bumped by every write (absent on records written before it existed): optimistic concurrency. */
+  /**
+   * New on every write (absent on records written before it existed): the version an optimistic write
+   * expects (`putConversation`'s `expectedRevision`). Compare for equality only.
+   */
   revision?: number;
 }
 

@@ -32,6 +32,7 @@ const hits = async (page: Page, needle: string) =>
     .filter((h) => (h.path + h.query).includes(n)), needle);
 
 test('quota exceeded mid-download: a typed error, verified chunks kept, earlier models intact, then resume', async ({ page }) => {
+  test.info().annotations.push({ type: 'reliability', description: JSON.stringify({ area: 'fault', expected: 'IndexedDB quota exceeded mid-download (DevTools override): STORAGE_QUOTA; only whole verified chunks kept; earlier model intact; resume completes, SHA-256 identical' }) });
   await page.goto('/test/pages/storage.html');
   await page.waitForFunction(() => document.body.dataset.ready === 'true');
   // Room for about 10 MiB more, set before the first write (IndexedDB caches the space it may use).

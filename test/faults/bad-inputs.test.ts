@@ -38,6 +38,17 @@ function patched(edit: (v: DataView, bytes: Uint8Array) => void): Blob {
   return new Blob([copy as BlobPart]);
 }
 
+/** Byte position just after the GGUF string `name` (its u64 length + bytes) in the header. */
+function after(bytes: Uint8Array, name: string): number {
+  const needle = new TextEncoder().encode(name);
+  outer: for (let i = 8; i < Math.min(bytes.length, 1 << 20); i++) {
+    for (let j = 0; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
+    const v = new DataView(bytes.buffer, bytes.byteOffset);
+    if (v.getBigUint64(i - 8, true) === BigInt(needle.length)) return i + needle.length;
+  }
+  throw new Error(`${name} not found in the header`);
+}
+
 const load = (blob: Blob, id = 'bad') => client.load('wllama', { kind: 'gguf-blobs', id, blobs: [blob] }, { nThreads: 2, nCtx: 256 });
 
 describe('bad model files', () => {
@@ -59,6 +70,24 @@ describe('bad model files', () => {
   });
   faultCase('model file', 'header claims 2^62 metadata keys', 'GgufError before any allocation', async () => {
     await expectTyped(load(patched((v) => v.setBigUint64(16, 2n ** 62n, true))), 'GGUF_INVALID');
+    await stillUsable();
+  });
+  faultCase('model file', 'a tensor offset beyond the end of the file', 'GgufError GGUF_INVALID before any read of tensor data', async () => {
+    await expectTyped(load(patched((v, b) => {
+      // Tensor info: name, u32 n_dims, n_dims × u64 dims, u32 type, u64 offset.
+      const at = after(b, 'output.weight');
+      const dims = v.getUint32(at, true);
+      v.setBigUint64(at + 4 + dims * 8 + 4, 2n ** 40n, true);
+    })), 'GGUF_INVALID');
+    await stillUsable();
+  });
+  faultCase('model file', 'a metadata array claiming 10^12 elements', 'GgufError GGUF_INVALID before any allocation', async () => {
+    await expectTyped(load(patched((v, b) => {
+      // Array value: u32 value type (9), u32 element type, u64 count.
+      const at = after(b, 'tokenizer.ggml.tokens');
+      expect(v.getUint32(at, true)).toBe(9);
+      v.setBigUint64(at + 8, 10n ** 12n, true);
+    })), 'GGUF_INVALID');
     await stillUsable();
   });
   faultCase('model file', 'a non-model file (HTML)', 'GgufError GGUF_INVALID', async () => {
