@@ -17,7 +17,9 @@ export class LlmOsError extends Error {
 
   constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
+    // A literal, not `new.target.name`: production builds minify class names, and the name is how the
+    // transfer handler finds the class again on the other side of a worker boundary.
+    this.name = (new.target as { errorName?: string }).errorName ?? 'LlmOsError';
     this.details = details;
   }
 
@@ -38,6 +40,8 @@ export interface SerializedError {
 
 function defineError<C extends string>(name: string, code: C) {
   const cls = class extends LlmOsError {
+    /** The stable class name (survives minification; inherited by the exported subclass). */
+    static readonly errorName: string = name;
     override readonly code: C = code;
   };
   Object.defineProperty(cls, 'name', { value: name });

@@ -3,11 +3,11 @@
  * (for wllama a GBNF grammar built from the schema), but a grammar does not guarantee a
  * valid result — generation may stop at the token limit mid-object, and some schema keywords
  * (`minimum`, `pattern`, …) are not enforced by the grammar — so every output is validated here with
- * Ajv and a failure is an `OutputValidationError`: invalid output is never passed on.
+ * an eval-free JSON Schema validator (the app's CSP forbids Ajv's code generation) and a failure is an
+ * `OutputValidationError`: invalid output is never passed on.
  *
- * Ajv is loaded on first use (it is only needed by callers of structured output).
  */
-import type { ValidateFunction } from 'ajv';
+import { compileJsonSchema, type JsonValidator } from './json-schema-validate';
 import { InvalidRequestError, OutputValidationError } from '../errors';
 import type { EngineKind } from '../engines/engine';
 import type { JobParams } from '../kernel/types';
@@ -19,25 +19,14 @@ export type OutputConstraint =
   | { kind: 'json'; schema?: Record<string, unknown>; name?: string }
   | { kind: 'regexp'; regexp: RegExp };
 
-type AjvCtor = typeof import('ajv').default;
-let ajvPromise: Promise<InstanceType<AjvCtor>> | null = null;
-const compiled = new WeakMap<object, ValidateFunction>();
-
-async function ajv(): Promise<InstanceType<AjvCtor>> {
-  ajvPromise ??= import('ajv').then((m) => {
-    const Ajv = ((m as unknown as { default: AjvCtor }).default ?? m) as AjvCtor;
-    // Not strict: real-world schemas carry annotations (`title`, `format`) Ajv would otherwise reject.
-    return new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  });
-  return ajvPromise;
-}
+const compiled = new WeakMap<object, JsonValidator>();
 
 /** Compile a JSON schema (cached per schema object); an invalid schema is an `InvalidRequestError`. */
-export async function compileSchema(schema: Record<string, unknown>): Promise<ValidateFunction> {
+export async function compileSchema(schema: Record<string, unknown>): Promise<JsonValidator> {
   const hit = compiled.get(schema);
   if (hit) return hit;
   try {
-    const fn = (await ajv()).compile(schema);
+    const fn = compileJsonSchema(schema);
     compiled.set(schema, fn);
     return fn;
   } catch (e) {
@@ -86,9 +75,10 @@ export async function validateOutput(text: string, constraint: OutputConstraint)
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('not-object', 'The output is JSON but not an object');
     return value;
   }
-  const validate = await compileSchema(constraint.schema);
-  if (!validate(value)) {
-    const errors = (validate.errors ?? []).slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+  const validator = await compileSchema(constraint.schema);
+  const violations = validator.violations(value);
+  if (violations.length) {
+    const errors = violations.map((e) => `${e.path} ${e.message}`);
     throw fail('schema', `The output does not satisfy the schema${constraint.name ? ` ${constraint.name}` : ''}: ${errors.join('; ')}`, { errors });
   }
   return value;

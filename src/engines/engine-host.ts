@@ -5,6 +5,7 @@
  * while a previous delivery is unacknowledged) and keeps a Web Lock for its whole life so the page can
  * tell at once when the worker dies.
  */
+import * as Comlink from 'comlink';
 import { AbortError, InvalidRequestError, ModelNotLoadedError } from '../errors';
 import type { EngineHostApi, WorkerHello } from '../protocol/engine-host-api';
 import type {
@@ -28,11 +29,12 @@ export class EngineHost implements EngineHostApi {
 
   async hello(lifeLock: string): Promise<WorkerHello> {
     // Hold the lock until this worker dies; resolve once it is really held.
-    await new Promise<void>((granted) => {
-      void navigator.locks.request(lifeLock, () => {
+    await new Promise<void>((granted, refused) => {
+      // Refused where the frame is denied storage (Web Locks need it): fail at once, never hang.
+      navigator.locks.request(lifeLock, () => {
         granted();
         return new Promise<never>(() => {});
-      });
+      }).catch(refused);
     });
     return {
       lifeLock,
@@ -50,12 +52,16 @@ export class EngineHost implements EngineHostApi {
     }
     this.engine ??= await factory();
     let last = -1;
-    return this.engine.load(source, options, (p) => {
-      // Progress is monotonic by contract, whatever the engine reports.
-      if (p.fraction < last) p = { ...p, fraction: last };
-      last = p.fraction;
-      onProgress?.(p);
-    });
+    try {
+      return await this.engine.load(source, options, (p) => {
+        // Progress is monotonic by contract, whatever the engine reports.
+        if (p.fraction < last) p = { ...p, fraction: last };
+        last = p.fraction;
+        onProgress?.(p);
+      });
+    } finally {
+      release(onProgress);
+    }
   }
 
   async generate(jobId: string, request: GenerateRequest, onTokens: (t: TokenEvent[]) => void): Promise<GenerateResult> {
@@ -85,6 +91,7 @@ export class EngineHost implements EngineHostApi {
       return result;
     } finally {
       this.jobs.delete(jobId);
+      release(onTokens);
     }
   }
 
@@ -137,5 +144,18 @@ export class EngineHost implements EngineHostApi {
   private requireEngine(): Engine {
     if (!this.engine) throw new ModelNotLoadedError('No model is loaded: load one first', {});
     return this.engine;
+  }
+}
+
+/**
+ * Release a proxied page callback once it is no longer needed: otherwise its MessagePort (and the
+ * page-side closure) lives until the worker happens to collect garbage.
+ */
+function release(callback: unknown): void {
+  const proxy = callback as { [Comlink.releaseProxy]?: () => void } | undefined;
+  try {
+    proxy?.[Comlink.releaseProxy]?.();
+  } catch {
+    // Not a Comlink proxy (in-thread use): nothing to release.
   }
 }

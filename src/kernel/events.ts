@@ -31,7 +31,7 @@ export interface KernelEventMap {
   'model-progress': { model: string; slot: number; fraction: number; at: number };
   'model-loaded': { model: string; slot: number; ms: number; at: number };
   'model-load-failed': { model: string; slot: number; error: SerializedError; at: number };
-  'model-evicted': { model: string; slot: number; reason: 'placement' | 'keep-alive' | 'crash' | 'budget' | 'shutdown'; at: number };
+  'model-evicted': { model: string; slot: number; reason: 'placement' | 'keep-alive' | 'crash' | 'budget' | 'shutdown' | 'device-lost'; at: number };
   'budget-changed': { budget: Budget; at: number };
   'process-spawned': { pid: number; name: string; priority: Priority; at: number };
   'process-reniced': { pid: number; name: string; priority: Priority; at: number };

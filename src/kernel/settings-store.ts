@@ -21,7 +21,14 @@ export function memorySettingsStore(initial: BudgetOverrides = {}): KernelSettin
 }
 
 /** `localStorage`-backed store; falls back to memory where there is none (or it throws: private mode). */
-export function localSettingsStore(key = BUDGET_SETTINGS_KEY, storage: Storage | undefined = globalThis.localStorage): KernelSettingsStore {
+export function localSettingsStore(key = BUDGET_SETTINGS_KEY, given?: Storage): KernelSettingsStore {
+  let storage = given;
+  try {
+    // Reading `localStorage` itself throws in a frame denied storage (third-party, blocked cookies).
+    storage ??= globalThis.localStorage;
+  } catch {
+    storage = undefined;
+  }
   if (!storage) return memorySettingsStore();
   const fallback = memorySettingsStore();
   return {

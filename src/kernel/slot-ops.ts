@@ -4,7 +4,7 @@
  * (so the pass that started it sees the new state), and requests a new pass when it ends. Results of a
  * slot whose worker was replaced meanwhile (`epoch` changed) are ignored: the crash path owns them.
  */
-import { ModelLoadError, ReplayDivergedError, TimeoutError, WorkerCrashedError, toLlmOsError } from '../errors';
+import { DeviceLostError, ModelLoadError, ReplayDivergedError, TimeoutError, WorkerCrashedError, toLlmOsError } from '../errors';
 import type { GenerateResult, TokenEvent } from '../engines/engine';
 import { withTimeout } from './clock';
 import type { Job } from './job';
@@ -95,6 +95,14 @@ export class SlotOps {
       if (e instanceof WorkerCrashedError) s.retryOrFail(job, e);
       else if (isReplayDivergence(e, job) && job.canContinue) s.continueInstead(job);
       else s.fail(job, e);
+      // The engine lost its GPU device and with it the model (the worker lives on): forget the model, so
+      // the next job reloads it on a new device instead of failing against a model that is gone.
+      if (e instanceof DeviceLostError && slot.epoch === epoch && slot.running.size === 0 && slot.model !== null) {
+        const model = slot.model;
+        slot.clearModel();
+        s.events.emit('model-evicted', { model, slot: slot.index, reason: 'device-lost', at: now });
+        s.schedule();
+      }
       return;
     }
     const r = res!;

@@ -1,9 +1,9 @@
 /**
  * The JSON schema the extractor's output must satisfy (sent to the engine as a constraint and checked
- * again here with ajv, since engines enforce schemas loosely or not at all), and the parser that turns
+ * again here (eval-free, see src/api/json-schema-validate.ts), since engines enforce schemas loosely or not at all), and the parser that turns
  * raw model text into validated triples or a reason for rejecting it.
  */
-import { Ajv } from 'ajv';
+import { compileJsonSchema, type JsonValidator } from '../api/json-schema-validate';
 import { cleanLabel, normaliseLabel, normalisePredicate } from './model';
 
 /** Most triples accepted from one chunk. */
@@ -53,13 +53,12 @@ export type ParsedExtraction =
   | { ok: true; triples: ExtractedTriple[] }
   | { ok: false; reason: string };
 
-let validator: ReturnType<Ajv['compile']> | null = null;
+let validator: JsonValidator | null = null;
 
 function validate(value: unknown): string | null {
-  validator ??= new Ajv({ allErrors: false, strict: true }).compile(EXTRACTION_SCHEMA);
-  if (validator(value)) return null;
-  const e = validator.errors?.[0];
-  return e ? `${e.instancePath || '/'} ${e.message ?? 'is invalid'}` : 'does not match the schema';
+  validator ??= compileJsonSchema(EXTRACTION_SCHEMA as Record<string, unknown>);
+  const e = validator.violations(value, 1)[0];
+  return e ? `${e.path} ${e.message}` : null;
 }
 
 /** Turn raw model text into triples, or say why it is rejected (invalid JSON, schema mismatch). */

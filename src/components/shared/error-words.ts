@@ -48,6 +48,8 @@ export function localErrorText(code: string): string | undefined {
     BUDGET_INVALID: () => msg('The memory budget setting is invalid.'),
     GRAPH_IMPORT_INVALID: () => msg('This file is not a valid knowledge graph (GEXF or graphology JSON).'),
     GRAPH_STORAGE_FAILED: () => msg('The knowledge graph could not be saved or loaded.'),
+    REPLAY_DIVERGED: () => msg('A paused reply could not be resumed exactly.'),
+    CONFLICT: () => msg('This was changed in another tab or window meanwhile; reload it and try again.'),
   };
   return words[code]?.() ?? ERROR_TEXT[code];
 }
