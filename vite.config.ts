@@ -67,7 +67,7 @@ export default defineConfig({
     exclude: ['@wllama/wllama', '@mlc-ai/web-llm'],
     // Pre-bundled up front: otherwise Vite discovers them mid-run and reloads the test page.
     include: [
-      'lit', 'comlink', 'idb', 'marked', 'dompurify', 'ajv', '@huggingface/jinja', 'graphology', 'graphology-gexf/browser',
+      'lit', 'comlink', 'idb', 'marked', 'dompurify', '@cfworker/json-schema', '@huggingface/jinja', 'graphology', 'graphology-gexf/browser',
       'graphology-layout-forceatlas2', 'graphology-layout-forceatlas2/worker',
     ],
   },

@@ -15,7 +15,7 @@ const quick = process.argv.includes('--quick');
 const server = await createServer({
   root: ROOT, configFile: join(ROOT, 'vite.config.ts'), server: { port: 0, host: '127.0.0.1' }, logLevel: process.env.BENCH_LOG === 'info' ? 'info' : 'warn',
   // Pre-bundle up front: a dependency found mid-run makes Vite reload the page and restart the bench.
-  optimizeDeps: { include: ['graphology', 'idb', 'ajv', 'graphology-gexf/browser'] },
+  optimizeDeps: { include: ['graphology', 'idb', 'graphology-gexf/browser'] },
 });
 await server.listen();
 const address = server.httpServer?.address();

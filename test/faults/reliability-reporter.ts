@@ -1,15 +1,16 @@
 /**
  * Vitest reporter: collects every test tagged by `faultCase()` with its result and writes
  * reports/reliability-vitest.json; scripts/reliability-table.mjs merges it (with the Playwright
- * fault cases) into docs/reliability.md.
+ * fault cases) into docs/reliability.md. A partial run (some files) replaces only those files' rows.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 import type { ReliabilityMeta } from './reliability.ts';
 
 export default class ReliabilityReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>): void {
     const rows: Record<string, unknown>[] = [];
+    const ran = new Set(modules.map((m) => m.moduleId.replace(process.cwd() + '/', '')));
     for (const mod of modules) {
       for (const tc of mod.children.allTests()) {
         const meta = (tc.meta() as { reliability?: ReliabilityMeta }).reliability;
@@ -23,8 +24,12 @@ export default class ReliabilityReporter implements Reporter {
         });
       }
     }
-    if (!rows.length) return;
+    const path = 'reports/reliability-vitest.json';
+    const kept = existsSync(path)
+      ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>[]).filter((r) => !ran.has(String(r['file'])))
+      : [];
+    if (!rows.length && !kept.length) return;
     mkdirSync('reports', { recursive: true });
-    writeFileSync('reports/reliability-vitest.json', JSON.stringify(rows, null, 1) + '\n');
+    writeFileSync(path, JSON.stringify([...kept, ...rows], null, 1) + '\n');
   }
 }
