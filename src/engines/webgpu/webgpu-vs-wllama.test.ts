@@ -101,7 +101,7 @@ describe('Q4_0', () => {
       let same = 0;
       while (same < a.texts.length && a.texts[same] === b.texts[same]) same++;
       // llama.cpp multiplies Q4_0 weights with Q8_0-quantised activations; at step ~21 this random
-      // model has a logit margin of 2e-3, below that rounding's effect (see docs/readme/webgpu-engine.md).
+      // model has a logit margin of 2e-3, below that rounding's effect (see the README, Portable f32 WebGPU engine).
       expect(same).toBeGreaterThanOrEqual(16);
     } finally {
       await wl.unload();
