@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords, type ErrorWords } from '../shared/error-words';
 import { explorerStyles } from './llmos-graph-explorer.styles';
@@ -19,7 +20,8 @@ export type GraphFormat = 'json' | 'gexf';
 const splitList = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
 
 function provenanceText(p: Provenance): string {
-  return `${p.kind} ${p.sourceId}, chars ${p.start}–${p.end}, ${new Date(p.at).toISOString().slice(0, 16).replace('T', ' ')}`;
+  const at = new Date(p.at).toISOString().slice(0, 16).replace('T', ' ');
+  return msg(str`${p.kind} ${p.sourceId}, chars ${p.start}–${p.end}, ${at}`);
 }
 
 /**
@@ -86,6 +88,7 @@ export class LlmosGraphExplorer extends LitElement {
 
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.graph = null;
     this.selected = null;
     this.hops = 1;
@@ -241,24 +244,24 @@ export class LlmosGraphExplorer extends LitElement {
     const entity = kg && this.selected ? kg.entity(this.selected) : undefined;
     return html`
       <div class="toolbar" part="toolbar">
-        <input part="search" type="search" placeholder="Search entities" aria-label="Search entities" .value=${this.query}
+        <input part="search" type="search" placeholder=${msg('Search entities')} aria-label=${msg('Search entities')} .value=${this.query}
           @input=${(e: InputEvent) => { this.query = (e.target as HTMLInputElement).value; }} ?disabled=${!kg}>
-        <span class="file"><button part="import" type="button" ?disabled=${!kg}>Import…</button>
-          <input type="file" name="import" aria-label="Import graph (JSON or GEXF)" accept=".json,.gexf,.xml,application/json,application/xml" ?disabled=${!kg}
+        <span class="file"><button part="import" type="button" ?disabled=${!kg}>${msg('Import…')}</button>
+          <input type="file" name="import" aria-label=${msg('Import graph (JSON or GEXF)')} accept=".json,.gexf,.xml,application/json,application/xml" ?disabled=${!kg}
             @change=${(e: Event) => this.onFile(e)}></span>
-        <button part="export-json" type="button" ?disabled=${!kg} @click=${() => this.download('json')}>Export JSON</button>
-        <button part="export-gexf" type="button" ?disabled=${!kg} @click=${() => this.download('gexf')}>Export GEXF</button>
+        <button part="export-json" type="button" ?disabled=${!kg} @click=${() => this.download('json')}>${msg('Export JSON')}</button>
+        <button part="export-gexf" type="button" ?disabled=${!kg} @click=${() => this.download('gexf')}>${msg('Export GEXF')}</button>
       </div>
       ${this.error ? html`<div class="error" part="error" role="alert" data-code=${this.error.code}>
         ${this.error.words} <code>${this.error.code}</code><br>${this.error.message}</div>` : nothing}
-      ${this.query ? html`<ul class="results" part="results" aria-label="Search results">
-        ${results.length === 0 ? html`<li class="muted">No entity matches.</li>` : results.map((r) => html`<li>
+      ${this.query ? html`<ul class="results" part="results" aria-label=${msg('Search results')}>
+        ${results.length === 0 ? html`<li class="muted">${msg('No entity matches.')}</li>` : results.map((r) => html`<li>
           <button type="button" data-id=${r.id} @click=${() => this.select(r.id)}>${r.label} <small>${r.type}</small></button></li>`)}
       </ul>` : nothing}
       <div class="main">
-        ${this.view ? html`<svg part="canvas" viewBox="0 0 ${VIEW_W} ${VIEW_H}" role="group" aria-label="Neighbourhood of the selected entity">
+        ${this.view ? html`<svg part="canvas" viewBox="0 0 ${VIEW_W} ${VIEW_H}" role="group" aria-label=${msg('Neighbourhood of the selected entity')}>
           ${renderView(this.view, this.selected, (id) => this.select(id))}</svg>`
-          : html`<div class="empty" part="empty">${kg ? 'Search for an entity to see its neighbourhood.' : 'No graph.'}</div>`}
+          : html`<div class="empty" part="empty">${kg ? msg('Search for an entity to see its neighbourhood.') : msg('No graph.')}</div>`}
         ${entity ? this.renderDetail(entity, kg!.relationsOf(entity.id)) : nothing}
       </div>`;
   }
@@ -266,16 +269,16 @@ export class LlmosGraphExplorer extends LitElement {
   private renderDetail(entity: Entity, relations: Relation[]) {
     const kg = this.graph!;
     const name = (id: string) => kg.entity(id)?.label ?? id;
-    return html`<section class="detail" part="detail" aria-label="Entity detail">
+    return html`<section class="detail" part="detail" aria-label=${msg('Entity detail')}>
       <h3>${entity.label}</h3>
-      <div class="muted">${entity.type}${entity.aliases.length ? html` · also ${entity.aliases.join(', ')}` : nothing}</div>
+      <div class="muted">${entity.type}${entity.aliases.length ? html` · ${msg(str`also ${entity.aliases.join(', ')}`)}` : nothing}</div>
       <form @submit=${(e: SubmitEvent) => this.save(e, entity)}>
-        <label>Label <input name="label" .value=${entity.label} required></label>
-        <label>Type <input name="type" .value=${entity.type}></label>
-        <label>Aliases (comma-separated) <input name="aliases" .value=${entity.aliases.join(', ')}></label>
-        <div class="row"><button class="primary" type="submit" part="save">Save</button>
+        <label>${msg('Label')} <input name="label" .value=${entity.label} required></label>
+        <label>${msg('Type')} <input name="type" .value=${entity.type}></label>
+        <label>${msg('Aliases (comma-separated)')} <input name="aliases" .value=${entity.aliases.join(', ')}></label>
+        <div class="row"><button class="primary" type="submit" part="save">${msg('Save')}</button>
           <button class="danger" type="button" part="delete-entity"
-            @click=${() => this.requestDelete({ kind: 'entity', id: entity.id, label: entity.label })}>Delete entity</button></div>
+            @click=${() => this.requestDelete({ kind: 'entity', id: entity.id, label: entity.label })}>${msg('Delete entity')}</button></div>
       </form>
       <ul class="relations" part="relations">${relations.map((r) => {
         const label = `${name(r.source)} ${r.predicate} ${name(r.target)}`;
@@ -284,9 +287,9 @@ export class LlmosGraphExplorer extends LitElement {
           ${r.predicate}
           <button class="link" type="button" @click=${() => this.select(r.target)}>${name(r.target)}</button>
           <span class="muted">(${r.confidence.toFixed(2)})</span>
-          <button type="button" class="danger" part="delete-relation" aria-label=${`Delete: ${label}`}
+          <button type="button" class="danger" part="delete-relation" aria-label=${msg(str`Delete: ${label}`)}
             @click=${() => this.requestDelete({ kind: 'relation', id: r.id, label })}>✕</button>
-          <ul class="prov">${r.provenance.length === 0 ? html`<li>no recorded source</li>`
+          <ul class="prov">${r.provenance.length === 0 ? html`<li>${msg('no recorded source')}</li>`
             : r.provenance.map((p) => html`<li>${provenanceText(p)}</li>`)}</ul>
         </li>`;
       })}</ul>
