@@ -15,6 +15,8 @@ import { AiAppElement } from '../shared/ai-app';
 import { appStyles } from '../shared/app.styles';
 import { ConversationSaver } from './conversation-saver';
 import { conversationToJson, conversationToMarkdown, downloadText, fileName } from './export';
+import { groundedBackend, openUserGraph } from './grounding';
+import type { CitedFact } from '../../knowledge/context';
 
 /** Title of a conversation: its first user message, shortened. */
 function titleOf(messages: readonly ChatMessage[], fallback: string): string {
@@ -48,6 +50,9 @@ export class LlmosChatApp extends AiAppElement {
     details textarea { width: 100%; margin-bottom: 0.6rem; }
     llmos-chat { flex: 1; min-height: 0; border: 0; border-radius: 0; }
     .toolbar button { padding: 0.3em 0.7em; font-size: 0.85rem; }
+    .toolbar .ground { display: inline-flex; align-items: center; gap: 0.3rem; font-size: 0.85rem; }
+    .facts { border-top: 1px solid var(--_border, #ccc); padding: 0.4rem 0.75rem; font-size: 0.82rem; max-height: 8rem; overflow: auto; }
+    .facts ol { margin: 0; padding-left: 1.2rem; }
     .toolbar .compact { display: inline-flex; align-items: center; gap: 0.25rem; padding: 0.3em 0.5em; }
     .toolbar .compact svg { width: 16px; height: 16px; }
     @container (max-width: 44rem) { :host { grid-template-columns: minmax(0, 1fr); } .sidebar { display: none; } }
@@ -57,11 +62,17 @@ export class LlmosChatApp extends AiAppElement {
     ...AiAppElement.properties,
     conversations: { state: true },
     current: { state: true },
+    grounding: { state: true },
+    facts: { state: true },
   };
 
   readonly appId = 'chat';
   /** @internal */ declare conversations: ConversationRecord[];
   /** @internal */ declare current: ConversationRecord | null;
+  /** Whether answers are grounded in the user's knowledge graph. */
+  declare grounding: boolean;
+  /** @internal Facts cited for the last grounded answer. */
+  declare facts: CitedFact[];
   private db: LlmOsDatabase | null = null;
   private saver: ConversationSaver | null = null;
   private opened: Promise<void> | null = null;
@@ -70,6 +81,8 @@ export class LlmosChatApp extends AiAppElement {
     super();
     this.conversations = [];
     this.current = null;
+    this.grounding = false;
+    this.facts = [];
   }
 
   /** The chat element of this window. */
@@ -90,8 +103,9 @@ export class LlmosChatApp extends AiAppElement {
   protected override updated(changed: Map<PropertyKey, unknown>): void {
     const chat = this.chat;
     if (!chat) return;
-    if (changed.has('pid') || changed.has('model') || changed.has('services')) {
-      chat.backend = this.backend();
+    if (changed.has('pid') || changed.has('model') || changed.has('services') || changed.has('grounding')) {
+      const base = this.backend();
+      chat.backend = base && this.grounding ? groundedBackend(base, openUserGraph, (f) => { this.facts = f; }) : base;
       chat.params = this.params();
       chat.acceptsImages = this.modelInfo?.vision ?? false;
     }
@@ -190,6 +204,9 @@ export class LlmosChatApp extends AiAppElement {
       <div class="main">
         <div class="toolbar">
           ${this.renderModelSelect()}
+          <label class="ground"><input type="checkbox" .checked=${this.grounding}
+            @change=${(e: Event) => { this.grounding = (e.target as HTMLInputElement).checked; this.facts = []; }}>
+            ${msg('Ground in my knowledge graph')}</label>
           <span class="spacer"></span>
           <button type="button" class="compact" ?disabled=${!hasMessages} aria-label=${msg('Export Markdown')} title=${msg('Export Markdown')}
             @click=${() => this.export('md')}>${ICONS.download}<span>MD</span></button>
@@ -205,6 +222,9 @@ export class LlmosChatApp extends AiAppElement {
             @change=${(e: Event) => this.setSystem((e.target as HTMLTextAreaElement).value)}></textarea>
         </details>
         <llmos-chat part="chat" max-tokens="256" @llmos-messages-change=${(e: LlmosMessagesChangeEvent) => this.persist(e.detail.messages)}></llmos-chat>
+        ${this.grounding && this.facts.length ? html`<section class="facts" part="facts" aria-label=${msg('Facts cited from your knowledge graph')}>
+          <ol>${this.facts.map((f) => html`<li data-tag=${f.citation}><span class="tag">[${f.citation}]</span> ${f.subject.label} — ${f.predicate} — ${f.object.label}</li>`)}</ol>
+        </section>` : ''}
       </div>`;
   }
 }

@@ -8,6 +8,7 @@
  */
 import type { ChatBackend } from '../../components/llmos-chat/chat-backend';
 import { probeFixtures } from '../../components/llmos-model-picker/probe';
+import type { Priority } from '../../kernel/priority';
 import { chooseGgufEngine } from '../../engines/webgpu/choose-engine';
 import type { EngineCapabilities } from '../../engines/engine';
 import { EngineClient, spawnEngineWorker } from '../../kernel/engine-client';
@@ -220,8 +221,8 @@ export class DesktopServices extends EventTarget {
   }
 
   /** A chat backend whose generations are jobs of process `pid` on `model`. */
-  backend(pid: number, model: string): ChatBackend {
-    return kernelChatBackend(this.kernel, { pid, model, keepAliveMs: this.settings.value.keepAliveMs });
+  backend(pid: number, model: string, priority?: Priority): ChatBackend {
+    return kernelChatBackend(this.kernel, { pid, model, keepAliveMs: this.settings.value.keepAliveMs, ...(priority ? { priority } : {}) });
   }
 
   /** What each worker slot holding a model really runs on (never claims WebGPU after a fallback). */

@@ -6,6 +6,7 @@
  */
 import { LitElement, html, nothing } from 'lit';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
+import type { Priority } from '../../kernel/priority';
 import type { ChatBackend } from '../../components/llmos-chat/chat-backend';
 import type { JobParams } from '../../kernel/types';
 import { LlmosOpenAppEvent } from '../../components/shared/desktop-events';
@@ -80,8 +81,8 @@ export abstract class AiAppElement extends LitElement {
   }
 
   /** A backend for the current process and model, or null when either is missing. */
-  protected backend(): ChatBackend | null {
-    return this.services && this.pid !== null && this.model ? this.services.backend(this.pid, this.model) : null;
+  protected backend(priority?: Priority): ChatBackend | null {
+    return this.services && this.pid !== null && this.model ? this.services.backend(this.pid, this.model, priority) : null;
   }
 
   /** Generation parameters of the current model. */

@@ -148,7 +148,8 @@ export class LlmosSupport extends AiAppElement {
 
   /** Extract facts from the FAQ into the app's knowledge graph with the current model. */
   async learn(): Promise<void> {
-    const backend = this.backend();
+    // Extraction is background work: the kernel runs it after (and preempts it for) anyone waiting.
+    const backend = this.backend('background');
     if (!backend || !this.kg || !this.faq.trim()) return;
     this.learning = true;
     this.problem = null;
