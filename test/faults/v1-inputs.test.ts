@@ -117,7 +117,7 @@ describe('SSE streams that go wrong', () => {
     expect(JSON.parse((await post(chat)).text).usage.completion_tokens).toBe(3);
   }, 60_000);
 
-  faultCase('/v1 endpoint', 'SSE: the HTTP caller goes away mid-stream', 'the job is cancelled (kernel idle); no event after the abort', async () => {
+  faultCase('/v1 endpoint', 'SSE: the HTTP caller goes away mid-stream', 'the job is cancelled (kernel idle); at most the chunks in flight arrive after the abort', async () => {
     const ctrl = new AbortController();
     let chunksAtAbort = -1;
     let chunks = 0;
@@ -125,7 +125,9 @@ describe('SSE streams that go wrong', () => {
       if (++chunks === 5) { chunksAtAbort = chunks; ctrl.abort(); }
     });
     expect(r.status).toBe(200);
-    expect(chunks - chunksAtAbort).toBeLessThanOrEqual(1);
+    // At most the chunks already on their way when the caller left (one token's, plus the one in the
+    // relay's channel) arrive after the abort; the job itself stops within a token (checked below).
+    expect(chunks - chunksAtAbort).toBeLessThanOrEqual(2);
     await idle(kernel);
     const finished = kernel.events.history().filter((e) => e.type === 'job-finished').at(-1)!.detail as { stopReason: string; tokens: number };
     expect(finished.stopReason).toBe('abort');
