@@ -47,8 +47,7 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      // --bypass-lock: Vite 8 refuses a second dev server of one project without it.
-      command: `LLMOS_STATIC=1 npx vite --port ${DEV_PORT} --strictPort --bypass-lock`,
+      command: `LLMOS_STATIC=1 npx vite --port ${DEV_PORT} --strictPort`,
       url: `http://127.0.0.1:${DEV_PORT}/test/pages/storage.html`,
       reuseExistingServer: false,
       timeout: 90_000,
