@@ -107,7 +107,9 @@ export class LlmosChatApp extends AiAppElement {
       const base = this.backend();
       chat.backend = base && this.grounding ? groundedBackend(base, openUserGraph, (f) => { this.facts = f; }) : base;
       chat.params = this.params();
-      chat.acceptsImages = this.modelInfo?.vision ?? false;
+      // No engine receives images yet (ChatMessage is text-only): offering an attachment would be a stub.
+      // Turn this on with `this.modelInfo?.vision` once image parts reach a vision-capable engine.
+      chat.acceptsImages = false;
     }
   }
 
