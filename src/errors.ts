@@ -105,6 +105,9 @@ export class GraphStorageError extends defineError('GraphStorageError', 'GRAPH_S
 /** A write was based on a stale version of a record (another tab or window changed it first). `details.expected`, `details.actual`. */
 export class ConflictError extends defineError('ConflictError', 'CONFLICT') {}
 
+/** The model cannot take this kind of input (e.g. an image for a text-only model). `details.input`, `details.modelId`. */
+export class UnsupportedInputError extends defineError('UnsupportedInputError', 'INPUT_UNSUPPORTED') {}
+
 /** Every concrete class, by name: the registry the transfer handler rebuilds from. */
 export const ERROR_CLASSES = {
   LlmOsError,
@@ -136,6 +139,7 @@ export const ERROR_CLASSES = {
   GraphImportError,
   GraphStorageError,
   ConflictError,
+  UnsupportedInputError,
 } as const;
 
 /** Rebuild an error from its wire form; unknown names become a plain `LlmOsError` keeping the code. */
@@ -167,6 +171,7 @@ export const ERROR_TEXT: Record<string, string> = {
   TIMEOUT: 'The operation took too long and was stopped.',
   WORKER_CRASHED: 'The model worker stopped unexpectedly.',
   INVALID_REQUEST: 'The request is invalid.',
+  INPUT_UNSUPPORTED: 'This model cannot take this kind of input (for example images): choose a model that accepts it.',
   QUEUE_FULL: 'Too many requests are waiting; try again shortly.',
   MODEL_TOO_LARGE: 'This model is larger than the memory budget of this device.',
   PROCESS_UNKNOWN: 'No such process.',

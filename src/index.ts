@@ -53,7 +53,7 @@ export type { GgufDeviceFacts } from './engines/webgpu/choose-engine';
 
 // Model library: IndexedDB weight cache with resumable, verified downloads; catalog filtered by device.
 export { ModelLibrary } from './models/model-library';
-export type { LibraryEntry, LibraryOptions } from './models/model-library';
+export type { ImportFileOptions, LibraryEntry, LibraryOptions } from './models/model-library';
 export type { DownloadOptions } from './models/downloader';
 export type { DownloadPhase, DownloadProgress, DownloadWarning } from './models/download-progress';
 export { catalogFor, fullCatalog } from './models/catalog';

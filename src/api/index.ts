@@ -7,11 +7,15 @@ export { connect } from './openai';
 export type { ConnectOptions, LlmOsClient, ChatCompletionStream } from './openai';
 export type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, ChatCompletionMessageParam, ChatCompletionContentPartText,
-  CompletionUsage, FinishReason, Model, ModelList, RequestOptions, ResponseFormat,
+  ChatCompletionContentPartImage, ChatCompletionContentPart, CompletionUsage, FinishReason, Model, ModelList, RequestOptions, ResponseFormat,
 } from './openai-types';
 export { getSharedKernel, setSharedKernel, hasSharedKernel } from './shared-kernel';
 export { DEFAULT_APP_QUOTA, setAppPolicy, appPolicy } from './app-identity';
 export { resolveModel, registerSource, setModelDefaults, modelDefaults, randomFixtureDefaults } from './model-ref';
+export { acceptsImages, modelInputs } from './model-inputs';
+export type { InputModality } from '../engines/engine';
+// Images as the data URLs chat messages carry (page-safe helpers: the browser decodes, scales, re-encodes).
+export { blobToDataUrl, imageFileToDataUrl } from '../engines/image-input';
 export type { ModelDefaults } from './model-ref';
 export { validateOutput } from './structured-output';
 export type { OutputConstraint } from './structured-output';

@@ -2,14 +2,17 @@
  * `KernelChatBackend`: the `ChatBackend` an element uses when it runs standalone (attributes `model`,
  * `app-id`, `priority`): one kernel process per element, each reply a job of it. Before a reply needs a
  * model that is not resident, `beforeLoad` is asked (elements fire their cancelable
- * `llmos-request-load` there); a refusal fails the reply with `PermissionError`.
+ * `llmos-request-load` there); a refusal fails the reply with `PermissionError`. Messages may carry
+ * images (`ChatMessage.images`); a model known to take none refuses them with `UnsupportedInputError`
+ * before it is loaded.
  */
-import { AbortError, PermissionError } from '../errors';
-import type { GenerateRequest, GenerateResult, ModelSource, TokenEvent } from '../engines/engine';
+import { AbortError, PermissionError, UnsupportedInputError } from '../errors';
+import type { GenerateRequest, GenerateResult, InputModality, ModelSource, TokenEvent } from '../engines/engine';
 import type { Kernel } from '../kernel/kernel';
 import type { Priority } from '../kernel/priority';
 import type { ChatBackend } from '../components/llmos-chat/chat-backend';
 import { spawnAppProcess } from './app-identity';
+import { acceptsImages, modelInputs } from './model-inputs';
 import { modelDefaults, resolveModel } from './model-ref';
 import { getSharedKernel } from './shared-kernel';
 
@@ -46,6 +49,10 @@ export class KernelChatBackend implements ChatBackend {
   async generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal: AbortSignal): Promise<GenerateResult> {
     if (signal.aborted) throw new AbortError('Aborted before it started', {}, { cause: signal.reason });
     const model = await resolveModel(this.kernel, this.options.model, signal);
+    if (request.messages?.some((m) => m.images?.length) && acceptsImages(this.kernel, model) === false) {
+      // Refused before the model is loaded (or `beforeLoad` asked) when it is known to take no images.
+      throw new UnsupportedInputError(`Model ${model} does not accept images`, { input: 'image', modelId: model });
+    }
     const resident = this.kernel.models().some((m) => m.id === model);
     if (!resident && this.options.beforeLoad) {
       const reg = this.kernel.registeredModels().find((m) => m.id === model);
@@ -61,6 +68,14 @@ export class KernelChatBackend implements ChatBackend {
     });
     for await (const t of handle.tokens) onToken(t);
     return handle.result;
+  }
+
+  /**
+   * What the model takes as input (`['text', 'image']` for a vision model), or `undefined` when only
+   * loading it would tell (see `model-inputs.ts`). An element can offer image attachment by it.
+   */
+  async inputs(signal?: AbortSignal): Promise<InputModality[] | undefined> {
+    return modelInputs(this.kernel, await resolveModel(this.kernel, this.options.model, signal));
   }
 
   /** End the element's process (a reply in progress is cancelled). */

@@ -13,7 +13,8 @@ import { LanguageModelEnv, type LanguageModelOptions } from './language-model-en
 import { ContextLedger } from './context-ledger';
 import { LanguageModelSession, SESSION_TOKEN } from './language-model';
 import { abortReason, domError, quotaExceeded, toDomException } from './prompt-errors';
-import { canonicalizeExpected, canonicalizePrompt, type LanguageModelExpected, type LanguageModelMessage } from './prompt-input';
+import { acceptsImages } from './model-inputs';
+import { canonicalizeExpected, canonicalizePrompt, resolveImages, type LanguageModelExpected, type LanguageModelMessage } from './prompt-input';
 import { countTokens } from './token-counter';
 
 /** `availability()` results. */
@@ -98,12 +99,15 @@ function checkOptions(o: unknown): LanguageModelCreateOptions {
 }
 
 async function availabilityOf(env: LanguageModelEnv, inputs: LanguageModelExpected[], outputs: LanguageModelExpected[]): Promise<Availability> {
-  // Text in, text out: images, audio and tool use are beyond these models.
-  if ([...inputs, ...outputs].some((e) => e.type !== 'text')) return 'unavailable';
+  // Text (and, for vision models, images) in, text out: audio and tool use are beyond these models.
+  if (inputs.some((e) => e.type !== 'text' && e.type !== 'image') || outputs.some((e) => e.type !== 'text')) return 'unavailable';
   if (!env.supportsLanguages([...inputs, ...outputs].flatMap((e) => e.languages ?? []))) return 'unavailable';
   try {
     const model = await env.model();
-    return env.engineOf(model) ? env.residency(model) : 'unavailable';
+    if (!env.engineOf(model)) return 'unavailable';
+    // Known text-only → unavailable; unknown (registered without `inputs`) → as the model: its engine decides.
+    if (inputs.some((e) => e.type === 'image') && acceptsImages(env.kernel, model) === false) return 'unavailable';
+    return env.residency(model);
   } catch {
     return 'unavailable';
   }
@@ -134,7 +138,7 @@ export function createLanguageModelClass(options: LanguageModelOptions): Languag
       const expectedOutputs = canonicalizeExpected(o.expectedOutputs, 'expectedOutputs');
       const { temperature, topK } = sampling(o, env);
       if (o.initialPrompts !== undefined && !Array.isArray(o.initialPrompts)) throw new TypeError('initialPrompts must be an array of messages');
-      const initial = o.initialPrompts?.length ? canonicalizePrompt(o.initialPrompts, false) : [];
+      const canonical = o.initialPrompts?.length ? canonicalizePrompt(o.initialPrompts, false, expectedInputs) : [];
       if (o.monitor !== undefined && typeof o.monitor !== 'function') throw new TypeError('monitor must be a function');
       if ((await availabilityOf(env, expectedInputs, expectedOutputs)) === 'unavailable') {
         throw domError('NotSupportedError', 'The language model cannot handle the expected inputs or outputs');
@@ -144,6 +148,8 @@ export function createLanguageModelClass(options: LanguageModelOptions): Languag
       monitor.report(0);
       let off = () => {};
       try {
+        const initial = await resolveImages(canonical);
+        if (signal?.aborted) throw abortReason(signal);
         const model = await env.model(signal);
         off = env.kernel.events.on('model-progress', (d) => { if (d.model === model && d.fraction < 1) monitor.report(d.fraction); });
         const warm = initial.length ? initial : [{ role: 'user' as const, content: '' }];

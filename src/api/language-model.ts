@@ -8,12 +8,17 @@
  * engine's prompt cache makes the shared prefix cheap). Operations of one session run in call order.
  * Context accounting: see `context-ledger.ts` (overflow rule) and `token-counter.ts` (counts); after
  * each reply the estimate is replaced by the engine's real count of the conversation.
+ *
+ * Images (`{type: 'image', value}` parts, for sessions created with `expectedInputs: [{type: 'image'}]`)
+ * are encoded as data URLs (`image-value.ts`) and kept in the conversation; they count as many tokens as
+ * the engine reports for them. A session holds at most `MAX_IMAGES` (16) images in all.
  */
 import type { ChatMessage } from '../engines/engine';
 import type { LanguageModelEnv } from './language-model-env';
 import { ContextLedger } from './context-ledger';
 import { abortReason, domError, toDomException } from './prompt-errors';
-import { canonicalizePrompt, type LanguageModelExpected, type LanguageModelPrompt } from './prompt-input';
+import { MAX_IMAGES } from '../engines/image-input';
+import { canonicalizePrompt, resolveImages, type LanguageModelExpected, type LanguageModelPrompt } from './prompt-input';
 import { constraintParams, validateOutput, type OutputConstraint } from './structured-output';
 import { countTokens } from './token-counter';
 
@@ -63,7 +68,7 @@ function withGuidance(messages: ChatMessage[], c: OutputConstraint | null, omit:
     ? `Respond with JSON that satisfies this JSON Schema: ${JSON.stringify(c.schema)}`
     : `Respond with text that matches this regular expression: ${String(c.regexp)}`;
   const last = messages.at(-1);
-  if (last?.role === 'user') return [...messages.slice(0, -1), { role: 'user', content: `${last.content}\n\n${text}` }];
+  if (last?.role === 'user') return [...messages.slice(0, -1), { ...last, content: `${last.content}\n\n${text}` }];
   return [...messages, { role: 'user', content: text }];
 }
 
@@ -143,10 +148,23 @@ export class LanguageModelSession extends EventTarget {
     }
   }
 
+  /** Validate and canonicalize `input` against the session's expected inputs, then encode its images. */
+  async #messages(input: unknown, hasAppendedInput: boolean, signal: AbortSignal): Promise<ChatMessage[]> {
+    const canonical = canonicalizePrompt(input, hasAppendedInput, this.#init.expectedInputs);
+    const messages = await raceAbort(resolveImages(canonical), signal);
+    // Every prompt sends the whole kept conversation, and an engine takes at most MAX_IMAGES per request.
+    const held = this.#ledger.messages().reduce((n, m) => n + (m.images?.length ?? 0), 0);
+    const added = messages.reduce((n, m) => n + (m.images?.length ?? 0), 0);
+    if (added && held + added > MAX_IMAGES) {
+      throw domError('NotSupportedError', `A session can hold at most ${MAX_IMAGES} images (it has ${held}); create a new session`);
+    }
+    return messages;
+  }
+
   /** Prompt and generate; `emit` receives the reply as it streams. */
   async #generate(input: unknown, options: LanguageModelPromptOptions, signal: AbortSignal, emit?: (chunk: string) => void): Promise<string> {
     const constraint = constraintOf(options.responseConstraint, options.omitResponseConstraintInput);
-    const input0 = canonicalizePrompt(input, this.#ledger.hasMessages);
+    const input0 = await this.#messages(input, this.#ledger.hasMessages, signal);
     const messages = withGuidance(input0, constraint, options.omitResponseConstraintInput === true);
     const requested = await this.#count(messages, signal);
     // One token of room at least for the reply.
@@ -206,7 +224,7 @@ export class LanguageModelSession extends EventTarget {
   /** Add messages to the session without asking for a reply. */
   append(input: LanguageModelPrompt, options: { signal?: AbortSignal } = {}): Promise<undefined> {
     return this.#run(options.signal, async (signal) => {
-      const messages = canonicalizePrompt(input, this.#ledger.hasMessages);
+      const messages = await this.#messages(input, this.#ledger.hasMessages, signal);
       const requested = await this.#count(messages, signal);
       if (signal.aborted) throw abortReason(signal);
       this.#fit(requested);
@@ -221,8 +239,9 @@ export class LanguageModelSession extends EventTarget {
     if (signal.aborted) return Promise.reject(abortReason(signal));
     try {
       const constraint = constraintOf(options.responseConstraint, options.omitResponseConstraintInput);
-      const messages = withGuidance(canonicalizePrompt(input, false), constraint, options.omitResponseConstraintInput === true);
-      return raceAbort(this.#count(messages, signal), signal);
+      const canonical = canonicalizePrompt(input, false, this.#init.expectedInputs);
+      return raceAbort(resolveImages(canonical), signal)
+        .then((messages) => raceAbort(this.#count(withGuidance(messages, constraint, options.omitResponseConstraintInput === true), signal), signal));
     } catch (e) {
       return Promise.reject(e);
     }

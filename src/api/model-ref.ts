@@ -75,8 +75,10 @@ export function resolveModel(kernel: Kernel, ref: unknown, signal?: AbortSignal)
  * record (`vram_required_MB` as its cost).
  */
 export async function registerSource(kernel: Kernel, source: ModelSource): Promise<string> {
-  if (source.kind === 'gguf-url') return resolveModel(kernel, source.url);
+  if (source.kind === 'gguf-url' && !source.projectorUrl) return resolveModel(kernel, source.url);
   if (kernel.registeredModels().some((m) => m.id === source.id)) return source.id;
+  // With a vision projector: registered under the source's id (its URL alone names the text-only model).
+  if (source.kind === 'gguf-url') return registerGgufUrl(kernel, source.url, undefined, { id: source.id, projectorUrl: source.projectorUrl! });
   if (source.kind === 'gguf-blobs') {
     const header = await readGgufHeader(source.blobs.length === 1 ? source.blobs[0]! : new Blob(source.blobs));
     const hp = hyperParams(header);
@@ -92,21 +94,23 @@ export async function registerSource(kernel: Kernel, source: ModelSource): Promi
   return source.id;
 }
 
-async function registerGgufUrl(kernel: Kernel, url: string, signal?: AbortSignal): Promise<string> {
+async function registerGgufUrl(kernel: Kernel, url: string, signal?: AbortSignal, vision?: { id: string; projectorUrl: string }): Promise<string> {
   const href = new URL(url, globalThis.location?.href).href;
+  const id = vision?.id ?? url;
   try {
     const blob = await remoteBlob(href, signal);
     const header = await readGgufHeader(blob);
     const hp = hyperParams(header);
     const nCtx = Math.min(DEFAULT_NCTX, hp.contextLength || DEFAULT_NCTX);
-    if (!kernel.registeredModels().some((m) => m.id === url)) {
+    if (!kernel.registeredModels().some((m) => m.id === id)) {
+      const projectorUrl = vision ? new URL(vision.projectorUrl, globalThis.location?.href).href : undefined;
       kernel.registerModel({
-        id: url, engine: 'wllama', source: { kind: 'gguf-url', id: url, url: href },
-        weightBytes: header.dataBytes, kvBytes: estimateKvBytes(hp, nCtx), nCtx,
+        id, engine: 'wllama', source: { kind: 'gguf-url', id, url: href, ...(projectorUrl ? { projectorUrl } : {}) },
+        weightBytes: header.dataBytes, kvBytes: estimateKvBytes(hp, nCtx), nCtx, inputs: projectorUrl ? ['text', 'image'] : ['text'],
       });
-      if (hp.name.startsWith('llmos-')) setModelDefaults(kernel, url, randomFixtureDefaults());
+      if (hp.name.startsWith('llmos-')) setModelDefaults(kernel, id, randomFixtureDefaults());
     }
-    return url;
+    return id;
   } catch (e) {
     throw toLlmOsError(e, NetworkError, { url: href });
   }

@@ -2,9 +2,17 @@
  * Turn an OpenAI-shaped `chat.completions.create` body into a kernel job request. Every malformed
  * field is an `InvalidRequestError` naming the field (the `/v1` endpoint answers it with HTTP 400);
  * features a local model cannot honour (`n > 1`, tools) are refused the same way rather than ignored.
+ *
+ * Images: `{type: 'image_url', image_url: {url}}` parts of user messages, as `data:image/…;base64` URLs,
+ * become the message's `ChatMessage.images` (in order, before its text: where they stood among the
+ * text parts is not kept). Remote `http(s)` image URLs are refused: neither the page nor the service
+ * worker relaying `/v1` fetches URLs on a caller's behalf (an embedding page could otherwise make the
+ * app's origin fetch anything, intranet included); callers fetch the image and send it as a data URL.
+ * Here only the URL's shape is checked; `checkImagesDecode()` decodes them before a job is submitted.
  */
 import { InvalidRequestError } from '../errors';
 import type { ChatMessage } from '../engines/engine';
+import { checkImageUrl, decodeImageUrl, MAX_IMAGES } from '../engines/image-input';
 import { parsePriority, type Priority } from '../kernel/priority';
 import type { JobParams } from '../kernel/types';
 import type { ChatCompletionCreateParams, ResponseFormat } from './openai-types';
@@ -18,6 +26,8 @@ export interface ParsedChatRequest {
   stream: boolean;
   constraint: OutputConstraint | null;
   priority: Priority | undefined;
+  /** Every image of the request, in message order (empty for text-only requests). */
+  images: ImageRef[];
 }
 
 const bad = (field: string, message: string, value?: unknown) =>
@@ -35,21 +45,70 @@ function optNumber(body: Record<string, unknown>, field: string, min: number, ma
   return v;
 }
 
-function parseMessages(raw: unknown): ChatMessage[] {
+/** A data URL's payload must be base64 (whitespace allowed, as `atob` takes it). */
+const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
+
+/** An `image_url` part as a data URL the engines take, or an `InvalidRequestError` naming the field. */
+function imagePart(part: Record<string, unknown>, field: string): string {
+  const image = part['image_url'];
+  if (typeof image !== 'object' || image === null) throw bad(`${field}.image_url`, `${field}.image_url must be an object with a url`);
+  const { url, detail } = image as { url?: unknown; detail?: unknown };
+  if (detail !== undefined && detail !== null && detail !== 'auto' && detail !== 'low' && detail !== 'high') {
+    throw bad(`${field}.image_url.detail`, `${field}.image_url.detail must be auto, low or high`, detail);
+  }
+  const urlField = `${field}.image_url.url`;
+  if (typeof url === 'string' && /^https?:/i.test(url)) {
+    // The page (or the service worker relaying for it) never fetches URLs on a caller's behalf.
+    throw new InvalidRequestError(
+      `${urlField}: remote image URLs are not fetched; send the image as a data:image/…;base64 URL`,
+      { field: urlField, reason: 'remote-url' },
+    );
+  }
+  checkImageUrl(url, urlField);
+  const payload = url.slice(url.indexOf(',') + 1);
+  if (!payload.trim() || !BASE64.test(payload)) throw bad(urlField, `${urlField} is not valid base64 image data`);
+  return url;
+}
+
+/** Where each image of a request came from (for errors found after parsing). */
+export interface ImageRef {
+  /** Index into `messages`. */
+  message: number;
+  url: string;
+  /** The request field, e.g. `messages[1].content[2].image_url.url`. */
+  field: string;
+}
+
+function parseMessages(raw: unknown, images: ImageRef[]): ChatMessage[] {
   if (!Array.isArray(raw) || raw.length === 0) throw bad('messages', 'messages must be a non-empty array');
   return raw.map((m: unknown, i) => {
     if (typeof m !== 'object' || m === null) throw bad(`messages[${i}]`, `messages[${i}] must be an object`);
     const { role, content } = m as { role?: unknown; content?: unknown };
     const r = typeof role === 'string' ? ROLES[role] : undefined;
     if (!r) throw bad(`messages[${i}].role`, `messages[${i}].role must be system, developer, user or assistant`, role);
-    let text: string;
-    if (typeof content === 'string') text = content;
-    else if (Array.isArray(content) && content.every((p) => typeof p === 'object' && p !== null && (p as { type?: unknown }).type === 'text' && typeof (p as { text?: unknown }).text === 'string')) {
-      text = content.map((p: { text: string }) => p.text).join('');
-    } else {
-      throw bad(`messages[${i}].content`, `messages[${i}].content must be a string or a list of text parts`);
-    }
-    return { role: r, content: text };
+    if (typeof content === 'string') return { role: r, content };
+    if (!Array.isArray(content)) throw bad(`messages[${i}].content`, `messages[${i}].content must be a string or a list of content parts`);
+    let text = '';
+    const urls: string[] = [];
+    content.forEach((p: unknown, j) => {
+      const field = `messages[${i}].content[${j}]`;
+      const type = typeof p === 'object' && p !== null ? (p as { type?: unknown }).type : undefined;
+      if (type === 'text') {
+        const t = (p as { text?: unknown }).text;
+        if (typeof t !== 'string') throw bad(`${field}.text`, `${field}.text must be a string`);
+        text += t;
+      } else if (type === 'image_url') {
+        if (r !== 'user') throw bad(field, `${field}: only user messages can carry images`, role);
+        const url = imagePart(p as Record<string, unknown>, field);
+        urls.push(url);
+        images.push({ message: i, url, field: `${field}.image_url.url` });
+      } else {
+        throw bad(`${field}.type`, `${field}.type must be text${r === 'user' ? ' or image_url' : ''}`, type);
+      }
+    });
+    if (images.length > MAX_IMAGES) throw bad('messages', `At most ${MAX_IMAGES} images per request`, images.length);
+    // The model sees a message's images before its text (`ChatMessage.images`): interleaving is not kept.
+    return urls.length ? { role: r, content: text, images: urls } : { role: r, content: text };
   });
 }
 
@@ -114,5 +173,24 @@ export function parseChatRequest(body: unknown, defaults: Partial<JobParams> = {
   if (stop) params.stop = stop;
   if (logitBias) params.logitBias = { ...defaults.logitBias, ...logitBias };
   const priority = b.priority === undefined ? undefined : parsePriority(b.priority);
-  return { model: b.model, messages: parseMessages(b.messages), params, stream, constraint, priority };
+  const images: ImageRef[] = [];
+  const messages = parseMessages(b.messages, images);
+  return { model: b.model, messages, params, stream, constraint, priority, images };
+}
+
+/**
+ * Decode every image of a request with the browser's decoders (and drop the result): an image that is not
+ * one is an `InvalidRequestError` naming its request field, found before a job is submitted.
+ */
+export async function checkImagesDecode(images: readonly ImageRef[]): Promise<void> {
+  for (const { url, field } of images) {
+    let bitmap: ImageBitmap;
+    try {
+      bitmap = await createImageBitmap(decodeImageUrl(url, field));
+    } catch (e) {
+      if (e instanceof InvalidRequestError) throw e;
+      throw bad(field, `${field} is not an image this browser can decode`);
+    }
+    bitmap.close();
+  }
 }

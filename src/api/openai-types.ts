@@ -3,6 +3,7 @@
  * named as in the `openai` package so code written against it reads the same. Field names stay
  * snake_case: these objects are the wire format of the service worker's `/v1` endpoint too.
  */
+import type { InputModality } from '../engines/engine';
 import type { Priority } from '../kernel/priority';
 
 /** A text part of a message (`content` may be a string or a list of these). */
@@ -11,10 +12,27 @@ export interface ChatCompletionContentPartText {
   text: string;
 }
 
-/** One input message. `developer` is treated as `system`. */
+/**
+ * An image part of a user message. `url` must be a `data:image/…;base64,…` URL: remote `http(s)` URLs
+ * are refused (`InvalidRequestError` / HTTP 400), the page never fetches them for a caller. `detail` is
+ * accepted and ignored (the model's projector decides the resolution).
+ */
+export interface ChatCompletionContentPartImage {
+  type: 'image_url';
+  image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
+}
+
+/** A part of a message's `content`. */
+export type ChatCompletionContentPart = ChatCompletionContentPartText | ChatCompletionContentPartImage;
+
+/**
+ * One input message. `developer` is treated as `system`. Image parts are for `user` messages only; the
+ * model sees a message's images first, in order, then its text parts joined (where the images stood
+ * among the text is not kept).
+ */
 export interface ChatCompletionMessageParam {
   role: 'system' | 'developer' | 'user' | 'assistant';
-  content: string | ChatCompletionContentPartText[];
+  content: string | ChatCompletionContentPart[];
   name?: string;
 }
 
@@ -102,6 +120,11 @@ export interface Model {
   object: 'model';
   created: number;
   owned_by: string;
+  /**
+   * What the model takes as input (LLM OS extension): `['text', 'image']` for a vision model,
+   * `['text']` for a text-only one; absent when it is known only once the model is loaded.
+   */
+  input_modalities?: InputModality[];
 }
 
 /** `models.list()` result (OpenAI's page shape, also iterable). */

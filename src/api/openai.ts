@@ -10,14 +10,19 @@
  * the DOMException `fetch()` throws, and `code === 'ABORTED'`, `cause` = the signal's reason.
  * Structured output (`response_format`) is validated before anything is returned; when streaming, the
  * JSON arrives as one content delta after validation (never a partial, unvalidated object).
+ *
+ * Images (`image_url` parts with data URLs, see `openai-request.ts`) are decoded on the page before the
+ * job is submitted; a model known not to take images (`model-inputs.ts`) is refused with
+ * `UnsupportedInputError` (`INPUT_UNSUPPORTED`) without being loaded.
  */
-import { AbortError } from '../errors';
+import { AbortError, UnsupportedInputError } from '../errors';
 import type { Kernel } from '../kernel/kernel';
 import type { Priority } from '../kernel/priority';
 import type { JobHandle, JobResult, ProcessQuota } from '../kernel/types';
 import { spawnAppProcess } from './app-identity';
+import { acceptsImages, registrationInputs } from './model-inputs';
 import { modelDefaults, resolveModel } from './model-ref';
-import { parseChatRequest, type ParsedChatRequest } from './openai-request';
+import { checkImagesDecode, parseChatRequest, type ParsedChatRequest } from './openai-request';
 import type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, CompletionUsage, FinishReason, Model, ModelList, RequestOptions,
 } from './openai-types';
@@ -79,10 +84,22 @@ export function connect(options: ConnectOptions): LlmOsClient {
     if (req.constraint?.kind === 'json' && req.constraint.schema) await compileSchema(req.constraint.schema);
     const model = await resolveModel(kernel, req.model, signal);
     if (signal?.aborted) throw aborted(signal);
+    if (req.images.length) {
+      // Known text-only: refused before the model is loaded (unknown models are left to the engine).
+      if (acceptsImages(kernel, model) === false) {
+        throw new UnsupportedInputError(`Model ${req.model} does not accept images`, { input: 'image', modelId: model, field: req.images[0]!.field });
+      }
+      await checkImagesDecode(req.images);
+      if (signal?.aborted) throw aborted(signal);
+    }
     const defaults = modelDefaults(kernel, model);
     const params = { ...defaults, ...req.params };
     if (defaults.logitBias && req.params.logitBias) params.logitBias = { ...defaults.logitBias, ...req.params.logitBias };
     const engine = kernel.registeredModels().find((m) => m.id === model)?.engine;
+    if (req.constraint && engine === 'wllama' && req.images.length) {
+      // The engine would refuse it too, but only once streaming has begun; say it while a 400 is still possible.
+      throw new UnsupportedInputError('Images cannot be combined with response_format on the wllama engine', { input: 'image+grammar', modelId: model, field: 'response_format' });
+    }
     if (req.constraint && engine) Object.assign(params, constraintParams(engine, req.constraint));
     return kernel.submit({ pid, model, messages: req.messages, params, ...(req.priority ? { priority: req.priority } : {}), ...(signal ? { signal } : {}) });
   }
@@ -162,7 +179,10 @@ export function connect(options: ConnectOptions): LlmOsClient {
     const allowed = kernel.ps().find((p) => p.pid === pid)?.quota.allowedModels;
     const data: Model[] = kernel.registeredModels()
       .filter((m) => !allowed || allowed.includes(m.id))
-      .map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: `llmos-${m.engine}` }));
+      .map((m): Model => {
+        const inputs = registrationInputs(m);
+        return { id: m.id, object: 'model', created: 0, owned_by: `llmos-${m.engine}`, ...(inputs ? { input_modalities: inputs } : {}) };
+      });
     return { object: 'list', data, [Symbol.asyncIterator]: async function* () { yield* data; } };
   }
 

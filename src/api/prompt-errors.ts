@@ -47,6 +47,8 @@ const NAME_BY_CODE: Record<string, string> = {
   MODEL_UNSUPPORTED: 'NotSupportedError',
   DEVICE_UNSUPPORTED: 'NotSupportedError',
   MODEL_TOO_LARGE: 'NotSupportedError',
+  /** An image for a model that takes none (one registered without `inputs`, found out by its engine). */
+  INPUT_UNSUPPORTED: 'NotSupportedError',
   OUTPUT_INVALID: 'SyntaxError',
 };
 

@@ -7,7 +7,9 @@
  * control tokens to be counted. Counts are cached per kernel and model (the same messages always
  * template to the same tokens), so measuring a prompt and then sending it costs one count. Messages
  * longer than the model's whole context cannot be run; llama.cpp's refusal names their length, which
- * is the count.
+ * is the count. Images (`ChatMessage.images`) are counted the same way — as many tokens as the engine
+ * reports for them (for a LLaVA-style projector: its image embeddings plus the begin/end markers) — and
+ * are part of the cache key by fingerprint.
  */
 import { AbortError, GenerationError } from '../errors';
 import type { ChatMessage } from '../engines/engine';
@@ -27,6 +29,16 @@ function cacheFor(kernel: Kernel, model: string): Map<string, number> {
   return c;
 }
 
+/**
+ * A short stand-in for an image data URL in cache keys (they can be megabytes): its length and a 32-bit
+ * FNV-1a hash of every character. A collision could only mis-estimate one count.
+ */
+function fingerprint(url: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < url.length; i++) h = Math.imul(h ^ url.charCodeAt(i), 0x01000193);
+  return `${url.length}:${(h >>> 0).toString(36)}`;
+}
+
 /** Count the tokens `messages` take for `model`, as a job of process `pid`. */
 export async function countTokens(
   kernel: Kernel, pid: number, model: string, messages: ChatMessage[], params: JobParams = {}, signal?: AbortSignal,
@@ -35,7 +47,7 @@ export async function countTokens(
 ): Promise<number> {
   if (messages.length === 0) return 0;
   const cache = cacheFor(kernel, model);
-  const key = JSON.stringify(messages.map((m) => [m.role, m.content]));
+  const key = JSON.stringify(messages.map((m) => (m.images?.length ? [m.role, m.content, m.images.map(fingerprint)] : [m.role, m.content])));
   const hit = fresh ? undefined : cache.get(key);
   if (hit !== undefined) {
     // Refresh its place: the cache drops the least recently used counts first.

@@ -6,7 +6,8 @@
  *   POST /v1/chat/completions       → 200 JSON, or `text/event-stream` when `stream: true`: one
  *                                     `data: {chunk}` event per chunk, then `data: [DONE]`
  * Failures are OpenAI-style bodies `{error: {message, type, param, code}}` with a status derived from
- * the typed error (400 malformed, 403 quota, 404 unknown model, 503 queue full, 500 otherwise). An error
+ * the typed error (400 malformed — a remote or undecodable image included —, 400 `input_unsupported`
+ * for an image sent to a text-only model, 403 quota, 404 unknown model, 503 queue full, 500 otherwise). An error
  * after an event stream started is sent as a final `data: {error}` event (the `openai` client throws it).
  */
 import { toLlmOsError } from '../errors';
@@ -36,6 +37,8 @@ export interface V1ErrorBody {
 
 const STATUS: Record<string, [number, string]> = {
   INVALID_REQUEST: [400, 'invalid_request_error'],
+  /** An image for a model that takes none (code `input_unsupported`). */
+  INPUT_UNSUPPORTED: [400, 'invalid_request_error'],
   MODEL_TOO_LARGE: [400, 'invalid_request_error'],
   PERMISSION_DENIED: [403, 'permission_error'],
   PROCESS_UNKNOWN: [403, 'permission_error'],
@@ -49,7 +52,9 @@ export function errorResponse(err: unknown): { status: number; body: V1ErrorBody
   const e = toLlmOsError(err);
   const [status, type] = STATUS[e.code] ?? [500, 'server_error'];
   const field = e.details['field'];
-  return { status, body: { error: { message: e.message, type, param: typeof field === 'string' ? field : null, code: e.code.toLowerCase() } } };
+  // The kernel's and the engines' refusals of an image do not name the part: the messages are at fault.
+  const param = typeof field === 'string' ? field : e.code === 'INPUT_UNSUPPORTED' ? 'messages' : null;
+  return { status, body: { error: { message: e.message, type, param, code: e.code.toLowerCase() } } };
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };

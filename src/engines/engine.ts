@@ -8,10 +8,13 @@ export type EngineKind = 'wllama' | 'webllm' | 'webgpu' | 'scripted';
 
 /** Where a model's weights come from. */
 export type ModelSource =
-  /** A GGUF file fetched by URL (wllama). */
-  | { kind: 'gguf-url'; id: string; url: string }
-  /** GGUF bytes already in hand: a local file, or chunks read from the model store (no copy). */
-  | { kind: 'gguf-blobs'; id: string; blobs: Blob[] }
+  /** A GGUF file fetched by URL (wllama); `projectorUrl`: its vision projector (mmproj GGUF), if any. */
+  | { kind: 'gguf-url'; id: string; url: string; projectorUrl?: string }
+  /**
+   * GGUF bytes already in hand: a local file, or chunks read from the model store (no copy). `projector`:
+   * the chunks of its vision projector (mmproj GGUF), which makes the model accept images.
+   */
+  | { kind: 'gguf-blobs'; id: string; blobs: Blob[]; projector?: Blob[] }
   /** A WebLLM (MLC) model: an id from WebLLM's prebuilt list, or a custom record. */
   | { kind: 'mlc'; id: string; record?: MlcModelRecord };
 
@@ -23,6 +26,8 @@ export interface MlcModelRecord {
   vram_required_MB?: number;
   low_resource_required?: boolean;
   required_features?: string[];
+  /** web-llm's `ModelType`: 0 LLM, 1 embedding, 2 VLM (takes images). */
+  model_type?: number;
   overrides?: Record<string, unknown>;
 }
 
@@ -45,11 +50,16 @@ export interface LoadProgress {
   text?: string;
 }
 
+/** What a model takes as input besides text. */
+export type InputModality = 'text' | 'image';
+
 /** Facts about a loaded model. */
 export interface ModelInfo {
   id: string;
   engine: EngineKind;
   contextLength: number;
+  /** What the loaded model accepts: always `text`; `image` with a vision projector or a WebLLM vision model. */
+  inputs: InputModality[];
   /** Bytes of weights resident in this engine (for budgets). */
   weightBytes: number;
   /** Bytes of KV cache allocated for the loaded context. */
@@ -61,6 +71,13 @@ export type ChatRole = 'system' | 'user' | 'assistant';
 export interface ChatMessage {
   role: ChatRole;
   content: string;
+  /**
+   * Images of a user message, as `data:image/…;base64,…` URLs (JSON-safe: they travel to workers, the
+   * service worker and IndexedDB as they are). The model sees them before `content`, in order. Only for
+   * models whose `ModelInfo.inputs` include `image`; any other model refuses them with
+   * `UnsupportedInputError`. Engines decode them with the browser's decoders (see `image-input.ts`).
+   */
+  images?: string[];
 }
 
 export interface GenerateRequest {

@@ -1,6 +1,7 @@
 /** Validation of a `GenerateRequest` shared by all engines: bad input is an `InvalidRequestError`. */
 import { InvalidRequestError } from '../errors';
 import type { GenerateRequest } from './engine';
+import { checkImageUrl, MAX_IMAGES } from './image-input';
 
 const ROLES = new Set(['system', 'user', 'assistant']);
 /** 4 MiB of prompt text: beyond that no browser-sized context can hold it anyway. */
@@ -19,6 +20,7 @@ export function validateRequest(r: GenerateRequest): void {
   if (r.messages === undefined && r.prompt === undefined) throw new InvalidRequestError('Give messages or prompt', {});
   if (r.messages !== undefined && r.prompt !== undefined) throw new InvalidRequestError('Give messages or prompt, not both', {});
   let chars = 0;
+  let images = 0;
   if (r.messages !== undefined) {
     if (!Array.isArray(r.messages) || r.messages.length === 0) throw new InvalidRequestError('messages must be a non-empty array', {});
     r.messages.forEach((m, i) => {
@@ -27,7 +29,14 @@ export function validateRequest(r: GenerateRequest): void {
       }
       if (typeof m.content !== 'string') throw new InvalidRequestError(`messages[${i}].content must be a string`, { index: i });
       chars += m.content.length;
+      if (m.images !== undefined) {
+        if (m.role !== 'user') throw new InvalidRequestError(`messages[${i}]: only user messages can carry images`, { index: i, field: `messages[${i}].images` });
+        if (!Array.isArray(m.images)) throw new InvalidRequestError(`messages[${i}].images must be an array of image data URLs`, { index: i, field: `messages[${i}].images` });
+        m.images.forEach((url, j) => checkImageUrl(url, `messages[${i}].images[${j}]`));
+        images += m.images.length;
+      }
     });
+    if (images > MAX_IMAGES) throw new InvalidRequestError(`At most ${MAX_IMAGES} images per request (got ${images})`, { field: 'images', images });
   } else if (typeof r.prompt !== 'string') {
     throw new InvalidRequestError('prompt must be a string', {});
   } else {

@@ -14,20 +14,20 @@ import {
 } from '@mlc-ai/web-llm';
 import {
   AbortError, DeviceUnsupportedError, InvalidRequestError, ModelLibraryError, ModelNotLoadedError, UnsupportedModelError,
-  ReplayDivergedError, WebGpuUnavailableError,
+  ReplayDivergedError, UnsupportedInputError, WebGpuUnavailableError,
 } from '../errors';
 import { needsShaderF16 } from '../models/webllm-catalog';
 import {
   makeUsage,
-  type Engine, type EngineCapabilities, type EngineStats, type GenerateRequest, type GenerateResult, type LoadOptions,
-  type LoadProgress, type ModelInfo, type ModelSource, type StopReason, type TokenEvent, type Usage,
+  type Engine, type EngineCapabilities, type EngineStats, type GenerateRequest, type GenerateResult, type InputModality,
+  type LoadOptions, type LoadProgress, type ModelInfo, type ModelSource, type StopReason, type TokenEvent, type Usage,
 } from './engine';
 import { probeGpu } from './gpu-probe';
 import { validateRequest } from './validate-request';
 import { resolveWebLLMModel } from './webllm-app-config';
 import { deleteCachedModel, hasCachedModel, prefetchModel, type PrefetchResult } from './webllm-cache';
 import { classifyGenerateError, classifyLoadError, withFetchLog, type LoadContext } from './webllm-errors';
-import { webllmRequestParams, webllmUsage } from './webllm-request';
+import { webllmMessages, webllmRequestParams, webllmUsage } from './webllm-request';
 
 export { deleteCachedModel, hasCachedModel } from './webllm-cache';
 
@@ -40,6 +40,7 @@ export class WebLLMEngine implements Engine {
   readonly kind = 'webllm' as const;
   private mlc: MLCEngine | null = null;
   private modelId: string | null = null;
+  private inputs: InputModality[] = ['text'];
   private backend: 'webgpu' | 'none' = 'none';
   private f16 = false;
   private adapter: { vendor: string; architecture: string } | undefined;
@@ -111,6 +112,8 @@ export class WebLLMEngine implements Engine {
       // web-llm's reload() returns normally when unload() aborted it.
       if (ctrl.signal.aborted || this.mlc !== engine) throw new AbortError('WebLLM load aborted', { modelId });
       this.modelId = modelId;
+      // web-llm's ModelType.VLM (2): the model takes images as `image_url` parts.
+      this.inputs = record.model_type === 2 ? ['text', 'image'] : ['text'];
       this.backend = 'webgpu'; // web-llm has no other backend: a finished reload ran on WebGPU.
       report({ phase: 'init', loaded: weightBytes, total: weightBytes, fraction: 1 });
       const chatConfig = prefetched?.chatConfig ?? {};
@@ -120,6 +123,7 @@ export class WebLLMEngine implements Engine {
         id: modelId,
         engine: 'webllm',
         contextLength,
+        inputs: this.inputs,
         weightBytes,
         // web-llm allocates the KV cache up front; its VRAM estimate minus the weights approximates it.
         kvBytes: Math.max(0, Math.round(vramBytes - weightBytes)),
@@ -143,6 +147,9 @@ export class WebLLMEngine implements Engine {
     const mlc = this.mlc;
     if (!mlc || !this.modelId) throw new ModelNotLoadedError('No WebLLM model is loaded', {});
     validateRequest(request);
+    if (request.messages?.some((m) => m.images?.length) && !this.inputs.includes('image')) {
+      throw new UnsupportedInputError(`Model ${this.modelId} does not accept images (not a WebLLM vision model)`, { input: 'image', modelId: this.modelId });
+    }
     if (signal?.aborted) return emptyResult('abort');
     let finished!: () => void;
     const run: Running = { aborted: false, interrupted: false, done: new Promise<void>((r) => { finished = r; }) };
@@ -163,7 +170,7 @@ export class WebLLMEngine implements Engine {
     try {
       const common = webllmRequestParams(request);
       const stream: AsyncIterable<ChatCompletionChunk | Completion> = request.messages
-        ? await mlc.chat.completions.create({ ...common, messages: request.messages })
+        ? await mlc.chat.completions.create({ ...common, messages: webllmMessages(request.messages) })
         : await mlc.completions.create({ ...common, prompt: request.prompt ?? '' });
       for await (const chunk of stream) {
         if (chunk.usage) usage = chunk.usage;

@@ -2,8 +2,25 @@
  * Mapping between our `GenerateRequest` / `Usage` and web-llm's OpenAI-shaped request and usage.
  * Types only from web-llm: no runtime dependency.
  */
-import type { ChatCompletionChunk, ResponseFormat } from '@mlc-ai/web-llm';
-import { makeUsage, type GenerateRequest, type Usage } from './engine';
+import type { ChatCompletionChunk, ChatCompletionMessageParam, ResponseFormat } from '@mlc-ai/web-llm';
+import { makeUsage, type ChatMessage, type GenerateRequest, type Usage } from './engine';
+
+/**
+ * Our messages as web-llm's OpenAI-shaped ones: a user message with images becomes content parts, each
+ * image an `image_url` part (web-llm fetches data URLs itself) before the text — what its vision models
+ * (`ModelType.VLM`) take.
+ */
+export function webllmMessages(messages: ChatMessage[]): ChatCompletionMessageParam[] {
+  return messages.map((m): ChatCompletionMessageParam => {
+    if (m.role === 'user' && m.images?.length) {
+      return {
+        role: 'user',
+        content: [...m.images.map((url) => ({ type: 'image_url' as const, image_url: { url } })), { type: 'text' as const, text: m.content }],
+      };
+    }
+    return { role: m.role, content: m.content } as ChatCompletionMessageParam;
+  });
+}
 
 /** The request fields shared by `chat.completions.create` and `completions.create` (always streaming, with usage). */
 export function webllmRequestParams(r: GenerateRequest) {

@@ -9,15 +9,16 @@ import { Template } from '@huggingface/jinja';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import {
   GenerationError, GgufError, LlmOsError, ModelLoadError, ModelNotLoadedError,
-  ReplayDivergedError, UnsupportedModelError,
+  ReplayDivergedError, UnsupportedInputError, UnsupportedModelError,
 } from '../errors';
 import { hyperParams, readGgufHeader } from '../models/gguf-header';
 import { estimateKvBytes } from '../models/cost';
 import {
   makeUsage,
-  type Engine, type EngineCapabilities, type EngineStats, type GenerateRequest, type GenerateResult, type LoadOptions,
-  type LoadProgress, type ModelInfo, type ModelSource, type StopReason, type TokenEvent, type Usage,
+  type ChatMessage, type Engine, type EngineCapabilities, type EngineStats, type GenerateRequest, type GenerateResult,
+  type InputModality, type LoadOptions, type LoadProgress, type ModelInfo, type ModelSource, type StopReason, type TokenEvent, type Usage,
 } from './engine';
+import { imageForModel } from './image-input';
 import { fetchBlob } from './fetch-blob';
 import { probeGpu } from './gpu-probe';
 import { validateRequest } from './validate-request';
@@ -45,7 +46,7 @@ export class WllamaEngine implements Engine {
   private lastUsage: Usage | null = null;
   private logLines: string[] = [];
   /** What the current model was loaded from, to reload it after an engine-side failure. */
-  private loaded: { blob: Blob; params: LoadModelParams; bos: string; eos: string } | null = null;
+  private loaded: { blobs: Blob[]; params: LoadModelParams; bos: string; eos: string; inputs: InputModality[] } | null = null;
   /** llama.cpp's glue can be left unusable by a failed request (measured): reload before the next one. */
   private poisoned = false;
 
@@ -54,13 +55,23 @@ export class WllamaEngine implements Engine {
     await this.unload();
     const report = (p: LoadProgress) => onProgress?.(p);
     let blobs: Blob[];
+    let projector: Blob | null = null;
     if (source.kind === 'gguf-url') {
       report({ phase: 'download', loaded: 0, total: 0, fraction: 0 });
+      const share = source.projectorUrl ? 0.6 : 0.9;
       const blob = await fetchBlob(source.url, (loaded, total) =>
-        report({ phase: 'download', loaded, total, fraction: total ? Math.min(loaded / total, 1) * 0.9 : 0 }));
+        report({ phase: 'download', loaded, total, fraction: total ? Math.min(loaded / total, 1) * share : 0 }));
       blobs = [blob];
+      if (source.projectorUrl) {
+        projector = await fetchBlob(source.projectorUrl, (loaded, total) =>
+          report({ phase: 'download', loaded, total, fraction: share + (total ? Math.min(loaded / total, 1) * 0.3 : 0) }));
+      }
     } else {
       blobs = source.blobs;
+      if (source.projector) {
+        if (source.projector.length === 0 || source.projector.some((b) => b.size === 0)) throw new GgufError('Empty vision projector file', { id: source.id });
+        projector = source.projector.length === 1 ? source.projector[0]! : new Blob(source.projector);
+      }
     }
     if (blobs.length === 0 || blobs.some((b) => b.size === 0)) throw new GgufError('Empty model file', { id: source.id });
     // Validate before llama.cpp sees the bytes: a bad header must be a typed error, not a wasm abort.
@@ -71,6 +82,7 @@ export class WllamaEngine implements Engine {
     if (hp.architecture !== 'llama' && hp.blockCount === 0) {
       throw new UnsupportedModelError(`Unsupported architecture ${hp.architecture}`, { id: source.id, architecture: hp.architecture });
     }
+    if (projector) await checkProjector(projector, source.id);
     report({ phase: 'load', loaded: 0, total: whole.size, fraction: 0.9 });
 
     const gpu = await probeGpu();
@@ -86,14 +98,20 @@ export class WllamaEngine implements Engine {
       n_parallel: 4,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     };
-    const wllama = await this.startWllama(whole, params, source.id);
+    const files = projector ? [whole, projector] : [whole];
+    const wllama = await this.startWllama(files, params, source.id);
     this.wllama = wllama;
+    const inputs: InputModality[] = wllama.supportInputModality('image') ? ['text', 'image'] : ['text'];
+    if (projector && !inputs.includes('image')) {
+      await this.unload();
+      throw new ModelLoadError(`llama.cpp did not accept the vision projector of ${source.id}`, { id: source.id, log: this.logLines.slice(-5) });
+    }
     const tokens = header.metadata['tokenizer.ggml.tokens'];
     const tokenText = (key: string) => {
       const id = header.metadata[key];
       return Array.isArray(tokens) && typeof id === 'number' ? String(tokens[id] ?? '') : '';
     };
-    this.loaded = { blob: whole, params, bos: tokenText('tokenizer.ggml.bos_token_id'), eos: tokenText('tokenizer.ggml.eos_token_id') };
+    this.loaded = { blobs: files, params, bos: tokenText('tokenizer.ggml.bos_token_id'), eos: tokenText('tokenizer.ggml.eos_token_id'), inputs };
     this.poisoned = false;
     this.modelId = source.id;
     this.threads = wllama.getNumThreads();
@@ -104,19 +122,20 @@ export class WllamaEngine implements Engine {
       id: source.id,
       engine: 'wllama',
       contextLength: nCtx,
-      weightBytes: header.dataBytes,
+      inputs,
+      weightBytes: header.dataBytes + (projector?.size ?? 0),
       kvBytes: estimateKvBytes(hp, nCtx),
       metadata: { architecture: hp.architecture, name: hp.name, fileType: hp.fileType, backend: this.backend },
     };
   }
 
-  private async startWllama(blob: Blob, params: LoadModelParams, id: string): Promise<Wllama> {
+  private async startWllama(files: Blob[], params: LoadModelParams, id: string): Promise<Wllama> {
     this.logLines = [];
     const capture = (...args: unknown[]) => { this.logLines.push(args.map(String).join(' ')); };
     const logger = { debug: capture, log: capture, warn: capture, error: capture };
     const wllama = new Wllama({ default: wasmUrl }, { logger });
     try {
-      await wllama.loadModel([blob], params);
+      await wllama.loadModel(files, params);
       return wllama;
     } catch (e) {
       await wllama.exit().catch(() => undefined);
@@ -153,9 +172,21 @@ export class WllamaEngine implements Engine {
       const old = this.wllama;
       this.wllama = null;
       await old.exit().catch(() => undefined);
-      this.wllama = await this.startWllama(this.loaded.blob, this.loaded.params, this.modelId ?? 'model');
+      this.wllama = await this.startWllama(this.loaded.blobs, this.loaded.params, this.modelId ?? 'model');
       this.poisoned = false;
     }
+    const schema = request.jsonSchema ?? (request.jsonMode ? { type: 'object' } : undefined);
+    const constrained = schema !== undefined || request.grammar !== undefined;
+    const withImages = request.messages?.some((m) => m.images?.length) ?? false;
+    if (withImages && !this.loaded.inputs.includes('image')) {
+      throw new UnsupportedInputError(`Model ${this.modelId} does not accept images (it has no vision projector)`, { input: 'image', modelId: this.modelId });
+    }
+    if (withImages && constrained) {
+      // wllama's chat path (the only one that takes images) fails every grammar (see renderChat).
+      throw new UnsupportedInputError('Images cannot be combined with a JSON schema or grammar on the wllama engine', { input: 'image+grammar', modelId: this.modelId });
+    }
+    // Decoded and re-encoded before anything starts: a bad image is a typed error, never a wasm abort.
+    const chatMessages = withImages ? await wllamaMessages(request.messages!) : request.messages;
     const wllama = this.wllama;
     const run: Running = { ctrl: new AbortController(), interrupted: false };
     if (signal?.aborted) return this.emptyResult('abort');
@@ -216,10 +247,8 @@ export class WllamaEngine implements Engine {
     };
     let stopReason: StopReason;
     try {
-      const schema = request.jsonSchema ?? (request.jsonMode ? { type: 'object' } : undefined);
-      const constrained = schema !== undefined || request.grammar !== undefined;
-      if (request.messages && !constrained) {
-        await wllama.createChatCompletion({ ...common, messages: request.messages } as never);
+      if (chatMessages && !constrained) {
+        await wllama.createChatCompletion({ ...common, messages: chatMessages } as never);
       } else {
         const prompt = request.messages ? this.renderChat(request.messages) : request.prompt ?? '';
         await wllama.createCompletion({ ...common, ...(schema ? { json_schema: schema } : {}), prompt } as never);
@@ -294,4 +323,25 @@ export class WllamaEngine implements Engine {
       lastUsage: this.lastUsage,
     };
   }
+}
+
+/** A vision projector must be a GGUF whose architecture is `clip` (llama.cpp's mmproj layout). */
+async function checkProjector(blob: Blob, id: string): Promise<void> {
+  const header = await readGgufHeader(blob);
+  const arch = header.metadata['general.architecture'];
+  if (arch !== 'clip') {
+    throw new GgufError(`The vision projector of ${id} is not an mmproj GGUF (architecture ${String(arch)}, expected clip)`, { id, architecture: String(arch) });
+  }
+}
+
+/** Our messages as wllama's: each image (re-encoded as PNG) as an `image` part before the text. */
+async function wllamaMessages(messages: ChatMessage[]): Promise<unknown[]> {
+  return Promise.all(messages.map(async (m, i) => {
+    if (!m.images?.length) return { role: m.role, content: m.content };
+    const images = await Promise.all(m.images.map((url, j) => imageForModel(url, `messages[${i}].images[${j}]`)));
+    return {
+      role: m.role,
+      content: [...images.map((img) => ({ type: 'image', data: img.bytes })), { type: 'text', text: m.content }],
+    };
+  }));
 }

@@ -4,11 +4,12 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { BudgetError, ModelTooLargeError, PermissionError, QueueFullError, UnknownModelError, UnknownProcessError, WorkerCrashedError } from '../errors';
 import { greedy, TINY_B_URL, TINY_URL } from '../../test/helpers/engines';
-import type { GenerateRequest, TokenEvent } from '../engines/engine';
+import type { GenerateRequest } from '../engines/engine';
 import { EngineClient } from './engine-client';
 import { Kernel, type KernelOptions } from './kernel';
 import { describeGguf } from './model-registry';
 import { memorySettingsStore } from './settings-store';
+import { readJob } from '../../test/helpers/kernel';
 import type { JobHandle, SubmitRequest } from './types';
 import { MB } from '../models/cost';
 
@@ -46,15 +47,7 @@ function job(kernel: Kernel, pid: number, model: string, extra: Partial<Generate
   return kernel.submit({ pid, model, ...(prompt !== undefined ? { prompt } : {}), ...(messages ? { messages } : {}), params, ...more });
 }
 
-/** Read tokens as they come; `onToken` may act mid-stream. */
-async function read(h: JobHandle, onToken: (t: TokenEvent, n: number) => void = () => {}) {
-  const tokens: string[] = [];
-  for await (const t of h.tokens) {
-    tokens.push(t.text);
-    onToken(t, tokens.length);
-  }
-  return { tokens, result: await h.result };
-}
+const read = readJob;
 
 describe('kernel with real wllama workers', () => {
   test('two processes at different priorities: preemption at a token boundary, exact resume', async () => {

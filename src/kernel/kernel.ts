@@ -6,7 +6,7 @@
  * cannot take. Failures after admission (load errors, crashes beyond the retry limit) reject the job's
  * `result` and make its token stream throw; the kernel and other processes carry on.
  */
-import { InvalidRequestError, ModelTooLargeError, QueueFullError } from '../errors';
+import { InvalidRequestError, ModelTooLargeError, QueueFullError, UnsupportedInputError } from '../errors';
 import type { GenerateRequest } from '../engines/engine';
 import { validateRequest } from '../engines/validate-request';
 import { EngineClient } from './engine-client';
@@ -187,6 +187,9 @@ export class Kernel {
     if (explicit) proc.checkPriority(explicit);
     proc.checkModel(model.id);
     const request = buildRequest(req);
+    if (model.inputs && !model.inputs.includes('image') && request.messages?.some((m) => m.images?.length)) {
+      throw new UnsupportedInputError(`Model ${model.id} does not accept images`, { input: 'image', modelId: model.id });
+    }
     const keepAliveMs = req.keepAliveMs ?? null;
     if (keepAliveMs !== null && (typeof keepAliveMs !== 'number' || !Number.isFinite(keepAliveMs) || keepAliveMs < -1)) {
       throw new InvalidRequestError('keepAliveMs must be -1 (pin), 0 (unload after use) or a duration in ms', { field: 'keepAliveMs', value: String(keepAliveMs) });

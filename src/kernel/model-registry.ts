@@ -40,6 +40,9 @@ export function resolveRegistration(reg: ModelRegistration): RegisteredModel {
   if (reg.nCtx !== undefined && (!Number.isInteger(reg.nCtx) || reg.nCtx < 1)) {
     throw new InvalidRequestError('nCtx must be a positive integer', { field: 'nCtx', value: String(reg.nCtx) });
   }
+  if (reg.inputs !== undefined && (!Array.isArray(reg.inputs) || reg.inputs.some((i) => i !== 'text' && i !== 'image'))) {
+    throw new InvalidRequestError('inputs must be a list of text and image', { field: 'inputs' });
+  }
   const weightBytes = bytes('weightBytes', reg.weightBytes, false);
   const kvBytes = bytes('kvBytes', reg.kvBytes, true);
   const cost = estimateModelCost(weightBytes, kvBytes);

@@ -3,7 +3,7 @@
  */
 import type { LlmOsError } from '../errors';
 import type {
-  ChatMessage, EngineKind, GenerateRequest, GenerateResult, LoadOptions, LoadProgress, ModelInfo, ModelSource, TokenEvent,
+  ChatMessage, EngineKind, GenerateRequest, GenerateResult, InputModality, LoadOptions, LoadProgress, ModelInfo, ModelSource, TokenEvent,
 } from '../engines/engine';
 import type { Priority } from './priority';
 
@@ -141,6 +141,11 @@ export interface ModelRegistration {
   /** Which budget the model uses: `wasm` → RAM, `webgpu` → VRAM. Default: webllm → webgpu, else wasm. */
   backend?: 'wasm' | 'webgpu';
   loadOptions?: LoadOptions;
+  /**
+   * What the model accepts. When given without `image`, `submit()` refuses messages with images at once
+   * (`UnsupportedInputError`); when absent, the engine decides at run time.
+   */
+  inputs?: InputModality[];
 }
 
 /** A model's resident state as `models()` shows it. */

@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { catalogFor, fullCatalog, ggufMemoryBytes, webllmQuantisation } from './catalog';
 import { MB } from './cost';
 
+const TINY_ARCH = { blockCount: 4, headCount: 4, headCountKv: 2, embeddingLength: 64 };
+
 describe('catalog', () => {
   test('curated GGUF entries point at real hub files and carry what the library shows', () => {
     const gguf = fullCatalog({ includeDev: false }).filter((e) => e.engine === 'wllama');
@@ -39,8 +41,30 @@ describe('catalog', () => {
   test('the generated fixture models are listed in dev and test builds only', () => {
     const ids = (o: { includeDev?: boolean }) => fullCatalog(o).filter((e) => e.engine === 'wllama').map((e) => e.id);
     expect(ids({})).toContain('fixture-tiny'); // Vitest runs with import.meta.env.DEV
-    expect(ids({ includeDev: true })).toEqual(expect.arrayContaining(['fixture-tiny', 'fixture-tiny-b', 'fixture-bench-40m']));
+    expect(ids({ includeDev: true })).toEqual(expect.arrayContaining(['fixture-tiny', 'fixture-tiny-b', 'fixture-tiny-vision', 'fixture-bench-40m']));
     expect(ids({ includeDev: false }).some((id) => id.startsWith('fixture-'))).toBe(false);
+  });
+
+  test('vision models carry their projector: inputs include image, size hints and memory count the projector', () => {
+    const all = fullCatalog({ includeDev: true });
+    const fixture = all.find((e) => e.id === 'fixture-tiny-vision')!;
+    const text = all.find((e) => e.id === 'fixture-tiny')!;
+    expect(fixture).toMatchObject({ engine: 'wllama', dev: true, url: '/fixtures/tiny.gguf', sizeBytes: 1_064_928, inputs: ['text', 'image'],
+      mmproj: { url: '/fixtures/tiny-mmproj.gguf', sizeBytes: 183_456 } });
+    expect(text.inputs).toEqual(['text']);
+    // Same model file as fixture-tiny; the projector adds its weights (+5 %) to the estimate.
+    expect(fixture.memoryBytes - ggufMemoryBytes(1_064_928, TINY_ARCH, 1024)).toBe(183_456 + Math.round(183_456 * 0.05));
+    const vlm = fullCatalog({ includeDev: false }).filter((e) => e.engine === 'wllama' && e.mmproj);
+    expect(vlm.map((e) => e.id)).toContain('smolvlm-256m-instruct-q8_0');
+    for (const e of vlm) {
+      if (e.engine !== 'wllama') continue;
+      expect(e.inputs).toEqual(['text', 'image']);
+      expect(e.mmproj!.url).toMatch(/^https:\/\/huggingface\.co\/[^/]+\/[^/]+\/resolve\/main\/mmproj-[^/]+\.gguf$/);
+      expect(e.memoryBytes).toBeGreaterThan(e.sizeBytes! + e.mmproj!.sizeBytes!);
+    }
+    const webllm = fullCatalog({ includeDev: false }).filter((e) => e.engine === 'webllm');
+    for (const e of webllm) if (e.engine === 'webllm') expect(e.inputs).toEqual(e.record.model_type === 2 ? ['text', 'image'] : ['text']);
+    expect(webllm.some((e) => e.inputs.includes('image'))).toBe(true);
   });
 
   test('WebLLM quantisation is read from the model id', () => {

@@ -24,6 +24,14 @@ export function estimateModelCost(weightBytes: number, kvBytes: number): ModelCo
   return { weightBytes, kvBytes, overheadBytes, totalBytes: weightBytes + kvBytes + overheadBytes };
 }
 
+/**
+ * Memory a vision projector (mmproj GGUF) adds to its model: its weights plus the same proportional
+ * overhead as model weights (no KV cache, and the fixed floor is already counted for the model).
+ */
+export function projectorMemoryBytes(projectorBytes: number): number {
+  return projectorBytes + Math.round(projectorBytes * 0.05);
+}
+
 export const MB = 1024 * 1024;
 export const toMB = (bytes: number): number => Math.round((bytes / MB) * 10) / 10;
 

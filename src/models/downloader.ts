@@ -86,6 +86,11 @@ export class ModelDownloader {
     this.running.get(id)?.ctrl.abort(new AbortError('Download cancelled', { id }));
   }
 
+  /** Resolves once no download of `id` is queued, running or settling (whatever its outcome). */
+  async idle(id: string): Promise<void> {
+    for (let run = this.running.get(id); run; run = this.running.get(id)) await run.promise.catch(() => undefined);
+  }
+
   /** Ids of downloads queued or running. */
   get inProgress(): string[] {
     return [...this.running.keys()];

@@ -1,48 +1,44 @@
 /**
  * `ModelLibrary`: the one place the page asks about models. It lists catalog models, downloaded and
  * imported GGUF files and WebLLM's own cache in one list (name, engine, size, quantisation, memory
- * estimate, state remote/partial/cached, last used); downloads and resumes GGUF files into IndexedDB;
- * imports local files; deletes; frees space by evicting the least recently used; and hands a cached
- * model to an engine worker as file-backed Blobs (`ModelSource` of kind `gguf-blobs`) — no network, and
- * no copy of the weights on the main thread. Fires `change` whenever the list changes.
+ * estimate, state remote/partial/cached, last used, inputs); downloads and resumes GGUF files into
+ * IndexedDB; imports local files; deletes; frees space by evicting the least recently used; and hands a
+ * cached model to an engine worker as file-backed Blobs (`ModelSource` of kind `gguf-blobs`) — no
+ * network, and no copy of the weights on the main thread. Fires `change` whenever the list changes.
+ *
+ * A GGUF model may have a vision projector (mmproj GGUF): it is stored as its own chunked record
+ * (`<id>#mmproj`, see `projector.ts`) by the same downloader, but the library treats the pair as one
+ * model — one row, downloaded, cancelled, evicted and deleted together, and `source()` hands both over.
  */
 import type { ModelSource } from '../engines/engine';
-import { GgufError, InvalidRequestError, StorageQuotaError, UnknownModelError } from '../errors';
+import { InvalidRequestError, StorageQuotaError, UnknownModelError } from '../errors';
 import { openLlmOsDb, type LlmOsDatabase } from '../storage/db';
-import { deleteModel, getModel, listModels, putModel, touchModel } from '../storage/model-records';
+import { deleteModels, getModel, listModels, putModel, touchModel } from '../storage/model-records';
 import { requestPersistence, storageInfo, type EstimateFn, type StorageInfo } from '../storage/quota';
-import type { ModelRecord, ModelState } from '../storage/schema';
+import type { ModelRecord } from '../storage/schema';
 import { getSetting, setSetting } from '../storage/settings';
-import { DEFAULT_CHUNK_SIZE, deleteChunks, readChunks } from '../storage/weight-store';
+import { DEFAULT_CHUNK_SIZE, readChunks } from '../storage/weight-store';
 import { catalogFor, type CatalogEntry, type DeviceCapability } from './catalog';
-import { toMB } from './cost';
+import { projectorMemoryBytes, toMB } from './cost';
 import { ModelDownloader, type DownloadOptions, type DownloaderOptions } from './downloader';
-import { readGgufHeader } from './gguf-header';
-import { describeGguf } from './gguf-facts';
 import { fetchManifest } from './integrity';
-import { importGguf } from './model-import';
+import { downloadStored, newRecord, projectorFor } from './library-download';
+import { catalogRow, recordRow, webllmRow, type LibraryEntry } from './library-entry';
+import { importGguf, importProjector } from './model-import';
+import { foldProjector, isProjector, projectorIdOf, splitModelFiles } from './projector';
 import { sha256Hex } from './sha256';
 import { deleteWebllmCache, webllmCacheStates } from './webllm-cache-state';
 
-/** One row of the library. */
-export interface LibraryEntry {
-  id: string;
-  name: string;
-  engine: 'wllama' | 'webllm';
-  origin: 'catalog' | 'url' | 'import';
-  /** Whole size in bytes, when known. */
-  sizeBytes: number | null;
-  storedBytes: number;
-  quantisation: string | null;
-  /** Estimated memory to run it (weights + KV at 2048 tokens + overhead), MB. */
-  memoryMB: number | null;
-  state: ModelState;
-  /** Last load (ms since epoch), null if never. */
-  lastUsed: number | null;
-  /** Whole-file SHA-256 checked. */
-  verified: boolean;
-  downloading: boolean;
-  url?: string;
+export type { LibraryEntry } from './library-entry';
+
+/** Options of `importFile` and `attachProjector`. */
+export interface ImportFileOptions {
+  name?: string;
+  /** The model's vision projector (mmproj GGUF, architecture `clip`): stored with the model. */
+  projector?: Blob;
+  signal?: AbortSignal;
+  /** Bytes stored so far of everything imported (model + projector). */
+  onProgress?: (loaded: number, total: number) => void;
 }
 
 /** Options of `ModelLibrary.open`. */
@@ -83,27 +79,14 @@ export class ModelLibrary extends EventTarget {
     const records = await listModels(this.db);
     const byId = new Map(records.map((r) => [r.id, r]));
     const out: LibraryEntry[] = [];
-    for (const e of this.catalog) {
-      if (e.engine === 'wllama' && !byId.has(e.id)) {
-        out.push({
-          id: e.id, name: e.name, engine: 'wllama', origin: 'catalog', sizeBytes: e.sizeBytes ?? null, storedBytes: 0,
-          quantisation: e.quantisation, memoryMB: toMB(e.memoryBytes), state: 'remote', lastUsed: null, verified: false,
-          downloading: false, url: e.url,
-        });
-      }
-    }
-    for (const r of records) out.push(this.recordEntry(r));
+    for (const e of this.catalog) if (e.engine === 'wllama' && !byId.has(e.id)) out.push(catalogRow(e));
+    // A projector is listed folded into its model (one row per model).
+    const running = this.downloader.inProgress;
+    for (const r of records) if (!isProjector(r)) out.push(recordRow(r, r.projectorId ? byId.get(r.projectorId) : undefined, running));
     const webllm = this.catalog.filter((e) => e.engine === 'webllm');
     const states = await webllmCacheStates(webllm.map((e) => e.record));
     const used = await getSetting<Record<string, number>>(this.db, WEBLLM_LAST_USED, {});
-    for (const e of webllm) {
-      const s = states.get(e.id)!;
-      out.push({
-        id: e.id, name: e.name, engine: 'webllm', origin: 'catalog', sizeBytes: s.sizeBytes, storedBytes: s.storedBytes,
-        quantisation: e.quantisation, memoryMB: toMB(e.memoryBytes), state: s.state, lastUsed: used[e.id] ?? null,
-        verified: false, downloading: false,
-      });
-    }
+    for (const e of webllm) out.push(webllmRow(e, states.get(e.id)!, used[e.id] ?? null));
     return out;
   }
 
@@ -112,37 +95,38 @@ export class ModelLibrary extends EventTarget {
     return (await this.list()).find((e) => e.id === id);
   }
 
-  private recordEntry(r: ModelRecord): LibraryEntry {
-    return {
-      id: r.id, name: r.name, engine: 'wllama', origin: r.origin, sizeBytes: r.sizeBytes || r.sizeHint || null,
-      storedBytes: r.storedBytes, quantisation: r.quantisation ?? null, memoryMB: r.memoryBytes ? toMB(r.memoryBytes) : null,
-      state: r.state, lastUsed: r.lastUsed || null, verified: r.verified === true,
-      downloading: this.downloader.inProgress.includes(r.id), ...(r.url ? { url: r.url } : {}),
-    };
+  /** A model's entry as stored now (with its projector folded in). */
+  private async storedEntry(rec: ModelRecord): Promise<LibraryEntry> {
+    return recordRow(rec, rec.projectorId ? await getModel(this.db, rec.projectorId) : undefined, this.downloader.inProgress);
   }
 
   /**
-   * Download (or resume) a GGUF model: a catalog id, or an id from `addUrl`. Resolves when every chunk is
-   * stored and verified. See `ModelDownloader.download` for the errors.
+   * Download (or resume) a GGUF model: a catalog id, or an id from `addUrl`. A model with a vision
+   * projector downloads both files (in parallel, within the downloader's limit; progress is reported for
+   * the pair under the model's id) and resolves when both are stored and verified. See
+   * `ModelDownloader.download` for the errors; a projector whose header is not `clip` is a `GgufError`.
    */
   async download(id: string, options: DownloadOptions = {}): Promise<LibraryEntry> {
     let rec = await getModel(this.db, id);
+    if (rec && isProjector(rec) && rec.projectorOf) return this.download(rec.projectorOf, options); // a projector comes with its model
     if (!rec) {
       const entry = this.catalog.find((e) => e.id === id);
       if (!entry) throw new UnknownModelError(`No model ${id} in the library or the catalog`, { id });
       if (entry.engine === 'webllm') {
         throw new InvalidRequestError('WebLLM models are downloaded into their own cache when an engine loads them', { id });
       }
-      rec = this.newRecord({ id, name: entry.name, origin: 'catalog', url: entry.url, sizeHint: entry.sizeBytes, quantisation: entry.quantisation, memoryBytes: entry.memoryBytes, sha256: entry.sha256 });
+      // The record's estimate is the model's own; the projector's weights are added when listed.
+      const memoryBytes = entry.memoryBytes - projectorMemoryBytes(entry.mmproj?.sizeBytes ?? 0);
+      rec = newRecord(this.chunkSize, { id, name: entry.name, origin: 'catalog', url: entry.url, sizeHint: entry.sizeBytes, quantisation: entry.quantisation, memoryBytes, sha256: entry.sha256 });
       if (entry.manifestUrl) Object.assign(rec, await this.manifest(entry.manifestUrl, options.signal));
       await putModel(this.db, rec);
     }
+    const projector = await projectorFor(this.db, rec, this.catalog.find((e) => e.id === id));
+    if (projector && !rec.projectorId) rec = { ...rec, projectorId: projector.id };
     void requestPersistence();
     this.changed();
     try {
-      rec = await this.downloader.download(id, options);
-      if (!rec.hyper) rec = await this.describe(rec);
-      return this.recordEntry(rec);
+      return await this.storedEntry(await downloadStored(this.db, this.downloader, rec, projector, options));
     } finally {
       this.changed();
     }
@@ -153,28 +137,26 @@ export class ModelLibrary extends EventTarget {
     return { ...(m.sha256 ? { sha256: m.sha256 } : {}), ...(m.chunkSha256 ? { chunkSize: m.chunkSize!, chunkSha256: m.chunkSha256 } : {}) };
   }
 
-  /** Read the header of a freshly downloaded file; a non-GGUF download is discarded. */
-  private async describe(rec: ModelRecord): Promise<ModelRecord> {
-    try {
-      const facts = describeGguf(await readGgufHeader(new Blob((await readChunks(this.db, rec.id)).map((c) => c.blob))));
-      const next = { ...rec, quantisation: facts.quantisation, hyper: facts.hyper, memoryBytes: facts.memoryBytes };
-      await putModel(this.db, next);
-      return next;
-    } catch (e) {
-      if (e instanceof GgufError) await putModel(this.db, { ...rec, state: 'remote', storedBytes: 0, verified: false }).then(() => deleteChunks(this.db, rec.id));
-      throw e;
-    }
-  }
-
-  /** Cancel a download; its chunks stay for a later resume. */
+  /** Cancel a download (a model's cancels its projector's too); its chunks stay for a later resume. */
   cancel(id: string): void {
     this.downloader.cancel(id);
+    this.downloader.cancel(projectorIdOf(id));
   }
 
-  /** Resume every download that a reload or a closed tab interrupted. */
+  /**
+   * Resume every download that a reload or a closed tab interrupted. A pending projector resumes through
+   * its model (one download for the pair); a projector whose model is gone is deleted.
+   */
   async resumePending(options: Omit<DownloadOptions, 'signal'> = {}): Promise<PromiseSettledResult<LibraryEntry>[]> {
-    const pending = (await listModels(this.db)).filter((r) => r.pending && r.state !== 'cached');
-    return Promise.allSettled(pending.map((r) => this.download(r.id, options)));
+    const records = await listModels(this.db);
+    const byId = new Map(records.map((r) => [r.id, r]));
+    const ids = new Set<string>();
+    for (const r of records) {
+      const parent = isProjector(r) ? byId.get(r.projectorOf ?? '') : r;
+      if (!parent) await deleteModels(this.db, [r.id]); // an orphan projector
+      else if (r.pending && r.state !== 'cached') ids.add(parent.id);
+    }
+    return Promise.allSettled([...ids].map((id) => this.download(id, options)));
   }
 
   /** Add any GGUF URL to the library (state `remote`; call `download` to fetch it). */
@@ -189,33 +171,76 @@ export class ModelLibrary extends EventTarget {
     if (opts.sha256 && !/^[0-9a-f]{64}$/i.test(opts.sha256)) throw new InvalidRequestError('sha256 must be 64 hex digits', { sha256: opts.sha256 });
     const id = `url:${(await sha256Hex(new TextEncoder().encode(u.href))).slice(0, 16)}`;
     const existing = await getModel(this.db, id);
-    if (existing) return this.recordEntry(existing);
+    if (existing) return this.storedEntry(existing);
     const name = opts.name ?? decodeURIComponent(u.pathname.split('/').pop() ?? 'model').replace(/\.gguf$/i, '');
-    const rec = this.newRecord({ id, name, origin: 'url', url: u.href, ...(opts.sha256 ? { sha256: opts.sha256.toLowerCase() } : {}) });
+    const rec = newRecord(this.chunkSize, { id, name, origin: 'url', url: u.href, ...(opts.sha256 ? { sha256: opts.sha256.toLowerCase() } : {}) });
     if (opts.manifestUrl) Object.assign(rec, await this.manifest(opts.manifestUrl));
     await putModel(this.db, rec);
     this.changed();
-    return this.recordEntry(rec);
+    return recordRow(rec, undefined, this.downloader.inProgress);
   }
 
-  /** Import a local `.gguf` (File or Blob); a non-GGUF file is a `GgufError` and nothing is stored. */
-  async importFile(file: Blob, opts: { name?: string; signal?: AbortSignal; onProgress?: (loaded: number, total: number) => void } = {}): Promise<LibraryEntry> {
+  /**
+   * Import a local `.gguf` (File or Blob), with its vision projector in `opts.projector` if it has one. A
+   * non-GGUF file, a projector whose architecture is not `clip`, or a projector given as the model, is a
+   * `GgufError` and nothing is stored.
+   */
+  async importFile(file: Blob, opts: ImportFileOptions = {}): Promise<LibraryEntry> {
     try {
       const rec = await importGguf(this.db, file, { ...opts, chunkSize: this.chunkSize, estimate: this.options.estimate });
-      return this.recordEntry(rec);
+      return await this.storedEntry(rec);
     } finally {
       this.changed();
     }
   }
 
-  /** Delete a model's stored bytes (GGUF chunks, or WebLLM's cache) and its record. */
+  /**
+   * Import one model file, or a model and its vision projector in either order (told apart by their
+   * headers). More files, two models or two projectors are an `InvalidRequestError`.
+   */
+  async importFiles(files: readonly Blob[], opts: Omit<ImportFileOptions, 'projector'> = {}): Promise<LibraryEntry> {
+    const { model, projector } = await splitModelFiles(files);
+    return this.importFile(model, { ...opts, ...(projector ? { projector } : {}) });
+  }
+
+  /**
+   * Add a vision projector (mmproj GGUF, architecture `clip`) to a stored model, replacing the one it had;
+   * the model then accepts images. A file that is not a projector is a `GgufError` and changes nothing.
+   */
+  async attachProjector(modelId: string, file: Blob, opts: Omit<ImportFileOptions, 'projector' | 'name'> = {}): Promise<LibraryEntry> {
+    const rec = await getModel(this.db, modelId);
+    if (!rec || isProjector(rec)) throw new UnknownModelError(`No model ${modelId} in the library`, { id: modelId });
+    if (this.downloader.inProgress.some((id) => id === modelId || id === projectorIdOf(modelId))) {
+      throw new InvalidRequestError(`Model ${modelId} is downloading: cancel the download first`, { id: modelId });
+    }
+    try {
+      return await this.storedEntry(await importProjector(this.db, modelId, file, { ...opts, chunkSize: this.chunkSize, estimate: this.options.estimate }));
+    } finally {
+      this.changed();
+    }
+  }
+
+  /**
+   * Delete a model's stored bytes (GGUF chunks — with its projector's — or WebLLM's cache) and its record,
+   * in one transaction. Deleting a projector's own id detaches it: the model stays, text only.
+   */
   async delete(id: string): Promise<void> {
     const webllm = this.catalog.find((e) => e.id === id && e.engine === 'webllm');
     if (webllm?.engine === 'webllm') {
       await deleteWebllmCache(webllm.record);
     } else {
-      this.downloader.cancel(id);
-      await deleteModel(this.db, id);
+      const rec = await getModel(this.db, id);
+      const ids = rec && isProjector(rec) ? [id] : [id, projectorIdOf(id)];
+      for (const i of ids) this.downloader.cancel(i);
+      // A cancelled download still settles its record: wait, so it cannot write the record back.
+      await Promise.all(ids.map((i) => this.downloader.idle(i)));
+      await deleteModels(this.db, ids);
+      const parent = rec && isProjector(rec) && rec.projectorOf ? await getModel(this.db, rec.projectorOf) : undefined;
+      if (parent?.projectorId === id) {
+        const textOnly = { ...parent };
+        delete textOnly.projectorId;
+        await putModel(this.db, textOnly);
+      }
     }
     this.changed();
   }
@@ -245,21 +270,34 @@ export class ModelLibrary extends EventTarget {
   }
 
   /**
-   * The cached model as an engine source: its chunks as IndexedDB-backed Blobs (no network, no copy).
-   * Marks the model used. Throws `UnknownModelError` unless every chunk is stored.
+   * The cached model as an engine source: its chunks as IndexedDB-backed Blobs (no network, no copy), and
+   * its projector's chunks in `projector` when it has one. Marks the model used. Throws
+   * `UnknownModelError` unless every chunk of both is stored.
    */
   async source(id: string): Promise<ModelSource> {
     const rec = await getModel(this.db, id);
-    if (!rec || rec.state !== 'cached') throw new UnknownModelError(`Model ${id} is not downloaded`, { id, state: rec?.state ?? 'remote' });
-    const chunks = await readChunks(this.db, id);
+    const proj = rec?.projectorId ? await getModel(this.db, rec.projectorId) : undefined;
+    if (!rec || isProjector(rec) || rec.state !== 'cached' || (rec.projectorId && proj?.state !== 'cached')) {
+      const state = rec && !isProjector(rec) ? foldProjector(rec, proj).state : 'remote';
+      throw new UnknownModelError(`Model ${id} is not downloaded`, { id, state });
+    }
+    const blobs = await this.storedBlobs(rec, id);
+    const projector = proj ? await this.storedBlobs(proj, id) : undefined;
+    await this.markUsed(id);
+    return { kind: 'gguf-blobs', id, blobs, ...(projector ? { projector } : {}) };
+  }
+
+  /** Every chunk of a cached file; a gap marks it `partial` and is an `UnknownModelError` (repair by downloading). */
+  private async storedBlobs(rec: ModelRecord, modelId: string): Promise<Blob[]> {
+    const chunks = await readChunks(this.db, rec.id);
     const bytes = chunks.reduce((n, c) => n + c.size, 0);
     if (bytes !== rec.sizeBytes || chunks.some((c, i) => c.index !== i)) {
       await putModel(this.db, { ...rec, state: 'partial', storedBytes: bytes, verified: false });
       this.changed();
-      throw new UnknownModelError(`Model ${id} is missing chunks; download it again to repair it`, { id, storedBytes: bytes, sizeBytes: rec.sizeBytes });
+      const part = rec.id === modelId ? {} : { projectorId: rec.id };
+      throw new UnknownModelError(`Model ${modelId} is missing chunks; download it again to repair it`, { id: modelId, ...part, storedBytes: bytes, sizeBytes: rec.sizeBytes });
     }
-    await this.markUsed(id);
-    return { kind: 'gguf-blobs', id, blobs: chunks.map((c) => c.blob) };
+    return chunks.map((c) => c.blob);
   }
 
   /** Record a use (LRU): `source()` does it for GGUF; call it when an engine loads a WebLLM model. */
@@ -285,13 +323,6 @@ export class ModelLibrary extends EventTarget {
   /** Close the database connection (cancels nothing: call `cancel` first). */
   close(): void {
     this.db.close();
-  }
-
-  private newRecord(r: Pick<ModelRecord, 'id' | 'name' | 'origin'> & Partial<ModelRecord>): ModelRecord {
-    return {
-      engine: 'wllama', sizeBytes: 0, chunkSize: this.chunkSize, storedBytes: 0, state: 'remote', createdAt: Date.now(), lastUsed: 0,
-      ...Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)), id: r.id, name: r.name, origin: r.origin,
-    } as ModelRecord;
   }
 
   private changed(): void {

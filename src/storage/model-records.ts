@@ -1,6 +1,7 @@
 /**
- * The `models` store: one `ModelRecord` per stored (or partly stored) GGUF model. Deleting a model removes
- * its record and its chunks in one transaction.
+ * The `models` store: one `ModelRecord` per stored (or partly stored) GGUF file — a model, or the vision
+ * projector of one. Deleting a model removes its record and its chunks in one transaction; a model and its
+ * projector are written and deleted together with `putModels` / `deleteModels`.
  */
 import type { LlmOsDatabase } from './db';
 import type { ModelRecord } from './schema';
@@ -16,6 +17,12 @@ export async function putModel(db: LlmOsDatabase, record: ModelRecord): Promise<
   await db.put('models', record);
 }
 
+/** Insert or replace several records atomically (a model and its projector). */
+export async function putModels(db: LlmOsDatabase, records: ModelRecord[]): Promise<void> {
+  const tx = db.transaction('models', 'readwrite');
+  await Promise.all([...records.map((r) => tx.store.put(r)), tx.done]);
+}
+
 /** Every record, least recently used first. */
 export function listModels(db: LlmOsDatabase): Promise<ModelRecord[]> {
   return db.getAllFromIndex('models', 'by-lastUsed');
@@ -25,6 +32,14 @@ export function listModels(db: LlmOsDatabase): Promise<ModelRecord[]> {
 export async function deleteModel(db: LlmOsDatabase, id: string): Promise<void> {
   const tx = db.transaction(['models', 'chunks'], 'readwrite');
   await Promise.all([tx.objectStore('models').delete(id), tx.objectStore('chunks').delete(chunkRange(id)), tx.done]);
+}
+
+/** Remove several records and all of their chunks in one transaction (a model and its projector). */
+export async function deleteModels(db: LlmOsDatabase, ids: string[]): Promise<void> {
+  const tx = db.transaction(['models', 'chunks'], 'readwrite');
+  const models = tx.objectStore('models');
+  const chunks = tx.objectStore('chunks');
+  await Promise.all([...ids.flatMap((id) => [models.delete(id), chunks.delete(chunkRange(id))]), tx.done]);
 }
 
 /** Record a use (for LRU eviction). */

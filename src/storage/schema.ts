@@ -51,6 +51,16 @@ export interface ModelRecord {
   lastUsed: number;
   /** A download was started and not finished: resumed after a reload by `ModelLibrary.resumePending()`. */
   pending?: boolean;
+  /**
+   * What the file is: a model (the default when absent) or the vision projector (llama.cpp "mmproj" GGUF,
+   * `general.architecture = clip`) of the model `projectorOf`. A projector is stored like any model file
+   * (same chunks, same downloader) under the id `<model id>#mmproj`, and is listed folded into its model.
+   */
+  role?: 'model' | 'projector';
+  /** For a projector: the id of the model it belongs to. */
+  projectorOf?: string;
+  /** For a model with a vision projector: the id of the projector's record (the model then accepts images). */
+  projectorId?: string;
 }
 
 /** One fixed-size piece of a model file. Chunk `i` holds bytes `[i × chunkSize, (i+1) × chunkSize)`. */

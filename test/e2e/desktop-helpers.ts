@@ -24,12 +24,12 @@ export async function launch(page: Page, name: string): Promise<void> {
 }
 
 /** Download a fixture model (catalog id `fixture-tiny`, `fixture-tiny-b`, …) through the Models window. */
-export async function downloadFixture(page: Page, name: 'tiny' | 'tiny-b' | 'bench 40M'): Promise<void> {
+export async function downloadFixture(page: Page, name: 'tiny' | 'tiny-b' | 'tiny vision' | 'bench 40M'): Promise<void> {
   await launch(page, 'Models');
   const lib = page.locator('llmos-model-library');
   const label = name === 'bench 40M' ? /^Download Test fixture: bench 40M/ : new RegExp(`^Download Test fixture: ${name} \\(`);
   await lib.getByRole('button', { name: label }).click();
-  const id = { tiny: 'fixture-tiny', 'tiny-b': 'fixture-tiny-b', 'bench 40M': 'fixture-bench-40m' }[name];
+  const id = { tiny: 'fixture-tiny', 'tiny-b': 'fixture-tiny-b', 'tiny vision': 'fixture-tiny-vision', 'bench 40M': 'fixture-bench-40m' }[name];
   await expect(lib.locator(`[data-model="${id}"]`)).toHaveAttribute('data-state', 'cached', { timeout: 60_000 });
 }
 

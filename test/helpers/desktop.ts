@@ -9,6 +9,7 @@ import { memorySettingsStore } from '../../src/kernel/settings-store';
 import { describeGguf } from '../../src/kernel/model-registry';
 import { deleteLlmOsDb } from '../../src/storage/db';
 import { TINY_URL } from './engines';
+import { TINY_MMPROJ_URL } from './images';
 
 /** Services on a real kernel (one slot unless told), memory-only settings, a private database. */
 export async function testServices(opts: DesktopServicesOptions & { slots?: number } = {}): Promise<DesktopServices & { testDbName: string }> {
@@ -27,7 +28,11 @@ export async function testServices(opts: DesktopServicesOptions & { slots?: numb
 /** Register a fixture GGUF with the kernel (by URL) and offer it to the apps as a fixture model. */
 export async function addFixtureModel(s: DesktopServices, id = 'tiny', url = TINY_URL, extra: { vision?: boolean } = {}): Promise<void> {
   const cost = await describeGguf(await (await fetch(url)).blob());
-  s.kernel.registerModel({ id, engine: 'wllama', source: { kind: 'gguf-url', id, url }, weightBytes: cost.weightBytes, kvBytes: cost.kvBytes, nCtx: cost.nCtx });
+  // A vision model is the fixture with its real (random-weight) projector: images really reach llama.cpp.
+  const source = extra.vision ? { kind: 'gguf-url' as const, id, url, projectorUrl: TINY_MMPROJ_URL } : { kind: 'gguf-url' as const, id, url };
+  s.kernel.registerModel({
+    id, engine: 'wllama', source, weightBytes: cost.weightBytes, kvBytes: cost.kvBytes, nCtx: cost.nCtx, inputs: extra.vision ? ['text', 'image'] : ['text'],
+  });
   s.addModel({ id, name: `Fixture ${id}`, engine: 'wllama', fixture: true, vision: extra.vision ?? false, memoryMB: null });
 }
 

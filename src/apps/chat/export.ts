@@ -1,15 +1,20 @@
 /** Export a conversation as Markdown or JSON, and hand a text file to the browser's download. */
 import type { ConversationRecord } from '../../storage/schema';
 
-/** The conversation as Markdown: title, system prompt as a quote, then each turn under a heading. */
-export function conversationToMarkdown(c: ConversationRecord, names: { user: string; assistant: string; system: string }): string {
+/**
+ * The conversation as Markdown: title, system prompt as a quote, then each turn under a heading; a user
+ * message's images come first, embedded as data URLs (the file stays self-contained).
+ */
+export function conversationToMarkdown(c: ConversationRecord, names: { user: string; assistant: string; system: string; image?: string }): string {
   const out = [`# ${c.title}`, ''];
   for (const m of c.messages) {
     if (m.role === 'system') {
       if (m.content.trim()) out.push(`> **${names.system}:** ${m.content.replace(/\n/g, '\n> ')}`, '');
       continue;
     }
-    out.push(`## ${m.role === 'user' ? names.user : names.assistant}`, '', m.content, '');
+    out.push(`## ${m.role === 'user' ? names.user : names.assistant}`, '');
+    m.images?.forEach((url, i) => out.push(`![${names.image ?? 'Image'} ${i + 1}](${url})`, ''));
+    if (m.content) out.push(m.content, '');
   }
   return out.join('\n').trimEnd() + '\n';
 }

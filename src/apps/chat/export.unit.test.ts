@@ -23,6 +23,14 @@ describe('conversation export', () => {
     expect(j).toEqual({ id: 'c1', title: conv.title, modelId: 'tiny', createdAt: '2026-01-02T00:00:00.000Z', updatedAt: '2026-01-03T00:00:00.000Z', messages: conv.messages });
   });
 
+  test('images of a user message come first in both formats, as data URLs', () => {
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    const withImages: ConversationRecord = { ...conv, messages: [{ role: 'user', content: 'What is it?', images: [png, png] }, { role: 'user', content: '', images: [png] }] };
+    expect(conversationToMarkdown(withImages, { ...names, image: 'Image' })).toBe(
+      `# Rust vs. Go: which?\n\n## You\n\n![Image 1](${png})\n\n![Image 2](${png})\n\nWhat is it?\n\n## You\n\n![Image 1](${png})\n`);
+    expect(JSON.parse(conversationToJson(withImages)).messages[0].images).toEqual([png, png]);
+  });
+
   test('file names keep letters (any script) and digits only', () => {
     expect(fileName('Rust vs. Go: which?', 'md')).toBe('rust-vs-go-which.md');
     expect(fileName('你好，世界', 'json')).toBe('你好-世界.json');

@@ -4,6 +4,7 @@ import type { LlmosChatApp } from './llmos-chat-app';
 import { getConversation, listConversations } from '../../storage/conversations';
 import type { LlmosDeleteRequestEvent } from '../../components/shared/desktop-events';
 import { addFixtureModel, disposeServices, mount, testServices, until } from '../../../test/helpers/desktop';
+import { imageBlob } from '../../../test/helpers/images';
 
 type Services = Awaited<ReturnType<typeof testServices>>;
 
@@ -93,7 +94,7 @@ describe('<llmos-chat-app> on a real kernel with the tiny fixture', () => {
     expect(app.current!.title).toBe('Second conversation');
   });
 
-  test('a reopened app restores the newest conversation; no image attachment while no engine takes images', async () => {
+  test('a reopened app restores the newest conversation; images only for a model that takes them', async () => {
     const app = await openApp(services);
     app.chat!.maxTokens = 8;
     await app.chat!.send('Remember me');
@@ -107,8 +108,39 @@ describe('<llmos-chat-app> on a real kernel with the tiny fixture', () => {
     again.model = 'seeing';
     await again.updateComplete;
     await again.chat!.updateComplete;
-    // Even for a vision model: images would not reach the engine, so the chat does not offer them.
-    expect(again.chat!.acceptsImages).toBe(false);
-    expect(again.chat!.shadowRoot!.querySelector('[part="attach"]')).toBeNull();
+    expect(again.chat!.acceptsImages).toBe(true);
+    expect(again.chat!.shadowRoot!.querySelector('[part="attach"] input[type="file"]')).not.toBeNull();
+  });
+
+  test('an image message goes to the vision model through the kernel and is saved with the conversation', async () => {
+    await addFixtureModel(services, 'seeing', undefined, { vision: true });
+    const app = await openApp(services);
+    app.model = 'seeing';
+    await app.updateComplete;
+    const chat = app.chat!;
+    await chat.updateComplete;
+    chat.maxTokens = 6;
+    await chat.attachFiles([new File([await imageBlob('#39c', 300, 200)], 'sky.png', { type: 'image/png' })]);
+    expect(chat.images).toHaveLength(1);
+    const url = chat.images[0]!;
+    const r = await chat.send('');
+    expect(r?.usage.completionTokens).toBe(6);
+    // 16 image tokens and the chat template: more than the empty text alone could make.
+    expect(r!.usage.promptTokens).toBeGreaterThan(16);
+    const db = await services.db();
+    const saved = (await until(async () => {
+      const c = await getConversation(db, app.current!.id);
+      return c?.messages.length === 2 && c.messages[1]!.content ? c : null;
+    }, 5000, 'saved'))!;
+    expect(saved.messages[0]).toEqual({ role: 'user', content: '', images: [url] });
+    expect(saved.title).toBe('Image');
+    expect(saved.modelId).toBe('seeing');
+    // A text-only model in the same conversation gets the words only (the kernel would refuse the image).
+    app.model = 'tiny';
+    await app.updateComplete;
+    await chat.updateComplete;
+    expect(chat.acceptsImages).toBe(false);
+    const text = await chat.send('and in words?');
+    expect(text?.usage.completionTokens).toBe(6);
   });
 });

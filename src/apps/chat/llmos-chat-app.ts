@@ -18,10 +18,12 @@ import { conversationToJson, conversationToMarkdown, downloadText, fileName } fr
 import { groundedBackend, openUserGraph } from './grounding';
 import type { CitedFact } from '../../knowledge/context';
 
-/** Title of a conversation: its first user message, shortened. */
+/** Title of a conversation: its first user message, shortened ("Image" for a message that is only an image). */
 function titleOf(messages: readonly ChatMessage[], fallback: string): string {
-  const first = messages.find((m) => m.role === 'user')?.content.trim().replace(/\s+/g, ' ');
-  return first ? (first.length > 48 ? `${first.slice(0, 47)}…` : first) : fallback;
+  const user = messages.find((m) => m.role === 'user');
+  const first = user?.content.trim().replace(/\s+/g, ' ');
+  if (!first) return user?.images?.length ? msg('Image') : fallback;
+  return first.length > 48 ? `${first.slice(0, 47)}…` : first;
 }
 
 /**
@@ -107,9 +109,8 @@ export class LlmosChatApp extends AiAppElement {
       const base = this.backend();
       chat.backend = base && this.grounding ? groundedBackend(base, openUserGraph, (f) => { this.facts = f; }) : base;
       chat.params = this.params();
-      // No engine receives images yet (ChatMessage is text-only): offering an attachment would be a stub.
-      // Turn this on with `this.modelInfo?.vision` once image parts reach a vision-capable engine.
-      chat.acceptsImages = false;
+      // Images only for a model that takes them (a GGUF model with a vision projector, a WebLLM vision model).
+      chat.acceptsImages = this.modelInfo?.vision ?? false;
     }
   }
 
@@ -187,7 +188,7 @@ export class LlmosChatApp extends AiAppElement {
     const c = this.current;
     if (!c) return;
     if (kind === 'md') {
-      const text = conversationToMarkdown(c, { user: msg('You'), assistant: msg('Assistant'), system: msg('System prompt') });
+      const text = conversationToMarkdown(c, { user: msg('You'), assistant: msg('Assistant'), system: msg('System prompt'), image: msg('Image') });
       downloadText(fileName(c.title, 'md'), text, 'text/markdown');
     } else {
       downloadText(fileName(c.title, 'json'), conversationToJson(c), 'application/json');

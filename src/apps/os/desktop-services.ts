@@ -10,7 +10,7 @@ import type { ChatBackend } from '../../components/llmos-chat/chat-backend';
 import { probeFixtures } from '../../components/llmos-model-picker/probe';
 import type { Priority } from '../../kernel/priority';
 import { chooseGgufEngine } from '../../engines/webgpu/choose-engine';
-import type { EngineCapabilities } from '../../engines/engine';
+import type { EngineCapabilities, InputModality } from '../../engines/engine';
 import { EngineClient, spawnEngineWorker } from '../../kernel/engine-client';
 import { Kernel, type KernelOptions } from '../../kernel/kernel';
 import type { JobParams } from '../../kernel/types';
@@ -31,7 +31,10 @@ export interface AppModel {
   engine: 'wllama' | 'webllm';
   /** A random-weight test fixture: generation bans byte tokens (see `paramsFor`). */
   fixture: boolean;
-  /** The model accepts images (none of today's engines do; the chat hides attachments otherwise). */
+  /**
+   * The model accepts images: a GGUF model stored with its vision projector (run by wllama), or a WebLLM
+   * vision model. The chat hides attachments otherwise.
+   */
   vision: boolean;
   memoryMB: number | null;
 }
@@ -155,7 +158,7 @@ export class DesktopServices extends EventTarget {
       throw e;
     }
     const next = new Map<string, AppModel>();
-    const registered = new Set(this.kernel.registeredModels().map((m) => m.id));
+    const registered = new Map(this.kernel.registeredModels().map((m) => [m.id, m]));
     const { getModel } = await import('../../storage/model-records');
     for (const e of entries) {
       if (e.state !== 'cached') continue;
@@ -163,33 +166,39 @@ export class DesktopServices extends EventTarget {
       const rec = e.engine === 'wllama' ? await getModel(library.db, e.id) : undefined;
       // This project's fixture writer names its random-weight models `llmos-…` (known offline too).
       if (rec?.hyper?.name.startsWith('llmos-')) this.fixtureIds.add(e.id);
+      // GGUF with a stored projector and WebLLM vision models take images; the library says which (`inputs`).
+      const vision = e.inputs.includes('image');
+      const inputs: InputModality[] = vision ? ['text', 'image'] : ['text'];
       const model: AppModel = {
-        id: e.id, name: e.name, engine: e.engine, fixture: this.fixtureIds.has(e.id),
-        vision: cat?.engine === 'webllm' && cat.record.model_type === 2, memoryMB: e.memoryMB,
+        id: e.id, name: e.name, engine: e.engine, fixture: this.fixtureIds.has(e.id), vision, memoryMB: e.memoryMB,
       };
-      if (!registered.has(e.id)) {
+      // Register once; again when what it accepts changed (a projector attached or detached), if idle.
+      const known = registered.get(e.id);
+      if (!known || (known.inputs?.includes('image') ?? false) !== vision) {
         try {
           if (e.engine === 'wllama') {
             const nCtx = Math.min(NCTX, rec?.hyper?.contextLength || NCTX);
             this.kernel.registerModel({
-              id: e.id, engine: this.ggufEngine(), source: () => library.source(e.id), weightBytes: e.sizeBytes ?? 0,
-              kvBytes: rec?.hyper ? estimateKvBytes(rec.hyper, nCtx) : 0, nCtx,
+              // Only wllama runs a vision projector; our WebGPU engine is text-only.
+              id: e.id, engine: vision ? 'wllama' : this.ggufEngine(), source: () => library.source(e.id),
+              weightBytes: e.sizeBytes ?? 0, kvBytes: rec?.hyper ? estimateKvBytes(rec.hyper, nCtx) : 0, nCtx, inputs,
             });
           } else {
             if (cat?.engine !== 'webllm') continue;
             this.kernel.registerModel({
-              id: e.id, engine: 'webllm', source: { kind: 'mlc', id: e.id }, weightBytes: cat.memoryBytes,
+              id: e.id, engine: 'webllm', source: { kind: 'mlc', id: e.id }, weightBytes: cat.memoryBytes, inputs,
             });
           }
         } catch {
-          continue; // a malformed record is listed by the library with its error; apps just cannot pick it
+          if (!known) continue; // a malformed record is listed by the library with its error; apps just cannot pick it
+          model.vision = known.inputs?.includes('image') ?? false; // busy: keeps its registration until the next sync
         }
       }
       // Other API surfaces on this kernel (connect(), the service worker) get the same fixture defaults.
       if (model.fixture) setModelDefaults(this.kernel, e.id, randomFixtureDefaults());
       next.set(e.id, model);
     }
-    const changed = next.size !== this.appModels.size || [...next.keys()].some((k) => !this.appModels.has(k));
+    const changed = next.size !== this.appModels.size || [...next.values()].some((m) => this.appModels.get(m.id)?.vision !== m.vision);
     this.appModels.clear();
     for (const [k, v] of next) this.appModels.set(k, v);
     if (changed) this.dispatchEvent(new Event('models-changed'));

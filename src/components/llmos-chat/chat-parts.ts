@@ -63,6 +63,14 @@ export function renderAttachments(images: readonly string[] | undefined) {
   return html`<div class="attachments">${images.map((src, i) => html`<img src=${src} alt=${msg(str`Attached image ${i + 1}`)} />`)}</div>`;
 }
 
+/** Images waiting to be sent, each with its own remove button. */
+export function renderPendingImages(images: readonly string[], onRemove: (index: number) => void) {
+  return html`<ul part="pending" class="pending" aria-label=${msg('Images to send')}>${images.map((src, i) => html`<li>
+    <img src=${src} alt=${msg(str`Attached image ${i + 1}`)} />
+    <button type="button" class="remove" aria-label=${msg(str`Remove image ${i + 1}`)} title=${msg(str`Remove image ${i + 1}`)}
+      @click=${() => onRemove(i)}>×</button></li>`)}</ul>`;
+}
+
 /** What the composer's extra buttons need. */
 export interface ComposerOptions {
   dictation: boolean;

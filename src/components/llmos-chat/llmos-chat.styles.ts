@@ -98,5 +98,9 @@ export const chatExtraStyles = css`
   .icon.listening { color: var(--_danger); border-color: var(--_danger); }
   .attachments { display: flex; gap: 0.35rem; flex-wrap: wrap; justify-content: flex-end; }
   .attachments img { width: 4.5rem; height: 4.5rem; object-fit: cover; border-radius: 8px; border: 1px solid var(--_border); }
-  .pending { display: flex; align-items: center; gap: 0.6rem; padding: 0.4rem 0.75rem 0; }
+  .pending { display: flex; flex-wrap: wrap; gap: 0.5rem; list-style: none; margin: 0; padding: 0.4rem 0.75rem 0; }
+  .pending li { position: relative; }
+  .pending img { width: 3.5rem; height: 3.5rem; object-fit: cover; border-radius: 8px; border: 1px solid var(--_border); display: block; }
+  .pending .remove { position: absolute; top: -0.45rem; right: -0.45rem; width: 1.45rem; height: 1.45rem; padding: 0; border-radius: 50%;
+    line-height: 1; font-size: 0.95rem; display: grid; place-items: center; background: var(--_bg); }
 `;

@@ -105,7 +105,9 @@ describe('<llmos-chat> with a real engine worker and the tiny fixture', () => {
     // The reply grew on screen while it streamed, not in one final render.
     for (let i = 1; i < texts.length; i++) expect(texts[i]!.startsWith(texts[i - 1]!)).toBe(true);
     for (let i = 1; i < rendered.length; i++) expect(rendered[i]!).toBeGreaterThanOrEqual(rendered[i - 1]!);
-    expect(new Set(rendered).size).toBeGreaterThan(3);
+    // At least two different lengths on screen (tokens that reach the page in one worker message render together,
+    // so under load there may be few renders, but never a single final one).
+    expect(new Set(rendered).size).toBeGreaterThan(1);
     expect(norm(lastReply(chat).textContent!)).toBe(norm(detail.result.text));
     expect(q(chat, '[part="meta"]').textContent).toMatch(/^Reached the token limit · 16 tokens · [\d.]+ tok\/s · TTFT \d+ ms$/);
     expect(q(chat, '[part="meta"]').dataset.stopReason).toBe('length');

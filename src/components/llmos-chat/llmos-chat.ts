@@ -1,7 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
-import { AbortError, ModelNotLoadedError } from '../../errors';
+import { AbortError, InvalidRequestError, ModelNotLoadedError } from '../../errors';
+import { imageFileToDataUrl, MAX_IMAGES } from '../../engines/image-input';
 import type { ChatMessage, GenerateRequest, GenerateResult } from '../../engines/engine';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords, type ErrorWords } from '../shared/error-words';
@@ -9,7 +10,7 @@ import { LlmosDoneEvent, LlmosErrorEvent, LlmosMessagesChangeEvent, LlmosTokenEv
 import type { ChatBackend } from './chat-backend';
 import { renderMarkdown } from './render-markdown';
 import { canDictate, canSpeak, dictate, speak, stopSpeaking } from './speech';
-import { describeResult, renderActions, renderAttachments, renderComposerExtras, renderError } from './chat-parts';
+import { describeResult, renderActions, renderAttachments, renderComposerExtras, renderError, renderPendingImages } from './chat-parts';
 import { chatExtraStyles, chatStyles } from './llmos-chat.styles';
 
 export { describeResult } from './chat-parts';
@@ -38,7 +39,9 @@ export type ChatMessageWithImages = ChatMessage & { images?: string[] };
  * becomes live HTML); the finished state (stop reason, tokens, tokens/s, TTFT) and typed errors are
  * shown in words. Each reply can be copied, read aloud (`speechSynthesis`, where present) and the last
  * one regenerated; dictation (Web Speech API) appears only where the browser has it, and image
- * attachment only when `accepts-images` is set.
+ * attachment only when `accepts-images` is set: pick files, paste or drop images; each is decoded by the
+ * browser and scaled down to what a model sees (`imageFileToDataUrl`) before it is shown or sent. Without
+ * `accepts-images` the backend gets the conversation without its images (a text-only model cannot see them).
  *
  * @summary Streaming chat with sanitised markdown, Stop, regenerate, copy, read-aloud and dictation.
  *
@@ -167,7 +170,8 @@ export class LlmosChat extends LitElement {
   async send(text?: string): Promise<GenerateResult | null> {
     const box = this.textarea;
     const content = (text ?? box?.value ?? '').trim();
-    if (!content || this.busy) return null;
+    const pending = this.acceptsImages ? this.images : [];
+    if ((!content && !pending.length) || this.busy) return null;
     if (!this.backend) {
       this.notice = errorWords(new ModelNotLoadedError('The chat has no model to talk to yet.'));
       this.dispatchEvent(new LlmosErrorEvent({ error: this.notice.error }));
@@ -175,7 +179,7 @@ export class LlmosChat extends LitElement {
     }
     if (box && text === undefined) box.value = '';
     const history = this.messages;
-    const images = this.acceptsImages ? this.images : [];
+    const images = pending;
     this.images = [];
     const user: ChatEntry = { id: this.nextId++, role: 'user', content, state: 'done', ...(images.length ? { images } : {}) };
     this.entries = [...this.entries, user];
@@ -196,7 +200,8 @@ export class LlmosChat extends LitElement {
     this.notice = null;
     const reply: ChatEntry = { id: this.nextId++, role: 'assistant', content: '', state: 'streaming' };
     this.entries = [...this.entries, reply];
-    const messages: ChatMessage[] = [...(this.system ? [{ role: 'system' as const, content: this.system }] : []), ...turns];
+    const seen = this.acceptsImages ? turns : turns.map(({ images: _i, ...m }) => m);
+    const messages: ChatMessage[] = [...(this.system ? [{ role: 'system' as const, content: this.system }] : []), ...seen];
     const request: GenerateRequest = { ...this.params, messages, maxTokens: this.maxTokens };
     const ctrl = new AbortController();
     this.ctrl = ctrl;
@@ -285,17 +290,55 @@ export class LlmosChat extends LitElement {
     });
   }
 
+  /**
+   * Attach image files to the next message (as the attach button, paste and drop do). Each is decoded and
+   * scaled down first; one that is not an image the browser can decode, or one beyond `MAX_IMAGES`, is
+   * refused with a typed error shown in words. Resolves when the accepted ones are pending.
+   */
+  async attachFiles(files: readonly Blob[]): Promise<void> {
+    if (!this.acceptsImages || !files.length) return;
+    this.notice = null;
+    const room = MAX_IMAGES - this.images.length;
+    const accepted: string[] = [];
+    try {
+      if (files.length > room) {
+        throw new InvalidRequestError(`At most ${MAX_IMAGES} images per message`, { field: 'images', images: this.images.length + files.length });
+      }
+      for (const [i, f] of files.entries()) {
+        const name = f instanceof File ? f.name : `image ${i + 1}`;
+        accepted.push((await imageFileToDataUrl(f, name)).url);
+      }
+    } catch (err) {
+      this.notice = errorWords(err);
+      this.dispatchEvent(new LlmosErrorEvent({ error: this.notice.error }));
+    }
+    this.images = [...this.images, ...accepted];
+  }
+
   private async attach(ev: Event): Promise<void> {
     const input = ev.target as HTMLInputElement;
-    const files = [...(input.files ?? [])].filter((f) => f.type.startsWith('image/'));
-    const urls = await Promise.all(files.map((f) => new Promise<string>((resolve, reject) => {
-      const r = new FileReader();
-      r.onload = () => resolve(String(r.result));
-      r.onerror = () => reject(r.error);
-      r.readAsDataURL(f);
-    })));
-    this.images = [...this.images, ...urls];
+    const files = [...(input.files ?? [])];
     input.value = '';
+    await this.attachFiles(files);
+  }
+
+  private onPaste(ev: ClipboardEvent): void {
+    const files = [...(ev.clipboardData?.files ?? [])].filter((f) => f.type.startsWith('image/'));
+    if (!this.acceptsImages || !files.length) return;
+    ev.preventDefault();
+    void this.attachFiles(files);
+  }
+
+  private onDrop(ev: DragEvent): void {
+    const files = [...(ev.dataTransfer?.files ?? [])];
+    if (!this.acceptsImages || !files.length) return;
+    ev.preventDefault();
+    void this.attachFiles(files);
+  }
+
+  private removeImage(index: number): void {
+    this.images = this.images.filter((_, i) => i !== index);
+    this.textarea?.focus();
   }
 
   private get textarea(): HTMLTextAreaElement | null {
@@ -371,12 +414,12 @@ export class LlmosChat extends LitElement {
           : repeat(this.entries, (e) => e.id, (e) => this.renderEntry(e, e === lastAssistant))}
       </div>
       ${this.notice ? renderError(this.notice) : nothing}
-      ${this.images.length ? html`<div class="pending">${renderAttachments(this.images)}
-        <button type="button" @click=${() => { this.images = []; }}>${msg('Remove images')}</button></div>` : nothing}
-      <form part="form" class="form" @submit=${this.onSubmit}>
+      ${this.images.length ? renderPendingImages(this.images, (i) => this.removeImage(i)) : nothing}
+      <form part="form" class="form" @submit=${this.onSubmit} @dragover=${(e: DragEvent) => { if (this.acceptsImages) e.preventDefault(); }}
+        @drop=${this.onDrop}>
         <label class="visually-hidden" for="prompt">${msg('Message')}</label>
         <textarea id="prompt" part="input" rows="2" placeholder=${this.placeholder || msg('Ask something…')} @keydown=${this.onKeydown}
-          aria-describedby="hint"></textarea>
+          @paste=${this.onPaste} aria-describedby="hint"></textarea>
         <div class="actions">
           ${renderComposerExtras({
             dictation: canDictate(), listening: this.listening, images: this.acceptsImages,

@@ -13,6 +13,7 @@ export const modelImportStyles = css`
   label.pick { cursor: pointer; color: var(--_accent); font-weight: 600; }
   label.pick input { position: absolute; width: 1px; height: 1px; opacity: 0; }
   label.pick:focus-within { outline: none; box-shadow: var(--_focus); border-radius: 4px; }
+  label.pick.secondary { font-weight: 500; font-size: 0.9rem; }
   progress { width: 100%; }
   .status { font-size: 0.9rem; overflow-wrap: anywhere; }
   .status[data-state='error'] { color: var(--_danger); }

@@ -5,7 +5,8 @@ import type { LlmosModelImportErrorEvent, LlmosModelImportedEvent } from './impo
 import { ERROR_TEXT } from '../../errors';
 import { ModelLibrary } from '../../models/model-library';
 import { deleteLlmOsDb } from '../../storage/db';
-import { TINY_URL } from '../../../test/helpers/engines';
+import { TINY_B_URL, TINY_URL } from '../../../test/helpers/engines';
+import { TINY_MMPROJ_URL } from '../../../test/helpers/images';
 
 let lib: ModelLibrary;
 let dbName: string;
@@ -28,7 +29,14 @@ async function mount(): Promise<LlmosModelImport> {
 }
 const q = <T extends Element = HTMLElement>(el: LlmosModelImport, sel: string) => el.shadowRoot!.querySelector<T>(sel)!;
 const nextEvent = <T extends Event>(el: Element, type: string) => new Promise<T>((r) => el.addEventListener(type, (e) => r(e as T), { once: true }));
-const tinyFile = async () => new File([await (await fetch(TINY_URL)).blob()], 'tiny.gguf');
+const fileOf = async (url: string, name: string) => new File([await (await fetch(url)).blob()], name);
+const tinyFile = () => fileOf(TINY_URL, 'tiny.gguf');
+const pick = (input: HTMLInputElement, files: File[]) => {
+  const dt = new DataTransfer();
+  for (const f of files) dt.items.add(f);
+  input.files = dt.files;
+  input.dispatchEvent(new Event('change', { bubbles: true }));
+};
 
 describe('<llmos-model-import>', () => {
   test('dropping a GGUF file imports it into the library and says so', async () => {
@@ -54,11 +62,9 @@ describe('<llmos-model-import>', () => {
     const el = await mount();
     const input = q<HTMLInputElement>(el, 'input[type="file"]');
     expect(input.accept).toBe('.gguf');
-    const dt = new DataTransfer();
-    dt.items.add(new File(['{"not": "a model"}'], 'notes.gguf'));
-    input.files = dt.files;
+    expect(input.labels?.[0]?.textContent).toContain('choose files');
     const failed = nextEvent<LlmosModelImportErrorEvent>(el, 'llmos-model-import-error');
-    input.dispatchEvent(new Event('change', { bubbles: true }));
+    pick(input, [new File(['{"not": "a model"}'], 'notes.gguf')]);
     const ev = await failed;
     expect(ev.detail.error.code).toBe('GGUF_INVALID');
     await el.updateComplete;
@@ -67,6 +73,51 @@ describe('<llmos-model-import>', () => {
     expect(status.dataset.code).toBe('GGUF_INVALID');
     expect(status.textContent).toContain(ERROR_TEXT.GGUF_INVALID);
     expect(await lib.list()).toEqual([]);
+  });
+
+  test('picking a model and its vision projector (any order) imports both; the entry accepts images', async () => {
+    const el = await mount();
+    const imported = nextEvent<LlmosModelImportedEvent>(el, 'llmos-model-imported');
+    pick(q<HTMLInputElement>(el, 'input[part="input"]'), [await fileOf(TINY_MMPROJ_URL, 'tiny-mmproj.gguf'), await tinyFile()]);
+    const ev = await imported;
+    expect(ev.detail.fileName).toBe('tiny-mmproj.gguf + tiny.gguf');
+    expect(ev.detail.entry).toMatchObject({ state: 'cached', inputs: ['text', 'image'] });
+    await el.updateComplete;
+    expect(q(el, '[part="status"]').textContent).toMatch(/accepts images/);
+    expect(el.shadowRoot!.querySelector('[part="projector-input"]')).toBeNull(); // it has one already
+    const source = await lib.source(ev.detail.entry.id);
+    expect(source.kind === 'gguf-blobs' && source.projector?.length).toBeGreaterThan(0);
+  });
+
+  test('after a text-only import, the labelled second picker adds a vision projector; a wrong file is refused', async () => {
+    const el = await mount();
+    const first = nextEvent<LlmosModelImportedEvent>(el, 'llmos-model-imported');
+    pick(q<HTMLInputElement>(el, 'input[part="input"]'), [await tinyFile()]);
+    const { entry } = (await first).detail;
+    expect(entry.inputs).toEqual(['text']);
+    await el.updateComplete;
+    const second = q<HTMLInputElement>(el, 'input[part="projector-input"]');
+    expect(second.labels?.[0]?.textContent).toContain(`Add a vision projector (mmproj) to ${entry.name}`);
+    expect(second.accept).toBe('.gguf');
+    // Keyboard: the picker is a real, focusable file input.
+    second.focus();
+    expect(el.shadowRoot!.activeElement).toBe(second);
+
+    const failed = nextEvent<LlmosModelImportErrorEvent>(el, 'llmos-model-import-error');
+    pick(second, [await fileOf(TINY_B_URL, 'tiny-b.gguf')]);
+    expect((await failed).detail.error.code).toBe('GGUF_INVALID');
+    await el.updateComplete;
+    expect(q(el, '[part="status"]').dataset.code).toBe('GGUF_INVALID');
+    expect((await lib.get(entry.id))!.inputs).toEqual(['text']);
+
+    // The picker stays after a refusal: the right file is accepted, and the picker goes away.
+    const attached = nextEvent<LlmosModelImportedEvent>(el, 'llmos-model-imported');
+    pick(q<HTMLInputElement>(el, 'input[part="projector-input"]'), [await fileOf(TINY_MMPROJ_URL, 'tiny-mmproj.gguf')]);
+    expect((await attached).detail.entry).toMatchObject({ id: entry.id, inputs: ['text', 'image'] });
+    await el.updateComplete;
+    expect(q(el, '[part="status"]').textContent).toMatch(/accepts images/);
+    expect(el.shadowRoot!.querySelector('[part="projector-input"]')).toBeNull();
+    expect((await lib.list()).map((e) => e.id)).toEqual([entry.id]); // still one model
   });
 
   test('without a library the picker is disabled', async () => {

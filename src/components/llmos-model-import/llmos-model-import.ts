@@ -1,27 +1,37 @@
 import { LitElement, html, nothing } from 'lit';
+import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { toLlmOsError } from '../../errors';
-import type { LibraryEntry } from '../../models/model-library';
+import type { ImportFileOptions, LibraryEntry } from '../../models/model-library';
 import { errorWords, type ErrorWords } from '../shared/error-words';
 import { formatBytes } from '../shared/format';
 import { themeStyles } from '../shared/theme.styles';
 import { LlmosModelImportErrorEvent, LlmosModelImportedEvent } from './import-events';
 import { modelImportStyles } from './llmos-model-import.styles';
 
+type Progress = Pick<ImportFileOptions, 'onProgress'>;
+
 /** What the element needs from the model library (`ModelLibrary` fits). */
 export interface ModelImporter {
-  importFile(file: Blob, opts?: { onProgress?: (loaded: number, total: number) => void }): Promise<LibraryEntry>;
+  /** One model file, or a model and its vision projector in either order (told apart by their headers). */
+  importFiles(files: readonly Blob[], opts?: Progress): Promise<LibraryEntry>;
+  /** Add a vision projector (mmproj GGUF) to a stored model. */
+  attachProjector(modelId: string, file: Blob, opts?: Progress): Promise<LibraryEntry>;
 }
 
 /**
- * Import a local `.gguf` into the model library: pick a file or drop one on the zone. The library
- * validates the GGUF header before storing anything; the outcome is shown and fired as an event.
+ * Import a local `.gguf` into the model library: pick or drop a model file — or a model and its vision
+ * projector (llama.cpp "mmproj" GGUF) together, in any order: the library tells them apart by their
+ * headers. After a text-only model is imported, a second picker adds a vision projector to it. The
+ * library validates every header before storing anything; the outcome is shown and fired as an event.
  *
- * @summary File picker and drop zone for local GGUF models.
+ * @summary File picker and drop zone for local GGUF models and their vision projectors.
  *
- * @event llmos-model-imported - `LlmosModelImportedEvent`: the file is stored (`detail.entry`).
+ * @event llmos-model-imported - `LlmosModelImportedEvent`: the file is stored (`detail.entry`; `entry.inputs`
+ *   includes `image` once it has a projector).
  * @event llmos-model-import-error - `LlmosModelImportErrorEvent`: typed error (`detail.error.code`, e.g. `GGUF_INVALID`).
  *
- * @csspart zone - The drop zone. @csspart input - The file input. @csspart status - The outcome line.
+ * @csspart zone - The drop zone. @csspart input - The model file input. @csspart projector-input - The input
+ *   that adds a vision projector to the model just imported. @csspart status - The outcome line.
  *
  * @cssproperty --llmos-accent - Zone highlight while dragging. @cssproperty --llmos-danger - Error colour.
  */
@@ -32,6 +42,7 @@ export class LlmosModelImport extends LitElement {
     dragging: { type: Boolean, reflect: true },
     busy: { state: true },
     result: { state: true },
+    target: { state: true },
   };
 
   /** The library files are imported into. */
@@ -39,41 +50,63 @@ export class LlmosModelImport extends LitElement {
   /** True while a file is dragged over the zone. */
   declare dragging: boolean;
   /** @internal */ declare busy: { name: string; loaded: number; total: number } | null;
-  /** @internal */ declare result: { ok: true; name: string } | { ok: false; words: ErrorWords } | null;
+  /** @internal */ declare result: { ok: true; entry: LibraryEntry } | { ok: false; words: ErrorWords } | null;
+  /** @internal The model just imported, which the second picker adds a projector to. */ declare target: LibraryEntry | null;
 
   constructor() {
     super();
+    updateWhenLocaleChanges(this);
     this.library = null;
     this.dragging = false;
     this.busy = null;
     this.result = null;
+    this.target = null;
   }
 
-  /** Import one file (what the picker and the drop zone call); resolves with the entry, or null on failure. */
-  async import(file: File): Promise<LibraryEntry | null> {
-    if (!this.library || this.busy) return null;
-    this.busy = { name: file.name, loaded: 0, total: file.size };
+  /**
+   * Import a model file, or a model and its vision projector (what the picker and the drop zone call);
+   * resolves with the entry, or null on failure.
+   */
+  async import(...files: File[]): Promise<LibraryEntry | null> {
+    const lib = this.library;
+    if (!lib || files.length === 0 || this.busy) return null;
+    this.target = null;
+    return this.run(files, (onProgress) => lib.importFiles(files, { onProgress }));
+  }
+
+  /** Add a vision projector to a stored model; resolves with the model's entry, or null on failure. */
+  async attachProjector(modelId: string, file: File): Promise<LibraryEntry | null> {
+    const lib = this.library;
+    if (!lib) return null;
+    return this.run([file], (onProgress) => lib.attachProjector(modelId, file, { onProgress }));
+  }
+
+  private async run(files: File[], work: (onProgress: (loaded: number, total: number) => void) => Promise<LibraryEntry>): Promise<LibraryEntry | null> {
+    if (this.busy) return null;
+    const name = files.map((f) => f.name).join(' + ');
+    this.busy = { name, loaded: 0, total: files.reduce((n, f) => n + f.size, 0) };
     this.result = null;
     try {
-      const entry = await this.library.importFile(file, { onProgress: (loaded, total) => { this.busy = { name: file.name, loaded, total }; } });
-      this.result = { ok: true, name: entry.name };
-      this.dispatchEvent(new LlmosModelImportedEvent({ entry, fileName: file.name }));
+      const entry = await work((loaded, total) => { this.busy = { name, loaded, total }; });
+      this.result = { ok: true, entry };
+      this.target = entry;
+      this.dispatchEvent(new LlmosModelImportedEvent({ entry, fileName: name }));
       return entry;
     } catch (e) {
       const error = toLlmOsError(e);
       this.result = { ok: false, words: errorWords(error) };
-      this.dispatchEvent(new LlmosModelImportErrorEvent({ error, fileName: file.name }));
+      this.dispatchEvent(new LlmosModelImportErrorEvent({ error, fileName: name }));
       return null;
     } finally {
       this.busy = null;
     }
   }
 
-  private onPick(ev: Event): void {
+  private picked(ev: Event): File[] {
     const input = ev.target as HTMLInputElement;
-    const file = input.files?.[0];
+    const files = [...(input.files ?? [])];
     input.value = ''; // picking the same file again fires change again
-    if (file) void this.import(file);
+    return files;
   }
 
   private onDragOver(ev: DragEvent): void {
@@ -86,22 +119,34 @@ export class LlmosModelImport extends LitElement {
   private onDrop(ev: DragEvent): void {
     ev.preventDefault();
     this.dragging = false;
-    const file = ev.dataTransfer?.files?.[0];
-    if (file) void this.import(file);
+    void this.import(...(ev.dataTransfer?.files ?? []));
+  }
+
+  private renderDone(entry: LibraryEntry) {
+    return html`<span part="status" class="status" data-state="done">${entry.inputs.includes('image')
+      ? msg(str`Imported ${entry.name}: it accepts images.`) : msg(str`Imported ${entry.name}.`)}</span>`;
+  }
+
+  /** The second picker: a vision projector for the text-only model just imported (stays after a refusal). */
+  private renderProjectorPicker(entry: LibraryEntry) {
+    return html`<label class="pick secondary">${msg(str`Add a vision projector (mmproj) to ${entry.name}`)}<input part="projector-input"
+      type="file" accept=".gguf" ?disabled=${!this.library || this.busy !== null}
+      @change=${(ev: Event) => { const [f] = this.picked(ev); if (f) void this.attachProjector(entry.id, f); }} /></label>`;
   }
 
   override render() {
     const busy = this.busy;
     const r = this.result;
     return html`<div part="zone" class="zone" @dragover=${this.onDragOver} @dragleave=${() => { this.dragging = false; }} @drop=${this.onDrop}>
-      <span class="hint">Drop a <code>.gguf</code> file here, or</span>
-      <label class="pick">choose a file<input part="input" type="file" accept=".gguf" ?disabled=${!this.library || busy !== null}
-        @change=${this.onPick} /></label>
+      <span class="hint">${msg('Drop a .gguf model file here (with its vision projector, if it has one), or')}</span>
+      <label class="pick">${msg('choose files')}<input part="input" type="file" accept=".gguf" multiple ?disabled=${!this.library || busy !== null}
+        @change=${(ev: Event) => void this.import(...this.picked(ev))} /></label>
       ${busy ? html`<progress part="progress" max="1" .value=${busy.total ? busy.loaded / busy.total : 0}></progress>
-        <span part="status" class="status" data-state="busy">Importing ${busy.name} (${formatBytes(busy.loaded)} of ${formatBytes(busy.total)})</span>` : nothing}
-      ${r?.ok ? html`<span part="status" class="status" data-state="done">Imported ${r.name}.</span>` : nothing}
+        <span part="status" class="status" data-state="busy">${msg(str`Importing ${busy.name} (${formatBytes(busy.loaded)} of ${formatBytes(busy.total)})`)}</span>` : nothing}
+      ${r?.ok ? this.renderDone(r.entry) : nothing}
       ${r && !r.ok ? html`<span part="status" class="status" data-state="error" role="alert" data-code=${r.words.code}>${r.words.words}
         <span class="detail">${r.words.message}</span></span>` : nothing}
+      ${this.target && !this.target.inputs.includes('image') ? this.renderProjectorPicker(this.target) : nothing}
     </div>`;
   }
 }

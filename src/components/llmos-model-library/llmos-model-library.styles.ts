@@ -24,6 +24,7 @@ export const modelLibraryStyles = css`
   .title { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; }
   .badge { font-size: 0.72rem; border: 1px solid var(--_border); border-radius: 999px; padding: 0.02rem 0.45rem; color: var(--_muted); }
   .mono { font-family: var(--_mono); }
+  .badge.vision { color: var(--_accent); border-color: color-mix(in srgb, var(--_accent) 45%, var(--_border)); font-weight: 600; }
   .state { font-size: 0.78rem; color: var(--_muted); }
   .state.cached { color: light-dark(#1a7f37, #5fd38a); font-weight: 600; }
   .state.partial { color: light-dark(#9a6700, #e3b341); font-weight: 600; }

@@ -4,6 +4,7 @@ import type { LlmosModelLibrary } from './llmos-model-library';
 import type { LlmosDeleteRequestEvent } from '../shared/desktop-events';
 import { etaWords } from './library-words';
 import { TINY_URL } from '../../../test/helpers/engines';
+import { imageUrl, TINY_MMPROJ_URL } from '../../../test/helpers/images';
 import { disposeServices, mount, testServices, until } from '../../../test/helpers/desktop';
 
 type Services = Awaited<ReturnType<typeof testServices>>;
@@ -99,6 +100,47 @@ describe('<llmos-model-library> over a real model store (fixtures served by the 
     pick(new File([await (await fetch(TINY_URL)).blob()], 'my-model.gguf'));
     await until(() => el.entries?.some((e) => e.origin === 'import' && e.state === 'cached'), 15_000, 'imported');
     await until(() => services.models().some((m) => m.id.startsWith('import:')), 5000, 'usable');
+  });
+
+  test('a vision model: badge, one row for model + projector, registered with the kernel as taking images (text models not)', async () => {
+    const el = await open();
+    const vision = row(el, 'fixture-tiny-vision')!;
+    expect(vision.querySelector('.badge.vision')!.textContent).toBe('Vision');
+    expect(row(el, 'fixture-tiny')!.querySelector('.badge.vision')).toBeNull();
+    expect(vision.querySelector('.facts')!.textContent).toMatch(/1\.2 MB/); // 1.06 MB model + 0.18 MB projector
+    button(el, 'fixture-tiny-vision', 'download')!.click();
+    button(el, 'fixture-tiny', 'download')!.click();
+    await until(() => ['fixture-tiny-vision', 'fixture-tiny'].every((id) => row(el, id)?.dataset.state === 'cached'), 30_000, 'cached');
+    expect(el.shadowRoot!.querySelectorAll('li[data-model^="fixture-tiny-vision"]')).toHaveLength(1); // no projector row
+    await until(() => services.models().some((m) => m.id === 'fixture-tiny-vision'), 5000, 'usable');
+    const byId = (id: string) => services.kernel.registeredModels().find((m) => m.id === id)!;
+    expect(byId('fixture-tiny-vision')).toMatchObject({ engine: 'wllama', inputs: ['text', 'image'] });
+    expect(byId('fixture-tiny').inputs).toEqual(['text']);
+    expect(services.models().find((m) => m.id === 'fixture-tiny-vision')).toMatchObject({ vision: true, fixture: true });
+    expect(services.models().find((m) => m.id === 'fixture-tiny')!.vision).toBe(false);
+    // The kernel now refuses images for the text model at once, and runs them on the vision model.
+    const pid = services.kernel.spawn({ name: 'test' }, { priority: 'interactive' });
+    const images = [await imageUrl('#e11')];
+    expect(() => services.kernel.submit({ pid, model: 'fixture-tiny', messages: [{ role: 'user', content: 'x', images }] })).toThrow(/does not accept images/);
+    const params = { ...services.paramsFor('fixture-tiny-vision'), maxTokens: 4 };
+    const job = services.kernel.submit({ pid, model: 'fixture-tiny-vision', messages: [{ role: 'user', content: 'x', images }], params });
+    expect((await job.result).usage.promptTokens).toBeGreaterThanOrEqual(16);
+  });
+
+  test('importing a model with its projector (picked together) makes a vision model the apps can use', async () => {
+    const el = await open();
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[type="file"]')!;
+    expect(input.multiple).toBe(true);
+    const dt = new DataTransfer();
+    dt.items.add(new File([await (await fetch(TINY_MMPROJ_URL)).blob()], 'tiny-mmproj.gguf'));
+    dt.items.add(new File([await (await fetch(TINY_URL)).blob()], 'my-model.gguf'));
+    input.files = dt.files;
+    input.dispatchEvent(new Event('change'));
+    const id = await until(() => el.entries?.find((e) => e.origin === 'import' && e.state === 'cached')?.id, 15_000, 'imported');
+    await el.updateComplete;
+    expect(row(el, id)!.querySelector('.badge.vision')).not.toBeNull();
+    expect(el.entries!.filter((e) => e.origin === 'import')).toHaveLength(1);
+    await until(() => services.models().find((m) => m.id === id)?.vision, 5000, 'usable with images');
   });
 
   test('ETA words', () => {

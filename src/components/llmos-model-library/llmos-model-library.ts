@@ -15,9 +15,10 @@ import { modelLibraryStyles } from './llmos-model-library.styles';
 
 /**
  * The model library: every catalog, downloaded and imported model with its size, quantisation, memory
- * estimate and state; download, resume and cancel with a progress bar, rate and ETA; delete (after a
- * confirmation, and a cancelable `llmos-delete-request`); import a local `.gguf`; add a GGUF by URL;
- * storage usage and whether the browser made it persistent.
+ * estimate and state (and a "Vision" badge for models that accept images); download, resume and cancel
+ * with a progress bar, rate and ETA; delete (after a confirmation, and a cancelable `llmos-delete-request`);
+ * import a local `.gguf` (with its vision projector, picked together); add a GGUF by URL; storage usage
+ * and whether the browser made it persistent.
  *
  * @summary Download, import, delete models; storage and persistence.
  *
@@ -134,12 +135,14 @@ export class LlmosModelLibrary extends LitElement {
 
   private async importFile(ev: Event): Promise<void> {
     const input = ev.target as HTMLInputElement;
-    const file = input.files?.[0];
-    if (!file || !this.lib) return;
+    // One model file, or a model and its vision projector (the library tells them apart by their headers).
+    const files = [...(input.files ?? [])];
+    if (!files.length || !this.lib) return;
+    const name = files.map((f) => f.name).join(' + ');
     this.problem = null;
-    this.importing = { name: file.name, fraction: 0 };
+    this.importing = { name, fraction: 0 };
     try {
-      await this.lib.importFile(file, { onProgress: (loaded, total) => { this.importing = { name: file.name, fraction: total ? loaded / total : 0 }; } });
+      await this.lib.importFiles(files, { onProgress: (loaded, total) => { this.importing = { name, fraction: total ? loaded / total : 0 }; } });
     } catch (e) {
       this.problem = errorWords(e);
     } finally {
@@ -201,6 +204,7 @@ export class LlmosModelLibrary extends LitElement {
       <div class="main">
         <div class="title"><strong>${e.name}</strong>
           <span class="badge">${e.engine}</span>${e.quantisation ? html`<span class="badge mono">${e.quantisation}</span>` : nothing}
+          ${e.inputs.includes('image') ? html`<span class="badge vision" data-input="image" title=${msg('Accepts images (it has a vision projector)')}>${msg('Vision')}</span>` : nothing}
           <span class="state ${e.state}">${stateWords(e.state)}</span></div>
         <div class="facts">${size}${e.memoryMB ? html` · ${msg(str`needs about ${Math.round(e.memoryMB)} MB to run`)}` : nothing}
           ${e.state === 'partial' && e.sizeBytes ? html` · ${msg(str`${formatBytes(e.storedBytes)} stored`)}` : nothing}
@@ -234,8 +238,8 @@ export class LlmosModelLibrary extends LitElement {
     return html`
       ${this.renderStorage()}
       <div class="tools">
-        <label class="file-button"><input type="file" accept=".gguf" @change=${(e: Event) => void this.importFile(e)} />
-          ${ICONS.plus}<span>${msg('Import a .gguf file')}</span></label>
+        <label class="file-button" title=${msg('Choose a model file, or a model and its vision projector (mmproj)')}><input type="file" accept=".gguf" multiple
+          @change=${(e: Event) => void this.importFile(e)} />${ICONS.plus}<span>${msg('Import a .gguf file')}</span></label>
         <form class="url" @submit=${(e: SubmitEvent) => void this.addUrl(e)}>
           <label class="visually-hidden" for="url">${msg('GGUF URL')}</label>
           <input id="url" name="url" type="url" required placeholder="https://…/model.gguf" autocomplete="off" />

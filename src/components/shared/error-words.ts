@@ -50,6 +50,7 @@ export function localErrorText(code: string): string | undefined {
     GRAPH_STORAGE_FAILED: () => msg('The knowledge graph could not be saved or loaded.'),
     REPLAY_DIVERGED: () => msg('A paused reply could not be resumed exactly.'),
     CONFLICT: () => msg('This was changed in another tab or window meanwhile; reload it and try again.'),
+    INPUT_UNSUPPORTED: () => msg('This model cannot take this kind of input (for example images): choose a model that accepts it.'),
   };
   return words[code]?.() ?? ERROR_TEXT[code];
 }

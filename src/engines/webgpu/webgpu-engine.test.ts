@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebGpuEngine } from './webgpu-engine';
 import { clientAsEngine, collect, greedy, TINY_URL } from '../../../test/helpers/engines';
-import { UnsupportedModelError } from '../../errors';
+import { UnsupportedInputError, UnsupportedModelError } from '../../errors';
+import { imageUrl } from '../../../test/helpers/images';
 import { EngineClient } from '../../kernel/engine-client';
 import { readGgufHeader } from '../../models/gguf-header';
 import { Tokenizer } from './tokenizer';
@@ -77,6 +78,12 @@ describe('WebGpuEngine in-thread', () => {
     expect(r.result.usage.completionTokens).toBe(16);
     // BOS + <|im_start|> user \n hello there <|im_end|> \n <|im_start|> assistant \n: longer than the words.
     expect(r.result.usage.promptTokens).toBeGreaterThan(8);
+  });
+
+  test('it runs text-only models: an image is refused with UnsupportedInputError, and generation carries on', async () => {
+    const messages = [{ role: 'user' as const, content: 'what is this', images: [await imageUrl('#f80')] }];
+    await expect(engine.generate(greedy({ prompt: undefined, messages }), () => {})).rejects.toBeInstanceOf(UnsupportedInputError);
+    expect((await collect(engine, greedy({ maxTokens: 3 }))).result.usage.completionTokens).toBe(3);
   });
 
   test('abort mid-stream stops within one token; interrupt says interrupt', async () => {

@@ -7,7 +7,7 @@
  */
 import {
   DeviceLostError, EngineBusyError, GenerationError, GgufError, LlmOsError, ModelLoadError, ModelNotLoadedError,
-  UnsupportedModelError, toLlmOsError,
+  UnsupportedModelError, toLlmOsError, UnsupportedInputError,
 } from '../../errors';
 import { hyperParams, readGgufHeader } from '../../models/gguf-header';
 import {
@@ -92,6 +92,7 @@ export class WebGpuEngine implements Engine {
       id: source.id,
       engine: 'webgpu',
       contextLength: nCtx,
+      inputs: ['text'],
       weightBytes: model.weightBytes,
       kvBytes: model.kvBytes,
       metadata: {
@@ -131,6 +132,9 @@ export class WebGpuEngine implements Engine {
     const l = this.loaded;
     if (!l) throw this.lostError ?? new ModelNotLoadedError('No model is loaded', {});
     if (this.running) throw new EngineBusyError('The WebGPU engine is already generating', { modelId: l.id });
+    if (request.messages?.some((m) => m.images?.length)) {
+      throw new UnsupportedInputError('The WebGPU engine runs text-only models: it takes no images', { input: 'image', modelId: l.id });
+    }
     const run = { ctrl: new AbortController(), interrupted: false };
     this.running = run;
     const onAbort = () => run.ctrl.abort();

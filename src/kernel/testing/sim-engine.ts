@@ -134,7 +134,7 @@ export class SimEngine implements SlotEngine {
     this.device.alloc(this, source.id, this.clock.now());
     this.model = source.id;
     onProgress?.({ phase: 'init', loaded: total, total, fraction: 1 });
-    return { id: source.id, engine: 'scripted', contextLength: 2048, weightBytes: total, kvBytes: 0 };
+    return { id: source.id, engine: 'scripted', contextLength: 2048, inputs: ['text'], weightBytes: total, kvBytes: 0 };
   }
 
   async generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal?: AbortSignal): Promise<GenerateResult> {
