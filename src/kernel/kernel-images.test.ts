@@ -55,6 +55,20 @@ describe('kernel: image input', () => {
       .toThrow(InvalidRequestError);
   });
 
+  test('a model registered without inputs learns them from its first load', async () => {
+    const kernel = await visionKernel();
+    const cost = await describeGguf(await (await fetch(TINY_URL)).blob(), 512);
+    kernel.registerModel({ id: 'plain', engine: 'wllama', source: { kind: 'gguf-url', id: 'plain', url: TINY_URL }, weightBytes: cost.weightBytes, kvBytes: cost.kvBytes, nCtx: 512 });
+    const pid = kernel.spawn({ name: 'chat' }, { priority: 'interactive' });
+    const red = await imageUrl('#d22');
+    // Unknown before loading: the job is accepted and the engine refuses it.
+    await expect(chatJob(kernel, pid, 'plain', [red], 4).result).rejects.toBeInstanceOf(UnsupportedInputError);
+    expect(kernel.registeredModels().find((m) => m.id === 'plain')!.inputs).toEqual(['text']);
+    // Known now: refused at submit, nothing queued.
+    expect(() => chatJob(kernel, pid, 'plain', [red], 4)).toThrow(UnsupportedInputError);
+    expect(kernel.jobs()).toHaveLength(0);
+  });
+
   test('a background job with an image, preempted by an interactive one, resumes token for token', async () => {
     const kernel = await visionKernel();
     const bg = kernel.spawn({ name: 'captioner' }, { priority: 'background' });

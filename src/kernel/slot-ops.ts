@@ -158,7 +158,7 @@ export class SlotOps {
       const ctrl = new AbortController();
       const options = { nThreads: s.budget?.threadsPerSlot ?? 1, ...reg.loadOptions, ...(reg.nCtx ? { nCtx: reg.nCtx } : {}) };
       let lastFraction = -1;
-      await withTimeout(
+      const info = await withTimeout(
         engine.load(reg.engine, source, options, (p) => {
           // Progress events at 10% steps at most: the event stream is for humans and tests, not a firehose.
           if (p.fraction - lastFraction < 0.1 && p.fraction < 1) return;
@@ -170,6 +170,9 @@ export class SlotOps {
         () => ctrl.abort(),
       );
       if (!mine()) return;
+      // What the model accepts, once the engine has said it: later image jobs for a text-only model are
+      // then refused at submit even when the registration did not say (`ModelRegistration.inputs`).
+      if (reg.inputs === undefined && Array.isArray(info?.inputs)) reg.inputs = [...info.inputs];
       const now = s.clock.now();
       slot.modelState = 'loaded';
       slot.fresh = true;

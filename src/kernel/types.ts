@@ -143,7 +143,8 @@ export interface ModelRegistration {
   loadOptions?: LoadOptions;
   /**
    * What the model accepts. When given without `image`, `submit()` refuses messages with images at once
-   * (`UnsupportedInputError`); when absent, the engine decides at run time.
+   * (`UnsupportedInputError`); when absent, the engine decides at run time, and the kernel fills it in
+   * from the engine's `ModelInfo.inputs` after the first load.
    */
   inputs?: InputModality[];
 }

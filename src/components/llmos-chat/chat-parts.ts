@@ -57,10 +57,21 @@ export function renderActions(e: { content: string }, o: ActionOptions) {
   </div>`;
 }
 
-/** Thumbnails of attached images (data URLs chosen by the user, never by the model). */
-export function renderAttachments(images: readonly string[] | undefined) {
+/** Thumbnails of a message's images (data URLs chosen by the user, never by the model); each opens the viewer. */
+export function renderAttachments(images: readonly string[] | undefined, onView: (src: string, index: number) => void) {
   if (!images?.length) return nothing;
-  return html`<div class="attachments">${images.map((src, i) => html`<img src=${src} alt=${msg(str`Attached image ${i + 1}`)} />`)}</div>`;
+  return html`<div class="attachments">${images.map((src, i) => html`<button type="button" class="thumb"
+    aria-label=${msg(str`View image ${i + 1}`)} title=${msg(str`View image ${i + 1}`)} @click=${() => onView(src, i)}>
+    <img src=${src} alt=${msg(str`Attached image ${i + 1}`)} /></button>`)}</div>`;
+}
+
+/** A modal dialog showing one image at full size (Escape, the Close button or a click outside closes it). */
+export function renderImageViewer(view: { src: string; index: number } | null, onClose: () => void) {
+  return html`<dialog part="viewer" class="viewer" aria-label=${view ? msg(str`Attached image ${view.index + 1}`) : msg('Image')} @close=${onClose}
+    @click=${(e: MouseEvent) => { if (e.target === e.currentTarget) (e.currentTarget as HTMLDialogElement).close(); }}>
+    ${view ? html`<img src=${view.src} alt=${msg(str`Attached image ${view.index + 1}`)} />` : nothing}
+    <form method="dialog"><button type="submit">${msg('Close')}</button></form>
+  </dialog>`;
 }
 
 /** Images waiting to be sent, each with its own remove button. */

@@ -93,6 +93,13 @@ describe('<llmos-chat> image attachment with a real vision model', () => {
     expect(el.images).toEqual([]);
     expect(el.shadowRoot!.querySelectorAll('.message.user .attachments img')).toHaveLength(1);
     expect(el.messages[0]!.images).toHaveLength(1);
+    // The sent image opens full size in a modal dialog, and closes again.
+    el.shadowRoot!.querySelector<HTMLButtonElement>('.message.user .attachments button[aria-label="View image 1"]')!.click();
+    await until(() => el.shadowRoot!.querySelector<HTMLDialogElement>('dialog.viewer')!.open);
+    const viewer = el.shadowRoot!.querySelector<HTMLDialogElement>('dialog.viewer')!;
+    expect(viewer.querySelector('img')!.getAttribute('src')).toBe(sentUrl);
+    viewer.querySelector<HTMLButtonElement>('form button')!.click();
+    await until(() => !viewer.open && el.viewing === null);
     // The same words without the image: fewer prompt tokens (the image was 16 of them).
     const plain = await client.generate({ ...GREEDY, maxTokens: 6, messages: [{ role: 'user', content: 'what is this' }] }, () => {});
     expect(withImage!.usage.promptTokens - plain.usage.promptTokens).toBeGreaterThanOrEqual(16);
@@ -105,7 +112,7 @@ describe('<llmos-chat> image attachment with a real vision model', () => {
     const pasted = filesEvent('paste', [await png('#a00')]);
     q(el, 'textarea')!.dispatchEvent(pasted);
     expect(pasted.defaultPrevented).toBe(true);
-    q(el, 'form')!.dispatchEvent(filesEvent('drop', [await png('#0a0'), await png('#00a')]));
+    q(el, 'form[part="form"]')!.dispatchEvent(filesEvent('drop', [await png('#0a0'), await png('#00a')]));
     await until(() => el.images.length === 3);
     await el.updateComplete;
     const removes = [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part="pending"] button.remove')];

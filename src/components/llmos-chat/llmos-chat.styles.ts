@@ -97,7 +97,13 @@ export const chatExtraStyles = css`
   label.icon input { position: absolute; opacity: 0; width: 1px; height: 1px; }
   .icon.listening { color: var(--_danger); border-color: var(--_danger); }
   .attachments { display: flex; gap: 0.35rem; flex-wrap: wrap; justify-content: flex-end; }
+  .attachments .thumb { padding: 0; border: 0; background: none; border-radius: 8px; cursor: zoom-in; line-height: 0; }
   .attachments img { width: 4.5rem; height: 4.5rem; object-fit: cover; border-radius: 8px; border: 1px solid var(--_border); }
+  .viewer { max-width: min(92vw, 64rem); max-height: 92vh; padding: 0.75rem; border: 1px solid var(--_border); border-radius: var(--_radius);
+    background: var(--_bg); color: var(--_fg); }
+  .viewer::backdrop { background: rgb(0 0 0 / 0.6); }
+  .viewer img { display: block; max-width: 100%; max-height: calc(92vh - 5rem); margin: 0 auto; object-fit: contain; }
+  .viewer form { display: flex; justify-content: flex-end; margin-top: 0.5rem; }
   .pending { display: flex; flex-wrap: wrap; gap: 0.5rem; list-style: none; margin: 0; padding: 0.4rem 0.75rem 0; }
   .pending li { position: relative; }
   .pending img { width: 3.5rem; height: 3.5rem; object-fit: cover; border-radius: 8px; border: 1px solid var(--_border); display: block; }

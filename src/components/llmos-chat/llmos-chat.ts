@@ -1,8 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
-import { AbortError, InvalidRequestError, ModelNotLoadedError } from '../../errors';
-import { imageFileToDataUrl, MAX_IMAGES } from '../../engines/image-input';
+import { AbortError, ModelNotLoadedError } from '../../errors';
+import { ImageAttachments } from './image-attachments';
 import type { ChatMessage, GenerateRequest, GenerateResult } from '../../engines/engine';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords, type ErrorWords } from '../shared/error-words';
@@ -10,7 +10,9 @@ import { LlmosDoneEvent, LlmosErrorEvent, LlmosMessagesChangeEvent, LlmosTokenEv
 import type { ChatBackend } from './chat-backend';
 import { renderMarkdown } from './render-markdown';
 import { canDictate, canSpeak, dictate, speak, stopSpeaking } from './speech';
-import { describeResult, renderActions, renderAttachments, renderComposerExtras, renderError, renderPendingImages } from './chat-parts';
+import {
+  describeResult, renderActions, renderAttachments, renderComposerExtras, renderError, renderImageViewer, renderPendingImages,
+} from './chat-parts';
 import { chatExtraStyles, chatStyles } from './llmos-chat.styles';
 
 export { describeResult } from './chat-parts';
@@ -86,6 +88,7 @@ export class LlmosChat extends LitElement {
     speaking: { state: true },
     listening: { state: true },
     images: { state: true },
+    viewing: { state: true },
     copied: { state: true },
   };
 
@@ -110,8 +113,20 @@ export class LlmosChat extends LitElement {
   /** @internal */ declare speaking: number | null;
   /** @internal */ declare listening: boolean;
   /** @internal */ declare images: string[];
+  /** The image shown full size, if any. @internal */ declare viewing: { src: string; index: number } | null;
   /** @internal */ declare copied: number | null;
 
+  private readonly attachments = new ImageAttachments({
+    acceptsImages: () => this.acceptsImages,
+    images: () => this.images,
+    setImages: (v) => { this.images = v; },
+    refuse: (err) => {
+      this.notice = errorWords(err);
+      this.dispatchEvent(new LlmosErrorEvent({ error: this.notice.error }));
+    },
+    clearNotice: () => { this.notice = null; },
+    focusInput: () => this.textarea?.focus(),
+  });
   private ctrl: AbortController | null = null;
   private nextId = 1;
   private stopDictation: (() => void) | null = null;
@@ -135,6 +150,7 @@ export class LlmosChat extends LitElement {
     this.speaking = null;
     this.listening = false;
     this.images = [];
+    this.viewing = null;
     this.copied = null;
   }
 
@@ -170,8 +186,7 @@ export class LlmosChat extends LitElement {
   async send(text?: string): Promise<GenerateResult | null> {
     const box = this.textarea;
     const content = (text ?? box?.value ?? '').trim();
-    const pending = this.acceptsImages ? this.images : [];
-    if ((!content && !pending.length) || this.busy) return null;
+    if ((!content && !(this.acceptsImages && this.images.length)) || this.busy) return null;
     if (!this.backend) {
       this.notice = errorWords(new ModelNotLoadedError('The chat has no model to talk to yet.'));
       this.dispatchEvent(new LlmosErrorEvent({ error: this.notice.error }));
@@ -179,8 +194,7 @@ export class LlmosChat extends LitElement {
     }
     if (box && text === undefined) box.value = '';
     const history = this.messages;
-    const images = pending;
-    this.images = [];
+    const images = this.attachments.take();
     const user: ChatEntry = { id: this.nextId++, role: 'user', content, state: 'done', ...(images.length ? { images } : {}) };
     this.entries = [...this.entries, user];
     return this.reply([...history, { role: 'user', content, ...(images.length ? { images } : {}) }]);
@@ -295,50 +309,16 @@ export class LlmosChat extends LitElement {
    * scaled down first; one that is not an image the browser can decode, or one beyond `MAX_IMAGES`, is
    * refused with a typed error shown in words. Resolves when the accepted ones are pending.
    */
-  async attachFiles(files: readonly Blob[]): Promise<void> {
-    if (!this.acceptsImages || !files.length) return;
-    this.notice = null;
-    const room = MAX_IMAGES - this.images.length;
-    const accepted: string[] = [];
-    try {
-      if (files.length > room) {
-        throw new InvalidRequestError(`At most ${MAX_IMAGES} images per message`, { field: 'images', images: this.images.length + files.length });
-      }
-      for (const [i, f] of files.entries()) {
-        const name = f instanceof File ? f.name : `image ${i + 1}`;
-        accepted.push((await imageFileToDataUrl(f, name)).url);
-      }
-    } catch (err) {
-      this.notice = errorWords(err);
-      this.dispatchEvent(new LlmosErrorEvent({ error: this.notice.error }));
-    }
-    this.images = [...this.images, ...accepted];
+  attachFiles(files: readonly Blob[]): Promise<void> {
+    return this.attachments.add(files);
   }
 
-  private async attach(ev: Event): Promise<void> {
-    const input = ev.target as HTMLInputElement;
-    const files = [...(input.files ?? [])];
-    input.value = '';
-    await this.attachFiles(files);
-  }
 
-  private onPaste(ev: ClipboardEvent): void {
-    const files = [...(ev.clipboardData?.files ?? [])].filter((f) => f.type.startsWith('image/'));
-    if (!this.acceptsImages || !files.length) return;
-    ev.preventDefault();
-    void this.attachFiles(files);
-  }
-
-  private onDrop(ev: DragEvent): void {
-    const files = [...(ev.dataTransfer?.files ?? [])];
-    if (!this.acceptsImages || !files.length) return;
-    ev.preventDefault();
-    void this.attachFiles(files);
-  }
-
-  private removeImage(index: number): void {
-    this.images = this.images.filter((_, i) => i !== index);
-    this.textarea?.focus();
+  /** Show a message's image full size in a modal dialog. */
+  private async viewImage(src: string, index: number): Promise<void> {
+    this.viewing = { src, index };
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog.viewer')?.showModal();
   }
 
   private get textarea(): HTMLTextAreaElement | null {
@@ -389,7 +369,7 @@ export class LlmosChat extends LitElement {
 
   private renderEntry(e: ChatEntry, last: boolean) {
     const body = e.role === 'user'
-      ? html`${renderAttachments(e.images)}<div part="content" class="content plain">${e.content}</div>`
+      ? html`${renderAttachments(e.images, (src, index) => void this.viewImage(src, index))}<div part="content" class="content plain">${e.content}</div>`
       : html`<div part="content" class="content markdown">${this.markdown(e)}${e.state === 'streaming' ? html`<span class="caret" aria-hidden="true"></span>` : nothing}</div>`;
     return html`
       <article part="message message-${e.role}" class="message ${e.role}" data-state=${e.state}
@@ -414,22 +394,22 @@ export class LlmosChat extends LitElement {
           : repeat(this.entries, (e) => e.id, (e) => this.renderEntry(e, e === lastAssistant))}
       </div>
       ${this.notice ? renderError(this.notice) : nothing}
-      ${this.images.length ? renderPendingImages(this.images, (i) => this.removeImage(i)) : nothing}
-      <form part="form" class="form" @submit=${this.onSubmit} @dragover=${(e: DragEvent) => { if (this.acceptsImages) e.preventDefault(); }}
-        @drop=${this.onDrop}>
+      ${this.images.length ? renderPendingImages(this.images, (i) => this.attachments.remove(i)) : nothing}
+      <form part="form" class="form" @submit=${this.onSubmit} @dragover=${this.attachments.onDragOver} @drop=${this.attachments.onDrop}>
         <label class="visually-hidden" for="prompt">${msg('Message')}</label>
         <textarea id="prompt" part="input" rows="2" placeholder=${this.placeholder || msg('Ask something…')} @keydown=${this.onKeydown}
-          @paste=${this.onPaste} aria-describedby="hint"></textarea>
+          @paste=${this.attachments.onPaste} aria-describedby="hint"></textarea>
         <div class="actions">
           ${renderComposerExtras({
             dictation: canDictate(), listening: this.listening, images: this.acceptsImages,
-            onDictate: () => this.toggleDictation(), onAttach: (e: Event) => void this.attach(e),
+            onDictate: () => this.toggleDictation(), onAttach: this.attachments.onPick,
           })}
           <button part="send" class="primary" type="submit" ?disabled=${this.busy}>${msg('Send')}</button>
           <button part="stop" type="button" ?disabled=${!this.busy} @click=${() => this.stop()}>${msg('Stop')}</button>
         </div>
         <span id="hint" class="visually-hidden">${msg('Enter sends; Shift+Enter adds a new line.')}</span>
-      </form>`;
+      </form>
+      ${renderImageViewer(this.viewing, () => { this.viewing = null; })}`;
   }
 }
 
