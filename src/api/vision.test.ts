@@ -19,6 +19,7 @@ import type { ChatCompletionCreateParams } from './openai-types';
 import { handleV1Request, type V1Request } from './v1-handler';
 
 const IMAGE_TOKENS = 16;
+const UNKNOWN = ['unknown', 'unknown-list', 'unknown-availability', 'unknown-prompt'];
 let kernel: Kernel;
 let client: LlmOsClient;
 let red: string;
@@ -30,9 +31,10 @@ beforeAll(async () => {
   const common = { engine: 'wllama' as const, weightBytes, nCtx: 512 };
   kernel.registerModel({ ...common, id: 'vision', source: { kind: 'gguf-url', id: 'vision', url: TINY_URL, projectorUrl: TINY_MMPROJ_URL }, inputs: ['text', 'image'] });
   kernel.registerModel({ ...common, id: 'text-only', source: { kind: 'gguf-url', id: 'text-only', url: TINY_URL }, inputs: ['text'] });
-  // Registered without `inputs`, its source behind a function: nothing tells what it takes until its engine loads it.
-  kernel.registerModel({ ...common, id: 'unknown', source: async () => ({ kind: 'gguf-url', id: 'unknown', url: TINY_URL }) });
-  for (const id of ['vision', 'text-only', 'unknown']) setModelDefaults(kernel, id, { ignoreEos: true });
+  // Registered without `inputs`, their source behind a function: nothing tells what they take until an engine
+  // loads them (then the kernel keeps what the engine said). One per test that needs a model not loaded yet.
+  for (const id of UNKNOWN) kernel.registerModel({ ...common, id, source: async () => ({ kind: 'gguf-url', id, url: TINY_URL }) });
+  for (const id of ['vision', 'text-only', ...UNKNOWN]) setModelDefaults(kernel, id, { ignoreEos: true });
   await kernel.ready;
   client = connect({ appId: 'test.vision', kernel });
   [red, green] = await Promise.all([imageUrl('#e11'), imageUrl('#1e1')]);
@@ -86,6 +88,11 @@ describe('connect(): image_url parts', () => {
     const err = await failure(withImages('unknown', red));
     expect(err).toBeInstanceOf(UnsupportedInputError);
     expect(err).toMatchObject({ code: 'INPUT_UNSUPPORTED', details: { input: 'image', modelId: 'unknown' } });
+    // Loaded once, it is known: models.list() says so, and the next image is refused before any job.
+    const { data } = await client.models.list();
+    expect(data.find((m) => m.id === 'unknown')!.input_modalities).toEqual(['text']);
+    expect(await failure(withImages('unknown', red))).toBeInstanceOf(UnsupportedInputError);
+    expect(kernel.jobs()).toHaveLength(0);
   });
 
   test('malformed, remote, misplaced or undecodable images are InvalidRequestErrors naming the field', async () => {
@@ -119,7 +126,8 @@ describe('connect(): image_url parts', () => {
   test('models.list() tells which models take images', async () => {
     const { data } = await client.models.list();
     const by = Object.fromEntries(data.map((m) => [m.id, m.input_modalities]));
-    expect(by).toEqual({ vision: ['text', 'image'], 'text-only': ['text'], unknown: undefined });
+    expect(by).toMatchObject({ vision: ['text', 'image'], 'text-only': ['text'] });
+    expect(by['unknown-list']).toBeUndefined();
   });
 });
 
@@ -187,7 +195,7 @@ describe('Prompt API: image content', () => {
     expect(await TextLM.availability()).not.toBe('unavailable');
     await expect(TextLM.create({ expectedInputs: [{ type: 'image' }] })).rejects.toMatchObject({ name: 'NotSupportedError' });
     // Unknown inputs: available as the model is (its engine decides when an image arrives).
-    const Unknown = createLanguageModelClass({ kernel, model: 'unknown' });
+    const Unknown = createLanguageModelClass({ kernel, model: 'unknown-availability' });
     expect(await Unknown.availability({ expectedInputs: [{ type: 'image' }] })).not.toBe('unavailable');
   });
 
@@ -265,7 +273,7 @@ describe('Prompt API: image content', () => {
     expect(constrained!.cause).toMatchObject({ code: 'INPUT_UNSUPPORTED', details: { input: 'image+grammar' } });
     expect(session.contextUsage).toBe(usage);
     // A model whose engine turns the image down: NotSupportedError, the LLM OS error as its cause.
-    const Unknown = createLanguageModelClass({ kernel, model: 'unknown', params: randomFixtureDefaults(), maxOutputTokens: 4 });
+    const Unknown = createLanguageModelClass({ kernel, model: 'unknown-prompt', params: randomFixtureDefaults(), maxOutputTokens: 4 });
     const u = await Unknown.create({ expectedInputs: [{ type: 'image' }] });
     const err = await u.prompt(ask(redPng)).then(() => null, (e: unknown) => e as DOMException & { cause: unknown });
     expect(err!.name).toBe('NotSupportedError');
