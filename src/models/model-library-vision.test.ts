@@ -219,6 +219,34 @@ describe('ModelLibrary: importing a projector', () => {
 });
 
 describe('end to end', () => {
+  test('addUrl with a projector URL: the pair downloads as one model; a stored URL model can gain a projector', async () => {
+    performance.setResourceTimingBufferSize(100_000); // every fetch below is counted
+    const added = await lib.addUrl(`${TINY_URL}?t=${token()}`, { projectorUrl: `${TINY_MMPROJ_URL}?t=${token()}` });
+    expect(added).toMatchObject({ origin: 'url', state: 'remote', inputs: ['text', 'image'] });
+    const done = await lib.download(added.id);
+    expect(done).toMatchObject({ state: 'cached', storedBytes: TINY_SIZE + MMPROJ_SIZE, inputs: ['text', 'image'] });
+    const source = await lib.source(added.id);
+    expect(source.kind === 'gguf-blobs' && await sha256OfBlobs(source.projector!)).toBe(MMPROJ_SHA);
+
+    // A text-only URL model, downloaded, then given a projector by adding its URL again.
+    const plainUrl = `${TINY_URL}?t=${token()}`;
+    const plain = await lib.download((await lib.addUrl(plainUrl)).id);
+    expect(plain).toMatchObject({ state: 'cached', inputs: ['text'] });
+    const upgraded = await lib.addUrl(plainUrl, { projectorUrl: `${TINY_MMPROJ_URL}?t=${token()}` });
+    expect(upgraded).toMatchObject({ id: plain.id, state: 'partial', inputs: ['text', 'image'] });
+    const token0 = new URL(plainUrl, location.href).search;
+    const modelFetches = () => performance.getEntriesByType('resource').filter((e) => e.name.includes(token0)).length;
+    const before = modelFetches();
+    expect(before).toBeGreaterThan(0);
+    expect(await lib.download(plain.id)).toMatchObject({ state: 'cached', storedBytes: TINY_SIZE + MMPROJ_SIZE });
+    // The model file was not fetched again: only the projector was.
+    expect(modelFetches()).toBe(before);
+    expect(await chunkOwners()).toContain(`${plain.id}#mmproj`);
+
+    await expect(lib.addUrl(`${TINY_URL}?t=${token()}`, { projectorUrl: 'ftp://example.com/mmproj.gguf' }))
+      .rejects.toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'projectorUrl' } });
+  });
+
   test('the stored pair loads in a real engine worker that reports image input and sees the image', async () => {
     await lib.download(ID);
     const client = await EngineClient.start();

@@ -13,7 +13,7 @@
 import type { ModelSource } from '../engines/engine';
 import { InvalidRequestError, StorageQuotaError, UnknownModelError } from '../errors';
 import { openLlmOsDb, type LlmOsDatabase } from '../storage/db';
-import { deleteModels, getModel, listModels, putModel, touchModel } from '../storage/model-records';
+import { deleteModels, getModel, listModels, putModel, putModels, touchModel } from '../storage/model-records';
 import { requestPersistence, storageInfo, type EstimateFn, type StorageInfo } from '../storage/quota';
 import type { ModelRecord } from '../storage/schema';
 import { getSetting, setSetting } from '../storage/settings';
@@ -159,25 +159,43 @@ export class ModelLibrary extends EventTarget {
     return Promise.allSettled([...ids].map((id) => this.download(id, options)));
   }
 
-  /** Add any GGUF URL to the library (state `remote`; call `download` to fetch it). */
-  async addUrl(url: string, opts: { name?: string; sha256?: string; manifestUrl?: string } = {}): Promise<LibraryEntry> {
-    let u: URL;
-    try {
-      u = new URL(url, globalThis.location?.href);
-    } catch {
-      throw new InvalidRequestError(`Not a URL: ${url}`, { url });
-    }
-    if (!/^https?:$/.test(u.protocol)) throw new InvalidRequestError(`Only http(s) URLs can be downloaded: ${url}`, { url });
+  /**
+   * Add any GGUF URL to the library (state `remote`; call `download` to fetch it). `projectorUrl`: its
+   * vision projector (mmproj GGUF), downloaded and kept with it; given for a URL already in the library
+   * that has none, it is added to that model.
+   */
+  async addUrl(url: string, opts: { name?: string; sha256?: string; manifestUrl?: string; projectorUrl?: string } = {}): Promise<LibraryEntry> {
+    const u = httpUrl(url, 'url');
+    const projectorUrl = opts.projectorUrl ? httpUrl(opts.projectorUrl, 'projectorUrl') : undefined;
     if (opts.sha256 && !/^[0-9a-f]{64}$/i.test(opts.sha256)) throw new InvalidRequestError('sha256 must be 64 hex digits', { sha256: opts.sha256 });
     const id = `url:${(await sha256Hex(new TextEncoder().encode(u.href))).slice(0, 16)}`;
+    const projector = (model: ModelRecord) => newRecord(model.chunkSize, {
+      id: projectorIdOf(id), name: `${model.name} (vision projector)`, origin: 'url', url: projectorUrl!.href, role: 'projector', projectorOf: id,
+    });
     const existing = await getModel(this.db, id);
-    if (existing) return this.storedEntry(existing);
+    if (existing) {
+      if (!projectorUrl || existing.projectorId) return this.storedEntry(existing);
+      if (this.downloader.inProgress.includes(id)) {
+        throw new InvalidRequestError(`Model ${id} is downloading: add its projector when the download is done`, { id });
+      }
+      // A stored model gains a projector: its row turns partial until the projector is downloaded.
+      const proj = projector(existing);
+      const rec = { ...existing, projectorId: proj.id };
+      await putModels(this.db, [proj, rec]);
+      this.changed();
+      return this.storedEntry(rec);
+    }
     const name = opts.name ?? decodeURIComponent(u.pathname.split('/').pop() ?? 'model').replace(/\.gguf$/i, '');
     const rec = newRecord(this.chunkSize, { id, name, origin: 'url', url: u.href, ...(opts.sha256 ? { sha256: opts.sha256.toLowerCase() } : {}) });
     if (opts.manifestUrl) Object.assign(rec, await this.manifest(opts.manifestUrl));
-    await putModel(this.db, rec);
+    if (projectorUrl) {
+      const proj = projector(rec);
+      await putModels(this.db, [proj, { ...rec, projectorId: proj.id }]);
+    } else {
+      await putModel(this.db, rec);
+    }
     this.changed();
-    return recordRow(rec, undefined, this.downloader.inProgress);
+    return this.storedEntry({ ...rec, ...(projectorUrl ? { projectorId: projectorIdOf(id) } : {}) });
   }
 
   /**
@@ -328,4 +346,16 @@ export class ModelLibrary extends EventTarget {
   private changed(): void {
     this.dispatchEvent(new Event('change'));
   }
+}
+
+/** An absolute http(s) URL (relative ones resolve against the page), or an `InvalidRequestError` naming `field`. */
+function httpUrl(url: string, field: string): URL {
+  let u: URL;
+  try {
+    u = new URL(url, globalThis.location?.href);
+  } catch {
+    throw new InvalidRequestError(`Not a URL: ${url}`, { url, field });
+  }
+  if (!/^https?:$/.test(u.protocol)) throw new InvalidRequestError(`Only http(s) URLs can be downloaded: ${url}`, { url, field });
+  return u;
 }

@@ -17,6 +17,7 @@ export const modelLibraryStyles = css`
   .file-button input { position: absolute; opacity: 0; width: 1px; height: 1px; }
   .url { display: flex; gap: 0.4rem; flex: 1; min-width: 16rem; }
   .url input { flex: 1; }
+  .url input[name="projector"] { flex: 0.8; }
   .list { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.5rem; }
   .row { display: flex; gap: 1rem; align-items: center; justify-content: space-between; padding: 0.6rem 0.8rem;
     border: 1px solid var(--_border); border-radius: 10px; background: var(--_bg); }

@@ -155,10 +155,13 @@ export class LlmosModelLibrary extends LitElement {
     ev.preventDefault();
     const form = ev.target as HTMLFormElement;
     const input = form.elements.namedItem('url') as HTMLInputElement;
+    const projector = form.elements.namedItem('projector') as HTMLInputElement;
     this.problem = null;
     try {
-      const entry = await this.lib?.addUrl(input.value.trim());
+      const projectorUrl = projector.value.trim();
+      const entry = await this.lib?.addUrl(input.value.trim(), projectorUrl ? { projectorUrl } : {});
       input.value = '';
+      projector.value = '';
       if (entry) this.download(entry);
     } catch (e) {
       this.problem = errorWords(e);
@@ -243,6 +246,9 @@ export class LlmosModelLibrary extends LitElement {
         <form class="url" @submit=${(e: SubmitEvent) => void this.addUrl(e)}>
           <label class="visually-hidden" for="url">${msg('GGUF URL')}</label>
           <input id="url" name="url" type="url" required placeholder="https://…/model.gguf" autocomplete="off" />
+          <label class="visually-hidden" for="projector-url">${msg('Vision projector URL (optional)')}</label>
+          <input id="projector-url" name="projector" type="url" placeholder=${msg('optional: https://…/mmproj.gguf')} autocomplete="off"
+            title=${msg('Vision projector URL (optional)')} />
           <button type="submit">${msg('Add URL')}</button></form>
       </div>
       ${this.importing ? html`<div class="progress"><progress max="100" value=${Math.round(this.importing.fraction * 100)}
