@@ -9,7 +9,8 @@ import { errorWords, type ErrorWords } from '../shared/error-words';
 import { LlmosDoneEvent, LlmosErrorEvent, LlmosMessagesChangeEvent, LlmosTokenEvent } from '../shared/generation-events';
 import type { ChatBackend } from './chat-backend';
 import { renderMarkdown } from './render-markdown';
-import { canDictate, canSpeak, dictate, speak, stopSpeaking } from './speech';
+import { canDictate, canSpeak } from './speech';
+import { VoiceController } from './voice-controller';
 import {
   describeResult, renderActions, renderAttachments, renderComposerExtras, renderError, renderImageViewer, renderPendingImages,
 } from './chat-parts';
@@ -85,8 +86,6 @@ export class LlmosChat extends LitElement {
     speechLang: { type: String, attribute: 'speech-lang' },
     entries: { state: true },
     notice: { state: true },
-    speaking: { state: true },
-    listening: { state: true },
     images: { state: true },
     viewing: { state: true },
     copied: { state: true },
@@ -110,8 +109,6 @@ export class LlmosChat extends LitElement {
   declare speechLang: string;
   /** @internal */ declare entries: ChatEntry[];
   /** An error not tied to a reply (e.g. Send without a model). @internal */ declare notice: ErrorWords | null;
-  /** @internal */ declare speaking: number | null;
-  /** @internal */ declare listening: boolean;
   /** @internal */ declare images: string[];
   /** The image shown full size, if any. @internal */ declare viewing: { src: string; index: number } | null;
   /** @internal */ declare copied: number | null;
@@ -129,7 +126,7 @@ export class LlmosChat extends LitElement {
   });
   private ctrl: AbortController | null = null;
   private nextId = 1;
-  private stopDictation: (() => void) | null = null;
+  private readonly voice = new VoiceController(this, () => this.speechLang || document.documentElement.lang || navigator.language || 'en');
   /** Follow the stream only while the reader is at the bottom; scrolling up to read stops the follow. */
   private stickToBottom = true;
   private rendered = new WeakMap<ChatEntry, { source: string; fragment: DocumentFragment }>();
@@ -147,8 +144,6 @@ export class LlmosChat extends LitElement {
     this.speechLang = '';
     this.entries = [];
     this.notice = null;
-    this.speaking = null;
-    this.listening = false;
     this.images = [];
     this.viewing = null;
     this.copied = null;
@@ -266,10 +261,6 @@ export class LlmosChat extends LitElement {
     this.notice = null;
   }
 
-  private get speechLocale(): string {
-    return this.speechLang || document.documentElement.lang || navigator.language || 'en';
-  }
-
   /** Copy a reply's text (markdown source) to the clipboard. */
   async copy(entry: ChatEntry): Promise<void> {
     await navigator.clipboard.writeText(entry.content).catch(() => undefined);
@@ -278,30 +269,8 @@ export class LlmosChat extends LitElement {
   }
 
   /** Read a reply aloud, or stop reading it. */
-  async readAloud(entry: ChatEntry): Promise<void> {
-    if (this.speaking === entry.id) {
-      stopSpeaking();
-      this.speaking = null;
-      return;
-    }
-    this.speaking = entry.id;
-    await speak(entry.content, this.speechLocale);
-    if (this.speaking === entry.id) this.speaking = null;
-  }
-
-  private toggleDictation(): void {
-    if (this.stopDictation) {
-      this.stopDictation();
-      return;
-    }
-    const box = this.textarea;
-    const before = box?.value ? `${box.value.trimEnd()} ` : '';
-    this.listening = true;
-    this.stopDictation = dictate(this.speechLocale, (t) => { if (box) box.value = before + t; }, () => {
-      this.listening = false;
-      this.stopDictation = null;
-      box?.focus();
-    });
+  readAloud(entry: ChatEntry): Promise<void> {
+    return this.voice.readAloud(entry.id, entry.content);
   }
 
   /**
@@ -361,12 +330,6 @@ export class LlmosChat extends LitElement {
     if (log && this.stickToBottom) log.scrollTop = log.scrollHeight;
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stopDictation?.();
-    if (this.speaking !== null) stopSpeaking();
-  }
-
   private renderEntry(e: ChatEntry, last: boolean) {
     const body = e.role === 'user'
       ? html`${renderAttachments(e.images, (src, index) => void this.viewImage(src, index))}<div part="content" class="content plain">${e.content}</div>`
@@ -378,7 +341,7 @@ export class LlmosChat extends LitElement {
         ${e.result ? html`<p part="meta" class="meta" data-stop-reason=${e.result.stopReason}>${describeResult(e.result, e.result.stopReason === 'abort' ? e.shown ?? 0 : undefined)}</p>` : nothing}
         ${e.error ? renderError(e.error) : nothing}
         ${e.role === 'assistant' && e.state !== 'streaming' ? renderActions(e, {
-          last, busy: this.busy, speakable: canSpeak(), speaking: this.speaking === e.id, copied: this.copied === e.id,
+          last, busy: this.busy, speakable: canSpeak(), speaking: this.voice.speaking === e.id, copied: this.copied === e.id,
           onCopy: () => void this.copy(e), onSpeak: () => void this.readAloud(e), onRegenerate: () => void this.regenerate(),
         }) : nothing}
       </article>`;
@@ -401,8 +364,8 @@ export class LlmosChat extends LitElement {
           @paste=${this.attachments.onPaste} aria-describedby="hint"></textarea>
         <div class="actions">
           ${renderComposerExtras({
-            dictation: canDictate(), listening: this.listening, images: this.acceptsImages,
-            onDictate: () => this.toggleDictation(), onAttach: this.attachments.onPick,
+            dictation: canDictate(), listening: this.voice.listening, images: this.acceptsImages,
+            onDictate: () => this.voice.toggleDictation(this.textarea), onAttach: this.attachments.onPick,
           })}
           <button part="send" class="primary" type="submit" ?disabled=${this.busy}>${msg('Send')}</button>
           <button part="stop" type="button" ?disabled=${!this.busy} @click=${() => this.stop()}>${msg('Stop')}</button>
