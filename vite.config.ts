@@ -3,6 +3,7 @@ import { build, defineConfig, type Plugin } from 'vite';
 import { playwright } from '@vitest/browser-playwright';
 import { VitePWA, type ManifestOptions } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS, fixturePlugin } from './test/fixture-server.ts';
+import { COMMON_SECURITY_HEADERS, securityHeaders } from './src/api/security-headers.ts';
 import { examplesPlugin } from './examples/examples-plugin.ts';
 import webManifest from './src/app/web-manifest.json' with { type: 'json' };
 
@@ -21,6 +22,24 @@ export const CHROMIUM_ARGS = [
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const headers = { ...ISOLATION_HEADERS };
+
+/**
+ * The app's security headers (CSP, COOP/COEP, nosniff, Referrer-Policy: src/api/security-headers.ts) on
+ * every response of the dev and preview servers, set before any other middleware answers. Test data and
+ * test pages (`/fixtures/`, `/test/`) get all but the CSP: tests open them as neutral pages of an origin
+ * (e.g. to frame the bridge from another site). Not under Vitest, whose own runner pages use inline scripts.
+ */
+function securityHeadersPlugin(): Plugin {
+  const use = (server: { middlewares: { use(fn: (req: { url?: string }, res: { setHeader(k: string, v: string): void }, next: () => void) => void): void } }) => {
+    server.middlewares.use((req, res, next) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const test = path.startsWith('/fixtures/') || path.startsWith('/test/');
+      for (const [k, v] of Object.entries(test ? COMMON_SECURITY_HEADERS : securityHeaders(path))) res.setHeader(k, v);
+      next();
+    });
+  };
+  return { name: 'llmos-security-headers', configureServer: use, configurePreviewServer: use, apply: () => !process.env.VITEST };
+}
 
 /**
  * The service worker (workers/sw.ts): Workbox precaching of the app shell with the manifest injected
@@ -54,7 +73,7 @@ function elementsLibrary(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [fixturePlugin(), examplesPlugin(), pwa, elementsLibrary()],
+  plugins: [securityHeadersPlugin(), fixturePlugin(), examplesPlugin(), pwa, elementsLibrary()],
   server: {
     headers,
     host: '127.0.0.1',

@@ -90,6 +90,12 @@ export class PermissionError extends defineError('PermissionError', 'PERMISSION_
 export class StorageQuotaError extends defineError('StorageQuotaError', 'STORAGE_QUOTA') {}
 /** Stored bytes failed verification (SHA-256 mismatch). */
 export class IntegrityError extends defineError('IntegrityError', 'INTEGRITY') {}
+/**
+ * A download's body ran past the size its GGUF header, `Content-Length` or `Content-Range` declared (plus a
+ * small slack): the download stopped and kept nothing. `details.url`, `details.limitBytes`,
+ * `details.receivedBytes`, `details.declaredBytes`, `details.source` (`gguf-header` | `content-length` | `content-range`).
+ */
+export class DownloadTooLargeError extends defineError('DownloadTooLargeError', 'DOWNLOAD_TOO_LARGE') {}
 /** Replaying a preempted generation did not reproduce the text already delivered (non-reproducible sampling). */
 export class ReplayDivergedError extends defineError('ReplayDivergedError', 'REPLAY_DIVERGED') {}
 /** The GPU device was lost mid-operation. */
@@ -107,6 +113,13 @@ export class ConflictError extends defineError('ConflictError', 'CONFLICT') {}
 
 /** The model cannot take this kind of input (e.g. an image for a text-only model). `details.input`, `details.modelId`. */
 export class UnsupportedInputError extends defineError('UnsupportedInputError', 'INPUT_UNSUPPORTED') {}
+
+/**
+ * A model whose load failed or timed out twice in a row: the kernel refuses it until the user clears the
+ * quarantine or a new file replaces it. `details.model`, `details.failures`, `details.cause` (the last
+ * load error's code).
+ */
+export class ModelQuarantinedError extends defineError('ModelQuarantinedError', 'MODEL_QUARANTINED') {}
 
 /** Every concrete class, by name: the registry the transfer handler rebuilds from. */
 export const ERROR_CLASSES = {
@@ -132,6 +145,7 @@ export const ERROR_CLASSES = {
   PermissionError,
   StorageQuotaError,
   IntegrityError,
+  DownloadTooLargeError,
   DeviceLostError,
   ReplayDivergedError,
   OutputValidationError,
@@ -140,6 +154,7 @@ export const ERROR_CLASSES = {
   GraphStorageError,
   ConflictError,
   UnsupportedInputError,
+  ModelQuarantinedError,
 } as const;
 
 /** Rebuild an error from its wire form; unknown names become a plain `LlmOsError` keeping the code. */
@@ -178,6 +193,7 @@ export const ERROR_TEXT: Record<string, string> = {
   PERMISSION_DENIED: 'This app is not allowed to do that.',
   STORAGE_QUOTA: 'Not enough storage space.',
   INTEGRITY: 'Downloaded data failed verification.',
+  DOWNLOAD_TOO_LARGE: 'The download was larger than the file declares itself to be, so it was stopped and nothing was kept.',
   DEVICE_LOST: 'The GPU device was lost.',
   REPLAY_DIVERGED: 'A paused reply could not be resumed exactly.',
   OUTPUT_INVALID: 'The model output did not match the requested format.',
@@ -185,6 +201,7 @@ export const ERROR_TEXT: Record<string, string> = {
   GRAPH_IMPORT_INVALID: 'This file is not a valid knowledge graph (GEXF or graphology JSON).',
   GRAPH_STORAGE_FAILED: 'The knowledge graph could not be saved or loaded.',
   CONFLICT: 'This was changed in another tab or window meanwhile; reload it and try again.',
+  MODEL_QUARANTINED: 'This model failed to load twice in a row and is set aside until you clear it or replace its file.',
 };
 
 /** Normalise anything thrown into an `LlmOsError` (wrapping foreign errors, keeping the cause). */

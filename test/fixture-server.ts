@@ -7,14 +7,19 @@
  *   ?status=N         answer with that HTTP status
  *   ?delayMs=N        wait between 64 KiB pieces (slow network)
  *   ?digest=1         add `Repr-Digest: sha-256=:…:` (RFC 9530, digest of the whole file)
+ *   ?endless=1        send the file (from the asked byte), then garbage forever; no Content-Length (a 206
+ *                     keeps its true Content-Range), or `&declare=N`: a lying `Content-Length: N`, sent chunked
  * and two helpers for tests:
  *   GET /fixtures/<file>.sha256.json?chunkSize=N   a digest manifest {size, sha256, chunkSize, chunks}
  *   GET /fixtures/__hits[?reset=1]                 every fixture request so far (path, query, Range…)
+ *   GET /fixtures/__sw-version?bump=1              a new deploy of the service worker (preview only): from
+ *       now on `/sw.js` is the built one plus a line that answers `{type: 'LLMOS_TEST_VERSION'}` messages
+ *       with the version number — the same URL with new bytes, as a real release
  * Every response carries COOP/COEP/CORP headers so cross-origin-isolated pages can fetch them.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { join, normalize } from 'node:path';
+import { join, normalize, resolve } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from 'vite';
 import { FIXTURE_DIR, generateFixtures } from './fixtures/generate.ts';
@@ -28,7 +33,7 @@ export const ISOLATION_HEADERS = {
 const corruptedOnce = new Set<string>();
 
 /** One request seen by the fixture server (for tests that count network use). */
-export interface FixtureHit { path: string; query: string; range: string | null; method: string; at: number }
+export interface FixtureHit { path: string; query: string; range: string | null; method: string; at: number; sent?: number }
 const hits: FixtureHit[] = [];
 const digests = new Map<string, { whole: string; chunks: Map<number, string[]> }>();
 
@@ -52,6 +57,12 @@ function serveHelper(url: URL, rel: string, res: ServerResponse): boolean {
     res.setHeader('Content-Type', 'application/json');
     res.end(JSON.stringify(hits));
     if (url.searchParams.has('reset')) hits.length = 0;
+    return true;
+  }
+  if (rel === '__sw-version') {
+    if (url.searchParams.has('bump')) swVersion++;
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify({ version: swVersion }));
     return true;
   }
   if (rel.endsWith('.sha256.json')) {
@@ -108,6 +119,7 @@ export function serveFixture(req: IncomingMessage, res: ServerResponse, next: ()
   res.setHeader('Content-Length', String(end - start + 1));
   res.setHeader('Content-Type', 'application/octet-stream');
   if (req.method === 'HEAD') { res.end(); return; }
+  if (url.searchParams.has('endless')) return serveEndless(path, start, res, url.searchParams.get('declare'), hits.at(-1));
   const key = `${rel}:${token}:${corruptAt}`;
   const doCorrupt = corruptAt >= start && corruptAt <= end && !corruptedOnce.has(key);
   if (doCorrupt && token) corruptedOnce.add(key);
@@ -142,6 +154,45 @@ export function serveFixture(req: IncomingMessage, res: ServerResponse, next: ()
   stream.on('error', () => res.destroy());
 }
 
+/**
+ * `?endless=1`: the file from `start`, then 64 KiB pieces of garbage until the client goes away (capped at
+ * 8 GiB so a forgotten client cannot keep the server busy). The hit records the bytes sent as `sent`.
+ */
+function serveEndless(path: string, start: number, res: ServerResponse, declare: string | null, hit: FixtureHit | undefined): void {
+  res.removeHeader('Content-Length');
+  if (declare !== null) {
+    res.setHeader('Content-Length', declare);
+    res.setHeader('Transfer-Encoding', 'chunked');
+  }
+  const file = readFileSync(path).subarray(start);
+  const garbage = Buffer.alloc(64 * 1024, 0x5a);
+  let sent = 0;
+  const pump = (): void => {
+    while (!res.destroyed && sent < 8 * 1024 ** 3) {
+      const piece = sent < file.length ? file.subarray(sent, sent + 64 * 1024) : garbage;
+      sent += piece.length;
+      if (hit) hit.sent = sent;
+      if (!res.write(piece)) { res.once('drain', pump); return; }
+    }
+    if (!res.destroyed) res.end();
+  };
+  res.on('close', () => { if (hit) hit.sent = sent; });
+  pump();
+}
+
+let swVersion = 0;
+
+/** `/sw.js` of a bumped test deploy (see `__sw-version`); the built file itself until the first bump. */
+function serveSwVersion(outDir: string) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    if (!swVersion || new URL(req.url ?? '/', 'http://x').pathname !== '/sw.js') return next();
+    const marker = `self.addEventListener('message',(e)=>{if(e.data&&e.data.type==='LLMOS_TEST_VERSION'&&e.ports[0])e.ports[0].postMessage(${swVersion});});`;
+    res.setHeader('Content-Type', 'text/javascript');
+    res.setHeader('Cache-Control', 'no-cache');
+    res.end(`${readFileSync(join(outDir, 'sw.js'), 'utf8')}\n${marker}\n`);
+  };
+}
+
 /** Vite plugin: generate fixtures at startup and serve them (dev, preview, Vitest browser mode). */
 export function fixturePlugin(): Plugin {
   return {
@@ -153,6 +204,7 @@ export function fixturePlugin(): Plugin {
     configurePreviewServer(server) {
       generateFixtures();
       server.middlewares.use(serveFixture);
+      server.middlewares.use(serveSwVersion(resolve(server.config.root, server.config.build.outDir)));
     },
   };
 }

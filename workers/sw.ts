@@ -1,10 +1,14 @@
 /**
  * The app's service worker: Workbox precaches the app shell (the manifest is injected at build time by
  * vite-plugin-pwa, `injectManifest` strategy), and `/v1/…` requests are answered by relaying them to an
- * open page's kernel (the OpenAI-compatible endpoint, see src/api/sw-relay.ts).
+ * open page's kernel (the OpenAI-compatible endpoint, see src/api/sw-relay.ts). Every response it serves
+ * carries the app's security headers (src/api/security-headers.ts), so pages and workers run under the
+ * Content-Security-Policy on any static host. This script's own headers come from the host: the browser
+ * fetches sw.js itself, never through a service worker (docs/deploying.md).
  */
 /// <reference lib="webworker" />
-import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
+import { addPlugins, cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
+import { withSecurityHeaders } from '../src/api/security-headers';
 import { handleV1Fetch, isV1Request } from '../src/api/sw-relay';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
@@ -15,6 +19,8 @@ self.addEventListener('fetch', (event) => {
 });
 
 cleanupOutdatedCaches();
+// Precache hits and network fallbacks alike (the cached copy stays as the host sent it).
+addPlugins([{ handlerWillRespond: async ({ request, response }) => withSecurityHeaders(response, new URL(request.url).pathname) }]);
 precacheAndRoute(self.__WB_MANIFEST);
 
 // A new version waits until the page asks (an update prompt posts SKIP_WAITING); the first install

@@ -21,6 +21,9 @@ export { validateOutput } from './structured-output';
 export type { OutputConstraint } from './structured-output';
 export { jsonSchemaToGbnf } from './json-schema-grammar';
 export { regexpToGbnf } from './regexp-grammar';
+// The limits on schemas, RegExps, grammars, output validation and chat-template rendering (issue 13).
+export { CONSTRAINT_LIMITS } from '../protocol/constraint-limits';
+export type { ConstraintLimit } from '../protocol/constraint-limits';
 export { createLanguageModelClass, installLanguageModelPolyfill, hasNativeLanguageModel, CreateMonitor } from './language-model-polyfill';
 export type {
   Availability, LanguageModelClass, LanguageModelCreateCoreOptions, LanguageModelCreateOptions, LanguageModelParams,
@@ -34,5 +37,7 @@ export type {
 } from './prompt-input';
 export { serveKernelToServiceWorker } from './sw-endpoint';
 export type { KernelServer, ServeOptions } from './sw-endpoint';
+export { V1_MODEL_LIMITS } from './v1-models';
+export type { V1ModelsOptions } from './v1-models';
 export { KernelChatBackend } from './kernel-chat-backend';
 export type { KernelChatBackendOptions } from './kernel-chat-backend';

@@ -19,7 +19,7 @@ import { ContextLedger } from './context-ledger';
 import { abortReason, domError, toDomException } from './prompt-errors';
 import { MAX_IMAGES } from '../engines/image-input';
 import { canonicalizePrompt, resolveImages, type LanguageModelExpected, type LanguageModelPrompt } from './prompt-input';
-import { constraintParams, validateOutput, type OutputConstraint } from './structured-output';
+import { checkConstraint, constraintParams, validateOutput, type OutputConstraint } from './structured-output';
 import { countTokens } from './token-counter';
 
 /** Options of `prompt()`, `promptStreaming()` and `measureContextUsage()`. */
@@ -56,9 +56,13 @@ function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 function constraintOf(c: LanguageModelPromptOptions['responseConstraint'], omit: unknown): OutputConstraint | null {
   if (omit && c === undefined) throw new TypeError('omitResponseConstraintInput needs a responseConstraint');
   if (c === undefined || c === null) return null;
-  if (c instanceof RegExp) return { kind: 'regexp', regexp: c };
-  if (typeof c !== 'object' || Array.isArray(c)) throw new TypeError('responseConstraint must be a JSON Schema object or a RegExp');
-  return { kind: 'json', schema: c };
+  if (!(c instanceof RegExp) && (typeof c !== 'object' || Array.isArray(c))) throw new TypeError('responseConstraint must be a JSON Schema object or a RegExp');
+  // Over a limit or malformed: a NotSupportedError (with the InvalidRequestError as its cause), before anything runs.
+  try {
+    return checkConstraint(c instanceof RegExp ? { kind: 'regexp', regexp: c } : { kind: 'json', schema: c }, 'responseConstraint');
+  } catch (e) {
+    throw toDomException(e);
+  }
 }
 
 /** The model is told what shape to answer in, unless the caller opted out (the explainer allows both). */
@@ -170,11 +174,10 @@ export class LanguageModelSession extends EventTarget {
     // One token of room at least for the reply.
     this.#fit(requested + 1);
     const room = this.#ledger.window - this.#ledger.usage - requested;
-    const engine = this.#env.engineOf(this.#model);
     const params = {
       ...this.#env.params(this.#model), temperature: this.temperature, topK: this.topK,
       maxTokens: Math.max(1, Math.min(this.#env.maxOutputTokens, room)),
-      ...(constraint && engine ? constraintParams(engine, constraint) : {}),
+      ...(constraint ? constraintParams(constraint) : {}),
     };
     const kernel = this.#env.kernel;
     let text: string;

@@ -44,6 +44,16 @@ export function modelDefaults(kernel: Kernel, model: string): ModelDefaults {
   return defaults.get(kernel)?.get(model) ?? {};
 }
 
+/**
+ * Forget a model (its registration and default parameters) so that it is no longer listed. False when
+ * the kernel keeps it: loaded in a slot, or with jobs.
+ */
+export function forgetModel(kernel: Kernel, id: string): boolean {
+  if (!kernel.unregisterModel(id)) return false;
+  defaults.get(kernel)?.delete(id);
+  return true;
+}
+
 /** Whether a reference names a GGUF file by URL rather than a registered id. */
 export function isModelUrl(ref: string): boolean {
   return /^(https?:|\/|\.\.?\/)/.test(ref) || /\.gguf(\?.*)?$/i.test(ref);

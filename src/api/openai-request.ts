@@ -16,7 +16,7 @@ import { checkImageUrl, decodeImageUrl, MAX_IMAGES } from '../engines/image-inpu
 import { parsePriority, type Priority } from '../kernel/priority';
 import type { JobParams } from '../kernel/types';
 import type { ChatCompletionCreateParams, ResponseFormat } from './openai-types';
-import type { OutputConstraint } from './structured-output';
+import { checkConstraint, type OutputConstraint } from './structured-output';
 
 /** A validated request. */
 export interface ParsedChatRequest {
@@ -126,7 +126,8 @@ function parseFormat(raw: unknown): OutputConstraint | null {
     if (js.schema !== undefined && (typeof js.schema !== 'object' || js.schema === null || Array.isArray(js.schema))) {
       throw bad('response_format.json_schema.schema', 'response_format.json_schema.schema must be a JSON Schema object');
     }
-    return { kind: 'json', schema: js.schema ?? {}, name: js.name };
+    // Limits and shape checked here (bounded), so `/v1` refuses an oversized schema before anything else.
+    return checkConstraint({ kind: 'json', schema: js.schema ?? {}, name: js.name }, 'response_format.json_schema.schema');
   }
   throw bad('response_format.type', 'response_format.type must be text, json_object or json_schema', (f as { type: string }).type);
 }

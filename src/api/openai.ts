@@ -27,7 +27,7 @@ import type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, CompletionUsage, FinishReason, Model, ModelList, RequestOptions,
 } from './openai-types';
 import { getSharedKernel } from './shared-kernel';
-import { compileSchema, constraintParams, validateOutput } from './structured-output';
+import { constraintParams, validateOutput } from './structured-output';
 
 /** Options of `connect()`. */
 export interface ConnectOptions {
@@ -80,8 +80,6 @@ export function connect(options: ConnectOptions): LlmOsClient {
 
   async function submit(req: ParsedChatRequest, signal: AbortSignal | undefined): Promise<JobHandle> {
     if (signal?.aborted) throw aborted(signal);
-    // A bad schema is the caller's error, found before any generation.
-    if (req.constraint?.kind === 'json' && req.constraint.schema) await compileSchema(req.constraint.schema);
     const model = await resolveModel(kernel, req.model, signal);
     if (signal?.aborted) throw aborted(signal);
     if (req.images.length) {
@@ -100,7 +98,7 @@ export function connect(options: ConnectOptions): LlmOsClient {
       // The engine would refuse it too, but only once streaming has begun; say it while a 400 is still possible.
       throw new UnsupportedInputError('Images cannot be combined with response_format on the wllama engine', { input: 'image+grammar', modelId: model, field: 'response_format' });
     }
-    if (req.constraint && engine) Object.assign(params, constraintParams(engine, req.constraint));
+    if (req.constraint) Object.assign(params, constraintParams(req.constraint));
     return kernel.submit({ pid, model, messages: req.messages, params, ...(req.priority ? { priority: req.priority } : {}), ...(signal ? { signal } : {}) });
   }
 

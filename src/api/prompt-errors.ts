@@ -59,5 +59,10 @@ const NAME_BY_CODE: Record<string, string> = {
 export function toDomException(err: unknown, fallback = 'UnknownError'): unknown {
   if (err instanceof DOMException || err instanceof TypeError || err instanceof RangeError) return err;
   const e: LlmOsError = toLlmOsError(err);
-  return domError(NAME_BY_CODE[e.code] ?? fallback, e.message, e);
+  return domError(NAME_BY_CODE[e.code] ?? (constraintRefused(e) ? 'NotSupportedError' : fallback), e.message, e);
+}
+
+/** A `responseConstraint` over a limit or malformed: the explainer's "not supported" constraint. */
+function constraintRefused(e: LlmOsError): boolean {
+  return e.code === 'INVALID_REQUEST' && (e.details['limit'] !== undefined || e.details['field'] === 'responseConstraint');
 }

@@ -4,7 +4,13 @@
  * groups (capturing, non-capturing, named), alternation, the quantifiers `* + ? {n} {n,} {n,m}` (lazy
  * or not), and `^`/`$` at the ends. Anything else — lookaround, backreferences, `\b`, the `i` flag —
  * returns `null`: the engine then samples freely and the output is only validated afterwards.
+ *
+ * Bounded: the source is at most `CONSTRAINT_LIMITS.regexpSource` characters (longer is an
+ * `InvalidRequestError` naming the limit), repetition counts over `repetition` are relaxed (the output
+ * is still matched against the real RegExp afterwards), and the grammar is at most `grammarBytes`.
  */
+import { checkRegexpLimits, CONSTRAINT_LIMITS, limitExceeded, utf8Length } from '../protocol/constraint-limits';
+import { boundedRepeat } from './json-schema-grammar';
 
 class Unsupported extends Error {}
 
@@ -66,7 +72,9 @@ class Parser {
       const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
       if (!m) throw new Unsupported('bad quantifier');
       this.i += m[0].length;
-      q = m[2] === undefined ? `{${m[1]}}` : `{${m[1]},${m[3] ?? ''}}`;
+      const min = Number(m[1]);
+      if (m[2] === undefined) q = min > CONSTRAINT_LIMITS.repetition ? boundedRepeat(min, undefined) : `{${min}}`;
+      else q = boundedRepeat(min, m[3] ? Number(m[3]) : undefined);
     } else {
       return '';
     }
@@ -145,14 +153,21 @@ class Parser {
   }
 }
 
-/** A GBNF grammar whose language is the strings `re` matches as a whole, or `null` if `re` is beyond it. */
-export function regexpToGbnf(re: RegExp): string | null {
+/**
+ * A GBNF grammar whose language is the strings `re` matches as a whole, or `null` if `re` is beyond it.
+ * Takes a RegExp or its `{source, flags}` (what crosses a worker boundary).
+ */
+export function regexpToGbnf(re: RegExp | { source: string; flags: string }, field = 'regexp'): string | null {
+  checkRegexpLimits(re.source, re.flags, field);
   if (re.flags.includes('i') || re.flags.includes('v')) return null;
   try {
     const p = new Parser(re.source, re.flags.includes('s'));
     const expr = p.alternation();
     if (p.i !== re.source.length) return null;
-    return `root ::= ${expr}`;
+    const grammar = `root ::= ${expr}`;
+    const bytes = utf8Length(grammar);
+    if (bytes > CONSTRAINT_LIMITS.grammarBytes) throw limitExceeded('grammarBytes', bytes, 'The grammar built from the RegExp', field);
+    return grammar;
   } catch (e) {
     if (e instanceof Unsupported) return null;
     throw e;

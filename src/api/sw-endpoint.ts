@@ -2,7 +2,8 @@
  * The page side of the service worker's OpenAI-compatible endpoint: `serveKernelToServiceWorker(kernel)`
  * makes this page answer the `/v1` requests the app's service worker relays to it (from any page of the
  * origin, including this one), as jobs of one kernel process (app id `llmos.v1` unless given). Point
- * any OpenAI client at `location.origin + '/v1'`.
+ * any OpenAI client at `location.origin + '/v1'`. Model URLs must be on this origin or on one the user
+ * allowed, and the ones callers register expire (see `v1-models.ts`).
  */
 import type { Kernel } from '../kernel/kernel';
 import type { Priority } from '../kernel/priority';
@@ -10,6 +11,7 @@ import { connect } from './openai';
 import { getSharedKernel } from './shared-kernel';
 import { ALIVE_INTERVAL_MS, HELLO, REQUEST, type RelayControl, type RelayMessage, type ServeMessage } from './sw-protocol';
 import { handleV1Request, type V1ResponseSink } from './v1-handler';
+import { V1Models, v1ModelsOf, type V1ModelsOptions } from './v1-models';
 
 /** Options of `serveKernelToServiceWorker()`. */
 export interface ServeOptions {
@@ -17,7 +19,15 @@ export interface ServeOptions {
   appId?: string;
   /** Priority class of the endpoint's process (default `normal`). */
   priority?: Priority;
+  /**
+   * Model-URL policy (allowed remote origins, cap, idle time). Default: the kernel's own, whose allowed
+   * origins are the desktop settings' `remoteModelOrigins` (empty unless the user added some).
+   */
+  models?: V1ModelsOptions;
 }
+
+/** How often registrations idle past their time are swept while nobody calls, ms. */
+const SWEEP_INTERVAL_MS = 60_000;
 
 /** What `serveKernelToServiceWorker()` returns. */
 export interface KernelServer {
@@ -32,6 +42,8 @@ export function serveKernelToServiceWorker(kernel: Kernel = getSharedKernel(), o
   const container = navigator.serviceWorker;
   const client = connect({ appId: options.appId ?? 'llmos.v1', kernel, ...(options.priority ? { priority: options.priority } : {}), name: 'OpenAI endpoint (/v1)' });
   const inFlight = new Set<AbortController>();
+  const models = options.models ? new V1Models(kernel, options.models) : v1ModelsOf(kernel);
+  const sweeper = setInterval(() => models.sweep(), SWEEP_INTERVAL_MS);
 
   const serve = (port: MessagePort, msg: Extract<RelayMessage, { type: typeof REQUEST }>) => {
     const ctrl = new AbortController();
@@ -44,7 +56,7 @@ export function serveKernelToServiceWorker(kernel: Kernel = getSharedKernel(), o
       chunk: (text) => post({ kind: 'chunk', text }),
       end: () => post({ kind: 'end' }),
     };
-    void handleV1Request(client, msg.request, sink, ctrl.signal).finally(() => {
+    void handleV1Request(client, msg.request, sink, ctrl.signal, models).finally(() => {
       clearInterval(beat);
       inFlight.delete(ctrl);
       port.close();
@@ -69,6 +81,7 @@ export function serveKernelToServiceWorker(kernel: Kernel = getSharedKernel(), o
     pid: client.pid,
     stop() {
       container?.removeEventListener('message', onMessage);
+      clearInterval(sweeper);
       for (const c of inFlight) c.abort();
       client.close();
     },

@@ -4,18 +4,25 @@
  * MessageChannel, and streams the answer back as the HTTP response (SSE passes through untouched).
  * The page that made the request is asked first, then every other window.
  *
- * Answered here without a page: 400 for a body that is not a JSON object, 503 when no page answers
- * (none open, none serving) or a serving page goes silent (closed mid-request). The HTTP caller going
- * away (aborted fetch, cancelled body) cancels the job on the page.
+ * Answered here without a page: 403/415 for requests the door refuses (navigations, form posts, other
+ * origins, bodies not sent as `application/json`: see `v1-door.ts`) — nothing is sent to a page for
+ * them —, 400 for a body that is not a JSON object, 503 when no page answers (none open, none serving)
+ * or a serving page goes silent (closed mid-request). The HTTP caller going away (aborted fetch,
+ * cancelled body) cancels the job on the page. Every answer carries the app's security headers.
  */
 /// <reference lib="webworker" />
 import {
   HELLO, HELLO_TIMEOUT_MS, REQUEST, SILENCE_LIMIT_MS, type RelayControl, type RelayMessage, type ServeMessage,
 } from './sw-protocol';
+import { securityHeaders } from './security-headers';
+import { checkV1Door } from './v1-door';
 import type { V1Request } from './v1-handler';
 
+/** Headers of every `/v1` answer: the page's own, then the app's security headers. */
+const headersOf = (own: Record<string, string>) => ({ ...own, ...securityHeaders('/v1') });
+
 const json = (status: number, type: string, code: string, message: string) =>
-  new Response(JSON.stringify({ error: { message, type, param: null, code } }), { status, headers: { 'Content-Type': 'application/json' } });
+  new Response(JSON.stringify({ error: { message, type, param: null, code } }), { status, headers: headersOf({ 'Content-Type': 'application/json' }) });
 
 /** Whether a request is for the endpoint (`<scope>v1` or below). */
 export function isV1Request(request: Request, scope: string): boolean {
@@ -89,7 +96,7 @@ function relay(client: Client, request: V1Request, signal: AbortSignal): Promise
           start: (c) => { body = c; },
           cancel: () => { cancel(); finish(); },
         });
-        resolve(new Response(stream, { status: m.status, headers: m.headers }));
+        resolve(new Response(stream, { status: m.status, headers: headersOf(m.headers) }));
       } else if (m.kind === 'chunk') {
         try { body?.enqueue(encoder.encode(m.text)); } catch { /* the caller cancelled */ }
       } else if (m.kind === 'end') {
@@ -107,6 +114,8 @@ export async function handleV1Fetch(event: FetchEvent, sw: ServiceWorkerGlobalSc
   const url = new URL(req.url);
   const scopePath = new URL(sw.registration.scope).pathname;
   const path = `/${url.pathname.slice(scopePath.length)}`;
+  const refused = checkV1Door(req, sw.location.origin);
+  if (refused) return json(refused.status, refused.type, refused.code, refused.message);
   let body: string | null = null;
   if (req.method === 'POST') {
     body = await req.text();

@@ -56,7 +56,7 @@ export async function countTokens(
     return hit;
   }
   // Sampling does not matter for one token, but a grammar or `ignoreEos` could make it fail.
-  const { grammar: _g, jsonSchema: _s, jsonMode: _j, ignoreEos: _e, ...rest } = params;
+  const { grammar: _g, jsonSchema: _s, jsonMode: _j, regexp: _r, ignoreEos: _e, ...rest } = params;
   const handle = kernel.submit({ pid, model, messages, params: { ...rest, maxTokens: 1 }, ...(signal ? { signal } : {}) });
   let n: number;
   try {

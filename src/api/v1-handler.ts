@@ -7,13 +7,16 @@
  *                                     `data: {chunk}` event per chunk, then `data: [DONE]`
  * Failures are OpenAI-style bodies `{error: {message, type, param, code}}` with a status derived from
  * the typed error (400 malformed — a remote or undecodable image included —, 400 `input_unsupported`
- * for an image sent to a text-only model, 403 quota, 404 unknown model, 503 queue full, 500 otherwise). An error
+ * for an image sent to a text-only model, 403 quota or a model URL on an origin the user did not allow
+ * (`v1-models.ts`), 404 unknown model, 503 queue full, 500 otherwise). An error
  * after an event stream started is sent as a final `data: {error}` event (the `openai` client throws it).
  */
 import { toLlmOsError } from '../errors';
 import type { LlmOsClient } from './openai';
 import type { ChatCompletionStream } from './openai';
-import type { ChatCompletion } from './openai-types';
+import { parseChatRequest } from './openai-request';
+import type { ChatCompletion, ChatCompletionCreateParams } from './openai-types';
+import { v1ModelsOf, type V1Models } from './v1-models';
 
 /** A request as the service worker forwards it. */
 export interface V1Request {
@@ -74,9 +77,12 @@ function sendJson(sink: V1ResponseSink, status: number, body: unknown): void {
 
 /**
  * Serve one request with `client` (its process and app id apply to every request it serves).
- * `signal` aborts when the HTTP caller goes away.
+ * `signal` aborts when the HTTP caller goes away. `models` decides which model URLs callers may name
+ * and expires the ones they registered (default: the kernel's policy, with the user's allow-list).
  */
-export async function handleV1Request(client: LlmOsClient, req: V1Request, sink: V1ResponseSink, signal: AbortSignal): Promise<void> {
+export async function handleV1Request(
+  client: LlmOsClient, req: V1Request, sink: V1ResponseSink, signal: AbortSignal, models: V1Models = v1ModelsOf(client.kernel),
+): Promise<void> {
   const path = req.path.replace(/\/+$/, '');
   try {
     if (path === '/v1/models' || path.startsWith('/v1/models/')) {
@@ -100,6 +106,9 @@ export async function handleV1Request(client: LlmOsClient, req: V1Request, sink:
     }
     // `signal` on the wire makes no sense; drop anything not plain data.
     const params = { ...(body as Record<string, unknown>), signal };
+    // A malformed request is refused before its model URL is checked, fetched or registered.
+    parseChatRequest(params as unknown as ChatCompletionCreateParams);
+    await models.admit((body as { model?: unknown }).model, signal);
     const result = await client.chat.completions.create(params as never);
     if ((body as { stream?: unknown }).stream !== true) return sendJson(sink, 200, result as unknown as ChatCompletion);
     sink.head(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' });

@@ -91,12 +91,21 @@ export interface GenerateRequest {
   topP?: number;
   seed?: number;
   stop?: string[];
-  /** GBNF grammar (wllama) constraining the output. */
+  /** GBNF grammar (wllama) constraining the output, as is (within `CONSTRAINT_LIMITS`). */
   grammar?: string;
-  /** JSON schema constraining the output (engine-enforced where supported). */
+  /**
+   * JSON schema constraining the output (engine-enforced where supported: WebLLM takes the schema, wllama
+   * gets a grammar compiled from it in the engine worker). Within `CONSTRAINT_LIMITS`.
+   */
   jsonSchema?: Record<string, unknown>;
   /** `json_object` mode without a schema. */
   jsonMode?: boolean;
+  /**
+   * A RegExp the whole output must match, as `{source, flags}` (what crosses a worker boundary): wllama
+   * compiles it to a grammar in the engine worker where it can (see `api/regexp-grammar.ts`); other
+   * engines sample freely. The output is matched against it after generation either way.
+   */
+  regexp?: { source: string; flags: string };
   ignoreEos?: boolean;
   /** Token id → additive bias. */
   logitBias?: Record<number, number>;

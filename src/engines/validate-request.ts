@@ -1,5 +1,10 @@
-/** Validation of a `GenerateRequest` shared by all engines: bad input is an `InvalidRequestError`. */
+/**
+ * Validation of a `GenerateRequest` shared by all engines (and the kernel's `submit()`, on the page): bad
+ * input is an `InvalidRequestError`. Constraints (`grammar`, `jsonSchema`, `regexp`) are only checked
+ * against their limits here — a bounded walk — never compiled: compilation happens in the engine worker.
+ */
 import { InvalidRequestError } from '../errors';
+import { checkGrammarLimits, checkRegexpLimits, checkSchemaLimits } from '../protocol/constraint-limits';
 import type { GenerateRequest } from './engine';
 import { checkImageUrl, MAX_IMAGES } from './image-input';
 
@@ -51,5 +56,22 @@ export function validateRequest(r: GenerateRequest): void {
   num('seed', r.seed, 0, 2 ** 32);
   if (r.stop !== undefined && (!Array.isArray(r.stop) || r.stop.some((s) => typeof s !== 'string'))) {
     throw new InvalidRequestError('stop must be an array of strings', { field: 'stop' });
+  }
+  validateConstraint(r);
+}
+
+/** The constraint fields: their types and limits. */
+function validateConstraint(r: GenerateRequest): void {
+  if (r.grammar !== undefined) checkGrammarLimits(r.grammar, 'grammar');
+  if (r.jsonSchema !== undefined) {
+    if (typeof r.jsonSchema !== 'object' || r.jsonSchema === null || Array.isArray(r.jsonSchema)) {
+      throw new InvalidRequestError('jsonSchema must be a JSON Schema object', { field: 'jsonSchema' });
+    }
+    checkSchemaLimits(r.jsonSchema, 'jsonSchema');
+  }
+  if (r.jsonMode !== undefined && typeof r.jsonMode !== 'boolean') throw new InvalidRequestError('jsonMode must be a boolean', { field: 'jsonMode' });
+  if (r.regexp !== undefined) {
+    if (typeof r.regexp !== 'object' || r.regexp === null) throw new InvalidRequestError('regexp must be {source, flags}', { field: 'regexp' });
+    checkRegexpLimits(r.regexp.source, r.regexp.flags, 'regexp');
   }
 }

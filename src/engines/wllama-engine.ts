@@ -5,7 +5,6 @@
  * Worker-side only: the page bundle never imports this module.
  */
 import { Wllama, WllamaAbortError, WllamaError, type LoadModelParams } from '@wllama/wllama';
-import { Template } from '@huggingface/jinja';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import {
   GenerationError, GgufError, LlmOsError, ModelLoadError, ModelNotLoadedError,
@@ -22,6 +21,8 @@ import { imageForModel } from './image-input';
 import { fetchBlob } from './fetch-blob';
 import { probeGpu } from './gpu-probe';
 import { validateRequest } from './validate-request';
+import { constraintGrammar } from './constraint-compile';
+import { parseTemplate, renderChatTemplate } from './template-render';
 
 interface StreamChunk {
   choices?: { text?: string; delta?: { content?: string | null }; finish_reason?: string | null }[];
@@ -146,15 +147,21 @@ export class WllamaEngine implements Engine {
   }
 
   /**
-   * Render the model's chat template ourselves. Needed for constrained chat: wllama 3.13's chat path
-   * fails any grammar or JSON schema with "Failed to initialize samplers" (measured), while the raw
-   * completion path applies them correctly.
+   * Render the model's chat template ourselves, within the render limits (`template-render.ts`). Needed
+   * for constrained chat: wllama 3.13's chat path fails any grammar or JSON schema with "Failed to
+   * initialize samplers" (measured), while the raw completion path applies them correctly.
    */
-  private renderChat(messages: GenerateRequest['messages']): string {
+  private renderChat(messages: ChatMessage[]): string {
     const tpl = this.wllama?.getChatTemplate();
     if (!tpl) throw new GenerationError('This model has no chat template: send a raw prompt instead', { modelId: this.modelId });
     const { bos = '', eos = '' } = this.loaded ?? {};
-    const text = new Template(tpl).render({ messages, add_generation_prompt: true, bos_token: bos, eos_token: eos });
+    let template;
+    try {
+      template = parseTemplate(tpl);
+    } catch (e) {
+      throw new GenerationError(`The chat template of ${this.modelId} does not parse: ${e instanceof Error ? e.message : String(e)}`, { modelId: this.modelId });
+    }
+    const text = renderChatTemplate(template, messages, bos, eos);
     // llama.cpp adds BOS itself when it tokenizes the prompt: do not send it twice.
     return bos && text.startsWith(bos) ? text.slice(bos.length) : text;
   }
@@ -175,8 +182,9 @@ export class WllamaEngine implements Engine {
       this.wllama = await this.startWllama(this.loaded.blobs, this.loaded.params, this.modelId ?? 'model');
       this.poisoned = false;
     }
-    const schema = request.jsonSchema ?? (request.jsonMode ? { type: 'object' } : undefined);
-    const constrained = schema !== undefined || request.grammar !== undefined;
+    // Compiled here, in the worker (never on the page), within the constraint limits.
+    const grammar = constraintGrammar(request);
+    const constrained = grammar !== undefined;
     const withImages = request.messages?.some((m) => m.images?.length) ?? false;
     if (withImages && !this.loaded.inputs.includes('image')) {
       throw new UnsupportedInputError(`Model ${this.modelId} does not accept images (it has no vision projector)`, { input: 'image', modelId: this.modelId });
@@ -187,6 +195,9 @@ export class WllamaEngine implements Engine {
     }
     // Decoded and re-encoded before anything starts: a bad image is a typed error, never a wasm abort.
     const chatMessages = withImages ? await wllamaMessages(request.messages!) : request.messages;
+    // Constrained chat goes through the raw completion path with our own (bounded) template render,
+    // done before the run starts: a template error is the request's, and leaves llama.cpp untouched.
+    const prompt = !constrained ? undefined : request.messages ? this.renderChat(request.messages) : request.prompt ?? '';
     const wllama = this.wllama;
     const run: Running = { ctrl: new AbortController(), interrupted: false };
     if (signal?.aborted) return this.emptyResult('abort');
@@ -238,7 +249,7 @@ export class WllamaEngine implements Engine {
       ...(request.topP !== undefined ? { top_p: request.topP } : {}),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
       ...(request.stop?.length ? { stop: request.stop } : {}),
-      ...(request.grammar ? { grammar: request.grammar } : {}),
+      ...(grammar ? { grammar } : {}),
       ...(request.ignoreEos ? { ignore_eos: true } : {}),
       ...(request.logitBias ? { logit_bias: Object.entries(request.logitBias).map(([t, b]) => [Number(t), b]) } : {}),
       timings_per_token: true,
@@ -250,8 +261,7 @@ export class WllamaEngine implements Engine {
       if (chatMessages && !constrained) {
         await wllama.createChatCompletion({ ...common, messages: chatMessages } as never);
       } else {
-        const prompt = request.messages ? this.renderChat(request.messages) : request.prompt ?? '';
-        await wllama.createCompletion({ ...common, ...(schema ? { json_schema: schema } : {}), prompt } as never);
+        await wllama.createCompletion({ ...common, prompt: prompt ?? request.prompt ?? '' } as never);
       }
       stopReason = run.interrupted ? 'interrupt' : run.ctrl.signal.aborted ? 'abort' : finish === 'length' ? 'length' : 'stop';
     } catch (e) {

@@ -25,19 +25,34 @@ export interface KernelEventMap {
   'job-started': JobEventDetail & { slot: number; queueWaitMs: number };
   'job-preempted': JobEventDetail & { slot: number; tokens: number; reason: 'priority' | 'time-slice' | 'budget'; byJobId: string | null };
   'job-resumed': JobEventDetail & { slot: number; replayTokens: number; mode: 'replay' | 'continuation' };
-  'job-requeued': JobEventDetail & { reason: 'worker-crashed' | 'replay-diverged'; retries: number };
+  'job-requeued': JobEventDetail & { reason: 'worker-crashed' | 'worker-reclaimed' | 'replay-diverged'; retries: number };
   'job-finished': JobEventDetail & { ok: boolean; stopReason: StopReason | null; tokens: number; error: SerializedError | null };
   'model-loading': { model: string; slot: number; bytes: number; at: number };
   'model-progress': { model: string; slot: number; fraction: number; at: number };
   'model-loaded': { model: string; slot: number; ms: number; at: number };
   'model-load-failed': { model: string; slot: number; error: SerializedError; at: number };
-  'model-evicted': { model: string; slot: number; reason: 'placement' | 'keep-alive' | 'crash' | 'budget' | 'shutdown' | 'device-lost'; at: number };
+  'model-evicted': { model: string; slot: number; reason: 'placement' | 'keep-alive' | 'crash' | 'budget' | 'shutdown' | 'device-lost' | 'reclaimed'; at: number };
   'budget-changed': { budget: Budget; at: number };
   'process-spawned': { pid: number; name: string; priority: Priority; at: number };
   'process-reniced': { pid: number; name: string; priority: Priority; at: number };
   'process-exited': { pid: number; name: string; at: number };
   'worker-crashed': { slot: number; error: SerializedError; at: number };
+  /** A running job tripped a watchdog; it ended for its caller with `TimeoutError`. */
+  'job-timed-out': JobEventDetail & { limit: WatchdogLimit; limitMs: number; tokens: number };
+  /**
+   * A run did not stop within `killGraceMs` of being told to (cancel, kill, watchdog, preemption): the
+   * kernel terminated its worker; `requeued` lists the other jobs that were on it (they resume).
+   */
+  'worker-reclaimed': { slot: number; model: string | null; jobId: string; pid: number; cause: StopCause; waitedMs: number; requeued: string[]; at: number };
+  'model-quarantined': { model: string; failures: number; error: SerializedError; at: number };
+  'model-quarantine-cleared': { model: string; by: 'user' | 'new-file'; at: number };
 }
+
+/** Which watchdog a job tripped. */
+export type WatchdogLimit = 'first-token' | 'inter-token' | 'wall';
+
+/** Why the kernel asked a run to stop. */
+export type StopCause = 'cancel' | 'timeout' | 'preempt';
 
 /** Any kernel event name. */
 export type KernelEventType = keyof KernelEventMap;
@@ -94,5 +109,6 @@ const EVENT_TYPES: Record<KernelEventType, true> = {
   'job-queued': true, 'job-started': true, 'job-preempted': true, 'job-resumed': true, 'job-requeued': true,
   'job-finished': true, 'model-loading': true, 'model-progress': true, 'model-loaded': true, 'model-load-failed': true,
   'model-evicted': true, 'budget-changed': true, 'process-spawned': true, 'process-reniced': true,
-  'process-exited': true, 'worker-crashed': true,
+  'process-exited': true, 'worker-crashed': true, 'job-timed-out': true, 'worker-reclaimed': true,
+  'model-quarantined': true, 'model-quarantine-cleared': true,
 };

@@ -10,6 +10,7 @@ import { rankOf, type Priority } from './priority';
 import { effectiveRank } from './run-queue';
 import type { ProcessRecord } from './process-table';
 import type { JobHandle, JobResult, JobState } from './types';
+import type { StopCause } from './events';
 
 /** Engines' default when a request gives no `maxTokens`. */
 export const DEFAULT_MAX_TOKENS = 256;
@@ -51,6 +52,13 @@ export class Job {
   /** Set when the scheduler stops the run to preempt it. */
   preempting: 'priority' | 'time-slice' | 'budget' | null = null;
   cancelRequested = false;
+  /** When the kernel asked the current run to stop (cancel, kill, watchdog, preemption), and why. */
+  stopRequestedAt: number | null = null;
+  stopCause: StopCause | null = null;
+  /** Set when the job's worker is being terminated because of another job: its run's end is not its fault. */
+  reclaimed = false;
+  /** Time of the last token of the current run (the inter-token watchdog). */
+  lastTokenAt: number | null = null;
   readonly stream: TokenChannel<TokenEvent>;
   readonly result: Promise<JobResult>;
   private settle!: { resolve: (r: JobResult) => void; reject: (e: unknown) => void };
@@ -133,6 +141,7 @@ export class Job {
     if (this.phase !== 'running' || this.cancelRequested) return;
     if (this.runFirstTokenAt === null) this.runFirstTokenAt = now;
     this.firstTokenAt ??= now;
+    this.lastTokenAt = now;
     this.text += t.text;
     this.runEvents++;
     this.stream.push({ text: t.text, index: this.events++ });
@@ -173,13 +182,25 @@ export class Job {
     this.runStartedAt = now;
     this.runEvents = 0;
     this.runFirstTokenAt = null;
+    this.lastTokenAt = null;
+    this.stopRequestedAt = null;
+    this.stopCause = null;
+    this.reclaimed = false;
     this.runCtrl = new AbortController();
+  }
+
+  /** Ask the current run to stop (the abort or interrupt itself is the caller's); the grace period starts now. */
+  requestStop(cause: StopCause, now: number): void {
+    if (this.stopRequestedAt !== null) return;
+    this.stopRequestedAt = now;
+    this.stopCause = cause;
   }
 
   usage(now: number): Usage {
     return {
       promptTokens: this.promptTokens,
-      completionTokens: this.engineTokens,
+      // A job ended while its run is still winding down (cancel, kill, watchdog) counts what it delivered.
+      completionTokens: this.engineTokens + (this.phase === 'running' ? this.runEvents : 0),
       ttftMs: this.firstTokenAt === null ? now - this.submittedAt : this.firstTokenAt - this.submittedAt,
       decodeTokensPerSec: this.decodeMs > 0 ? (this.decodeTokens * 1000) / this.decodeMs : 0,
       prefillTokensPerSec: this.prefillTokensPerSec,

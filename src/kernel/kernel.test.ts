@@ -155,7 +155,8 @@ describe('kernel with real wllama workers', () => {
   });
 
   test('queue full is refused synchronously with QueueFullError', async () => {
-    const { kernel } = await realKernel({ ramMB: 200, slots: 1 }, { queueLimit: 2 });
+    // queueShare 1: one process may fill the whole queue, so this is the kernel-wide limit.
+    const { kernel } = await realKernel({ ramMB: 200, slots: 1 }, { queueLimit: 2, queueShare: 1 });
     const pid = kernel.spawn({ name: 'app' }, { priority: 'normal' });
     const a = job(kernel, pid, 'tiny', { maxTokens: 4 });
     const b = job(kernel, pid, 'tiny', { maxTokens: 4 });

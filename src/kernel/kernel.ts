@@ -14,7 +14,7 @@ import { systemClock, type Clock } from './clock';
 import { deriveBudget, probeDevice, validateOverrides, type Budget, type BudgetOverrides, type DeviceProbe } from './device-budget';
 import { KernelEvents } from './events';
 import { DEFAULT_MAX_TOKENS, Job } from './job';
-import { ModelRegistry, resolveRegistration, type RegisteredModel } from './model-registry';
+import { ModelRegistry, quarantineError, resolveRegistration, type RegisteredModel } from './model-registry';
 import { refusal } from './placement';
 import { parsePriority, rankOf, type Priority } from './priority';
 import { ProcessTable, type ProcessRecord } from './process-table';
@@ -22,7 +22,7 @@ import { effectiveRank } from './run-queue';
 import { Scheduler, type SchedulerConfig } from './scheduler';
 import { localSettingsStore, type KernelSettingsStore } from './settings-store';
 import type {
-  AppInfo, JobHandle, JobInfo, ModelRegistration, ProcessInfo, ProcessState, ResidentModel, SpawnOptions, SubmitRequest,
+  AppInfo, JobHandle, JobInfo, ModelRegistration, ProcessInfo, ProcessState, QuarantinedModel, ResidentModel, SpawnOptions, SubmitRequest,
 } from './types';
 import { WorkerPool, type EngineFactory } from './worker-pool';
 
@@ -55,6 +55,13 @@ export const KERNEL_DEFAULTS: SchedulerConfig = {
   placement: 'optimal',
   exactLimit: 20,
   discipline: 'priority',
+  killGraceMs: 500,
+  // Generous for a slow CPU: a long prompt on a 2-core laptop, or a resumed run replaying its prefix.
+  firstTokenTimeoutMs: 120_000,
+  interTokenTimeoutMs: 60_000,
+  jobTimeoutMs: 30 * 60_000,
+  queueShare: 0.25,
+  quarantineAfter: 2,
 };
 
 /** The LLM OS kernel. */
@@ -168,8 +175,28 @@ export class Kernel {
     const model = resolveRegistration(reg);
     const busy = this.scheduler.pool.slots.some((s) => s.model === model.id) || [...this.scheduler.jobs.values()].some((j) => j.model === model.id);
     if (busy) throw new InvalidRequestError(`Model ${model.id} is in use and cannot be re-registered now`, { model: model.id });
-    this.registry.set(model);
+    if (this.registry.set(model)) {
+      this.events.emit('model-quarantine-cleared', { model: model.id, by: 'new-file', at: this.scheduler.clock.now() });
+    }
     return model;
+  }
+
+  /** Models set aside after failing to load `quarantineAfter` times in a row (their requests are refused). */
+  quarantined(): QuarantinedModel[] {
+    return this.registry.inQuarantine();
+  }
+
+  /** Lift a model's quarantine (the user's call): its next request tries to load it again. */
+  clearQuarantine(model: string): boolean {
+    const cleared = this.registry.release(model);
+    if (cleared) this.events.emit('model-quarantine-cleared', { model, by: 'user', at: this.scheduler.clock.now() });
+    return cleared;
+  }
+
+  /** Forget a model that is neither in a slot nor named by a job (false otherwise, or when not registered). */
+  unregisterModel(id: string): boolean {
+    const busy = this.scheduler.pool.slots.some((s) => s.model === id) || [...this.scheduler.jobs.values()].some((j) => j.model === id);
+    return !busy && this.registry.delete(id);
   }
 
   /** Registered models. */
@@ -186,6 +213,8 @@ export class Kernel {
     const explicit = req.priority === undefined ? null : parsePriority(req.priority);
     if (explicit) proc.checkPriority(explicit);
     proc.checkModel(model.id);
+    const q = this.registry.quarantineOf(model.id);
+    if (q) throw quarantineError(q);
     const request = buildRequest(req);
     if (model.inputs && !model.inputs.includes('image') && request.messages?.some((m) => m.images?.length)) {
       throw new UnsupportedInputError(`Model ${model.id} does not accept images`, { input: 'image', modelId: model.id });
@@ -202,10 +231,19 @@ export class Kernel {
         { model: model.id, resource: refused.resource, neededMB: refused.neededMB, availableMB: refused.availableMB },
       );
     }
-    proc.checkConcurrency(this.jobsOf(proc).length);
+    const mine = this.jobsOf(proc);
+    proc.checkConcurrency(mine.length);
+    // Fair admission: one process fills at most its share of the shared queue, so others are still admitted.
+    const share = proc.quota.maxQueuedJobs ?? Math.max(1, Math.ceil(this.scheduler.config.queueLimit * this.scheduler.config.queueShare));
+    const mineQueued = mine.filter((j) => j.phase === 'queued').length;
+    if (mineQueued >= share) {
+      throw new QueueFullError(`Process ${proc.pid} already has ${mineQueued} jobs waiting (its share of the queue is ${share})`, {
+        scope: 'process', pid: proc.pid, queueLength: mineQueued, limit: share,
+      });
+    }
     const queued = this.scheduler.queued().length;
     if (queued >= this.scheduler.config.queueLimit) {
-      throw new QueueFullError(`The queue is full (${queued} jobs waiting)`, { queueLength: queued, limit: this.scheduler.config.queueLimit });
+      throw new QueueFullError(`The queue is full (${queued} jobs waiting)`, { scope: 'kernel', queueLength: queued, limit: this.scheduler.config.queueLimit });
     }
     const job = new Job(proc, model.id, request, explicit, keepAliveMs, this.scheduler.clock.now(), (j) => this.scheduler.cancel(j), req.signal);
     proc.submitted++;
@@ -293,9 +331,10 @@ function validateConfig(c: SchedulerConfig): void {
     const v = c[f];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw bad(f, v);
   };
-  posInt('queueLimit'); posInt('jobsPerSlot'); posInt('exactLimit');
+  posInt('queueLimit'); posInt('jobsPerSlot'); posInt('exactLimit'); posInt('quarantineAfter');
+  if (typeof c.queueShare !== 'number' || !(c.queueShare > 0 && c.queueShare <= 1)) throw bad('queueShare', c.queueShare);
   if (!Number.isInteger(c.maxRetries) || c.maxRetries < 0) throw bad('maxRetries', c.maxRetries);
-  for (const f of ['agingStepMs', 'sliceTokens', 'loadTimeoutMs', 'unloadTimeoutMs'] as const) {
+  for (const f of ['agingStepMs', 'sliceTokens', 'loadTimeoutMs', 'unloadTimeoutMs', 'killGraceMs', 'firstTokenTimeoutMs', 'interTokenTimeoutMs', 'jobTimeoutMs'] as const) {
     if (typeof c[f] !== 'number' || Number.isNaN(c[f]) || c[f] <= 0) throw bad(f, c[f]);
   }
   if (!Number.isFinite(c.defaultKeepAliveMs) || c.defaultKeepAliveMs < -1) throw bad('defaultKeepAliveMs', c.defaultKeepAliveMs);

@@ -4,10 +4,12 @@
  * for WebGPU backends and to the RAM budget for wasm ones. `describeGguf` reads the cost figures from
  * a GGUF header; for WebLLM records use `vram_required_MB` as `weightBytes`.
  */
-import { InvalidRequestError, UnknownModelError } from '../errors';
+import { InvalidRequestError, ModelQuarantinedError, UnknownModelError } from '../errors';
 import { estimateKvBytes, estimateModelCost } from '../models/cost';
 import { hyperParams, readGgufHeader } from '../models/gguf-header';
-import type { ModelRegistration } from './types';
+import type { LlmOsError } from '../errors';
+import type { ModelSource } from '../engines/engine';
+import type { ModelRegistration, QuarantinedModel } from './types';
 
 /** A registration with its cost resolved. */
 export interface RegisteredModel extends ModelRegistration {
@@ -60,12 +62,61 @@ export function resolveRegistration(reg: ModelRegistration): RegisteredModel {
   };
 }
 
-/** @internal The registry. */
+/** The error a quarantined model's requests get. */
+export function quarantineError(q: QuarantinedModel): ModelQuarantinedError {
+  return new ModelQuarantinedError(
+    `Model ${q.model} is quarantined: its load failed ${q.failures} times in a row (${q.code}: ${q.message})`,
+    { model: q.model, failures: q.failures, cause: q.code, since: q.since },
+  );
+}
+
+/** Whether two registrations name the same file (a quarantine survives re-registering it). */
+function sameFile(a: ModelRegistration, b: ModelRegistration): boolean {
+  if (a.fingerprint !== undefined || b.fingerprint !== undefined) return a.fingerprint === b.fingerprint;
+  if (a.source === b.source) return true;
+  const url = (s: ModelRegistration['source']) => (typeof s === 'object' && 'url' in s ? (s as ModelSource & { url?: string }).url : undefined);
+  return url(a.source) !== undefined && url(a.source) === url(b.source);
+}
+
+/** @internal The registry, and the models in quarantine. */
 export class ModelRegistry {
   private readonly models = new Map<string, RegisteredModel>();
+  private readonly quarantined = new Map<string, QuarantinedModel>();
 
-  set(model: RegisteredModel): void {
+  /** Register (or replace) a model. Returns true when this lifted a quarantine (another file). */
+  set(model: RegisteredModel): boolean {
+    const old = this.models.get(model.id);
     this.models.set(model.id, model);
+    if (old && this.quarantined.has(model.id) && !sameFile(old, model)) return this.quarantined.delete(model.id);
+    return false;
+  }
+
+  /** Forget a registration (and its quarantine); false when there was none. */
+  delete(id: string): boolean {
+    this.quarantined.delete(id);
+    return this.models.delete(id);
+  }
+
+  /** Put a model in quarantine after `failures` failed loads, the last one `err`. */
+  quarantine(id: string, failures: number, err: LlmOsError, since: number): QuarantinedModel {
+    const q: QuarantinedModel = { model: id, failures, code: err.code, message: err.message, since };
+    this.quarantined.set(id, q);
+    return q;
+  }
+
+  /** The quarantine record of a model, if it is in quarantine. */
+  quarantineOf(id: string): QuarantinedModel | undefined {
+    return this.quarantined.get(id);
+  }
+
+  /** Lift a quarantine; false when the model was not in quarantine. */
+  release(id: string): boolean {
+    return this.quarantined.delete(id);
+  }
+
+  /** Models in quarantine. */
+  inQuarantine(): QuarantinedModel[] {
+    return [...this.quarantined.values()];
   }
 
   has(id: string): boolean {

@@ -5,7 +5,7 @@
  */
 import { InvalidRequestError, PermissionError, UnknownProcessError } from '../errors';
 import { parsePriority, rankOf, type Priority } from './priority';
-import type { AppInfo, ProcessMetrics, ProcessQuota, SpawnOptions } from './types';
+import type { AppInfo, JobLimits, ProcessMetrics, ProcessQuota, SpawnOptions } from './types';
 
 /** Exited processes kept for `ps()`. */
 const EXITED_KEPT = 100;
@@ -37,6 +37,8 @@ export class ProcessRecord {
     public priority: Priority,
     readonly weight: number,
     readonly quota: ProcessQuota,
+    /** Watchdog limits given at spawn (absent fields: the kernel's defaults). */
+    readonly limits: JobLimits = {},
   ) {}
 
   /** Throws `PermissionError` if the class is above the quota. */
@@ -83,6 +85,23 @@ export class ProcessRecord {
   }
 }
 
+/** Validate watchdog limits: positive numbers of ms, `Infinity` to switch one off. */
+function validateLimits(l: unknown): JobLimits {
+  if (l === undefined) return {};
+  if (typeof l !== 'object' || l === null) throw new InvalidRequestError('limits must be an object', { field: 'limits' });
+  const r = l as Record<string, unknown>;
+  const out: JobLimits = {};
+  for (const f of ['firstTokenMs', 'interTokenMs', 'wallMs'] as const) {
+    const v = r[f];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || Number.isNaN(v) || v <= 0) {
+      throw new InvalidRequestError(`limits.${f} must be a positive number of ms (Infinity: no limit)`, { field: `limits.${f}`, value: String(v) });
+    }
+    out[f] = v;
+  }
+  return Object.freeze(out);
+}
+
 function validateQuota(q: unknown): ProcessQuota {
   if (q === undefined) return {};
   if (typeof q !== 'object' || q === null) throw new InvalidRequestError('quota must be an object', { field: 'quota' });
@@ -95,6 +114,14 @@ function validateQuota(q: unknown): ProcessQuota {
       throw new InvalidRequestError('quota.maxConcurrentJobs must be an integer ≥ 1', { field: 'quota.maxConcurrentJobs', value: String(mc) });
     }
     out.maxConcurrentJobs = mc;
+  }
+  for (const f of ['maxQueuedJobs', 'maxRunningJobs'] as const) {
+    const v = r[f];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+      throw new InvalidRequestError(`quota.${f} must be an integer ≥ 1`, { field: `quota.${f}`, value: String(v) });
+    }
+    out[f] = v;
   }
   const am = r['allowedModels'];
   if (am !== undefined) {
@@ -123,7 +150,7 @@ export class ProcessTable {
       throw new InvalidRequestError('weight must be a number in (0, 1000]', { field: 'weight', value: String(weight) });
     }
     const quota = validateQuota(options.quota);
-    const proc = new ProcessRecord(this.nextPid, app.name, app.appId ?? null, priority, weight, quota);
+    const proc = new ProcessRecord(this.nextPid, app.name, app.appId ?? null, priority, weight, quota, validateLimits(options.limits));
     proc.checkPriority(priority);
     this.nextPid++;
     this.procs.set(proc.pid, proc);

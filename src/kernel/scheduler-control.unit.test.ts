@@ -117,7 +117,8 @@ describe('process control', () => {
   });
 
   test('the queue limit rejects at once with QueueFullError; queued work still completes', async () => {
-    const { clock, kernel } = await simKernel({ models: { a: { mb: 10 } }, kernel: { queueLimit: 3 } });
+    // One process may fill the whole queue here (queueShare 1): this is the kernel-wide limit.
+    const { clock, kernel } = await simKernel({ models: { a: { mb: 10 } }, kernel: { queueLimit: 3, queueShare: 1 } });
     const pid = kernel.spawn({ name: 'app' }, { priority: 'normal' });
     const hs = [1, 2, 3].map((i) => drain(kernel.submit({ pid, model: 'a', ...P(`q${i}`, 5) })));
     let err: unknown;

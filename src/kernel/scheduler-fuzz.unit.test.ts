@@ -5,9 +5,10 @@
  *   - every job settles (a hang is a failure of `runUntil`),
  *   - a job that completes streamed exactly what an uninterrupted run produces, however often it was
  *     preempted or its worker crashed; a cancelled one streamed a prefix of it,
- *   - failures are typed (`LlmOsError` with an expected code),
+ *   - failures are typed (`LlmOsError` with an expected code; crashes during loads may quarantine a model),
  *   - afterwards nothing is queued or running,
- *   - no preemption thrash (without time slices, at most about two preemptions per job).
+ *   - no preemption thrash (without time slices, at most about two preemptions per job),
+ *   - jobs that wedge their engine end (watchdog or hard kill) and never hold up the others.
  * To reproduce a failing seed: `FUZZ_FROM=<seed> FUZZ_CASES=1 FUZZ_LOG=2 npx vitest run --project unit
  * src/kernel/scheduler-fuzz.unit.test.ts` (FUZZ_LOG=1 prints per-case timing, 2 every event).
  */
@@ -41,17 +42,21 @@ async function runCase(seed: number) {
   const ramMB = 150 + Math.floor(r() * 700);
   const { clock, kernel, device, engines } = await simKernel({
     vramMB, ramMB, slots: 1 + Math.floor(r() * 3), models,
-    kernel: { agingStepMs: 200 + Math.floor(r() * 2000), maxRetries: 3, sliceTokens },
+    kernel: { agingStepMs: 200 + Math.floor(r() * 2000), maxRetries: 3, sliceTokens, firstTokenTimeoutMs: 3_000, interTokenTimeoutMs: 2_000 },
+    // Some jobs wedge their engine (deaf to abort and interrupt) after a few tokens: watchdogs and hard
+    // kills must end them and every other job must still complete exactly.
+    engine: { hangWord: 'wedge', hangAfter: Math.floor(r() * 5) },
   });
   if (process.env.FUZZ_LOG === '2') kernel.events.on('*', (d, t) => { if (t !== 'model-progress') console.log(clock.now(), t, JSON.stringify(d).slice(0, 160)); });
   const pids = Array.from({ length: 1 + Math.floor(r() * 4) }, (_, i) =>
     kernel.spawn({ name: `p${i}` }, { priority: pick(PRIORITIES), weight: 1 + Math.floor(r() * 3) }));
-  const jobs: { model: string; prompt: string; maxTokens: number; h: JobHandle | null; d: ReturnType<typeof drain> | null; tooLarge: boolean }[] = [];
+  const jobs: { model: string; wedge: boolean; prompt: string; maxTokens: number; h: JobHandle | null; d: ReturnType<typeof drain> | null; tooLarge: boolean }[] = [];
   const nJobs = 3 + Math.floor(r() * 10);
   const actions: { at: number; run: () => void }[] = [];
   for (let i = 0; i < nJobs; i++) {
     const model = pick(Object.keys(models));
-    const spec = { model, prompt: `case ${seed} job ${i}`, maxTokens: 1 + Math.floor(r() * 30), h: null as JobHandle | null, d: null as ReturnType<typeof drain> | null, tooLarge: false };
+    const wedge = r() < 0.08;
+    const spec = { model, wedge, prompt: `case ${seed} job ${i}${wedge ? ' wedge' : ''}`, maxTokens: 1 + Math.floor(r() * 30), h: null as JobHandle | null, d: null as ReturnType<typeof drain> | null, tooLarge: false };
     jobs.push(spec);
     const pid = pick(pids);
     const keepAliveMs = pick([undefined, 0, -1, 500, 5000]);
@@ -63,7 +68,8 @@ async function runCase(seed: number) {
           spec.d = drain(spec.h);
         } catch (e) {
           if (e instanceof ModelTooLargeError) spec.tooLarge = true;
-          else if (!(e instanceof LlmOsError && e.code === 'PROCESS_UNKNOWN')) throw e;
+          // A model whose loads crashed twice in a row is quarantined: later submits are refused at once.
+          else if (!(e instanceof LlmOsError && (e.code === 'PROCESS_UNKNOWN' || e.code === 'MODEL_QUARANTINED'))) throw e;
         }
       },
     });
@@ -93,13 +99,15 @@ async function runCase(seed: number) {
       const res = out.result.r;
       expect(res.text, `seed ${seed}`).toBe(out.text);
       if (res.stopReason === 'length') expect(out.text, `seed ${seed}`).toBe(ref);
+      else if (j.wedge) expect(res.stopReason, `seed ${seed}`).toBe('abort');
       else {
         expect(res.stopReason, `seed ${seed}`).toBe('abort');
         expect(ref.startsWith(out.text), `seed ${seed}`).toBe(true);
       }
     } else {
       expect(out.result.e, `seed ${seed}`).toBeInstanceOf(LlmOsError);
-      expect(['WORKER_CRASHED', 'MODEL_TOO_LARGE'], `seed ${seed}`).toContain((out.result.e as LlmOsError).code);
+      const codes = ['WORKER_CRASHED', 'MODEL_TOO_LARGE', 'MODEL_QUARANTINED', ...(j.wedge ? ['TIMEOUT'] : [])];
+      expect(codes, `seed ${seed}`).toContain((out.result.e as LlmOsError).code);
       expect(ref.startsWith(out.text), `seed ${seed}`).toBe(true);
     }
   }
@@ -109,12 +117,13 @@ async function runCase(seed: number) {
   const submitted = jobs.filter((j) => j.d).length;
   // No thrash: without time slices a job is preempted at most about twice.
   if (sliceTokens === Infinity) expect(preemptions, `seed ${seed}`).toBeLessThanOrEqual(2 * submitted + 3);
-  return { preemptions, jobs: submitted };
+  const contained = kernel.events.history().filter((e) => e.type === 'job-timed-out' || e.type === 'worker-reclaimed').length;
+  return { preemptions, jobs: submitted, contained };
 }
 
 describe('scheduler fuzz', () => {
   test(`${CASES} random scenarios keep every invariant`, async () => {
-    let preemptions = 0, jobs = 0;
+    let preemptions = 0, jobs = 0, contained = 0;
     const first = Number(process.env.FUZZ_FROM ?? 1);
     for (let seed = first; seed < first + CASES; seed++) {
       const t0 = performance.now();
@@ -122,9 +131,12 @@ describe('scheduler fuzz', () => {
       if (process.env.FUZZ_LOG) console.log(seed, Math.round(performance.now() - t0), s);
       preemptions += s.preemptions;
       jobs += s.jobs;
+      contained += s.contained;
     }
     // The scenarios really exercise preemption.
     expect(jobs).toBeGreaterThan(CASES * 3);
     expect(preemptions).toBeGreaterThan(CASES / 10);
+    // … and wedged engines (watchdog timeouts and reclaimed workers).
+    expect(contained).toBeGreaterThan(CASES / 10);
   }, 240_000);
 });

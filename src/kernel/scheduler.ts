@@ -19,6 +19,7 @@ import type { ModelRegistry } from './model-registry';
 import { place, placeLru, retentionValue, type PlacementModel, type PlacementResult } from './placement';
 import { FAIR_SHARE_SLACK, compareQueued, jobDemand, msToNextAging } from './run-queue';
 import { SlotOps } from './slot-ops';
+import { Containment } from './containment';
 import { classWeight, rankOf } from './priority';
 import type { Slot, WorkerPool } from './worker-pool';
 
@@ -36,6 +37,16 @@ export interface SchedulerConfig {
   exactLimit: number;
   /** `fifo` (a benchmark baseline): one class for all, submission order, no preemption. */
   discipline: 'priority' | 'fifo';
+  /** Time a run told to stop (cancel, kill, watchdog, preemption) has before its worker is terminated. */
+  killGraceMs: number;
+  /** Watchdog defaults (see `JobLimits`): first token of a run, gap between tokens, wall time of a job. */
+  firstTokenTimeoutMs: number;
+  interTokenTimeoutMs: number;
+  jobTimeoutMs: number;
+  /** Fraction of `queueLimit` one process may fill by default (`ProcessQuota.maxQueuedJobs`). */
+  queueShare: number;
+  /** Consecutive failed or timed-out loads after which a model is quarantined. */
+  quarantineAfter: number;
 }
 
 interface Keyed { job: Job; rank: number; pass: number; seq: number }
@@ -53,6 +64,7 @@ export class Scheduler {
   /** Unfinished jobs. */
   readonly jobs = new Map<string, Job>();
   readonly ops: SlotOps;
+  readonly containment: Containment;
   private passQueued = false;
   private timer: TimerHandle | null = null;
   private timerAt = Infinity;
@@ -68,6 +80,7 @@ export class Scheduler {
     readonly config: SchedulerConfig,
   ) {
     this.ops = new SlotOps(this);
+    this.containment = new Containment(this);
   }
 
   /** Request a pass (coalesced). */
@@ -122,6 +135,8 @@ export class Scheduler {
   private pass(): void {
     if (this.closed || !this.budget) return;
     const now = this.clock.now();
+    // 0. watchdogs, and workers whose runs outlived their grace period.
+    this.containment.check(now);
     const step = this.config.agingStepMs;
     const fifo = this.config.discipline === 'fifo';
     const keyed: Keyed[] = this.queued()
@@ -166,15 +181,22 @@ export class Scheduler {
     }
 
     // 3. dispatch, only onto models the plan keeps.
+    // A process at its running cap gives way to other processes' jobs of its rank or above, then is
+    // served if slots are still free (work-conserving: the cap shares slots, it never leaves one idle).
+    // A job held back by the cap never preempts anyone (that would thrash against the cap).
     const keep = new Set(res.resident);
     const blocked: Keyed[] = [];
-    for (const k of keyed) {
-      if (k.job.phase !== 'queued') continue;
-      const s = slotOf(k.job.model);
-      if (s && s.active && s.modelState === 'loaded' && keep.has(k.job.model) && s.running.size < this.config.jobsPerSlot) {
-        this.ops.run(k.job, s, k.rank);
-      } else if (s && s.modelState === 'loaded' && keep.has(k.job.model)) {
-        blocked.push(k);
+    const heldBack = new Set<Job>();
+    for (const capped of [true, false]) {
+      for (const k of keyed) {
+        if (k.job.phase !== 'queued') continue;
+        const s = slotOf(k.job.model);
+        if (s && s.active && s.modelState === 'loaded' && keep.has(k.job.model) && s.running.size < this.config.jobsPerSlot) {
+          if (capped && this.atRunningCap(k, keyed)) { heldBack.add(k.job); continue; }
+          this.ops.run(k.job, s, k.rank);
+        } else if (!capped && s && s.modelState === 'loaded' && keep.has(k.job.model) && !heldBack.has(k.job)) {
+          blocked.push(k);
+        }
       }
     }
 
@@ -223,11 +245,23 @@ export class Scheduler {
     return this.config.placement === 'lru' ? placeLru(models, b) : place(models, b, this.config.exactLimit);
   }
 
+  /**
+   * Whether `k`'s process already runs its cap of jobs (its quota's `maxRunningJobs`, else half the run
+   * capacity) while another process waits at `k`'s rank or above.
+   */
+  private atRunningCap(k: Keyed, keyed: Keyed[]): boolean {
+    const proc = k.job.proc;
+    const cap = proc.quota.maxRunningJobs ?? Math.max(1, Math.floor((this.pool.activeSlots.length * this.config.jobsPerSlot) / 2));
+    let running = 0;
+    for (const j of this.jobs.values()) if (j.proc === proc && j.phase === 'running') running++;
+    return running >= cap && keyed.some((o) => o.job.proc !== proc && o.job.phase === 'queued' && o.rank >= k.rank);
+  }
+
   /** A blocked job whose model is loaded in a full slot: the lowest job there yields if outranked. */
   private preemptInSlot(blocked: Keyed[]): void {
     for (const b of blocked) {
       const own = this.pool.slots.find((s) => s.model === b.job.model && s.modelState === 'loaded' && s.active);
-      const victim = own && [...own.running].filter((j) => j.preemptible).sort((x, y) => x.runRank - y.runRank || y.proc.pass - x.proc.pass)[0];
+      const victim = own && [...own.running].filter((j) => j.phase === 'running' && j.preemptible).sort((x, y) => x.runRank - y.runRank || y.proc.pass - x.proc.pass)[0];
       if (!victim) continue;
       if (victim.runRank < b.rank) return this.preempt(victim, 'priority', b.job);
       if (victim.runRank === b.rank && victim.runEvents >= this.config.sliceTokens && victim.proc.pass > b.job.proc.pass) {
@@ -240,16 +274,21 @@ export class Scheduler {
   preempt(job: Job, reason: 'priority' | 'time-slice' | 'budget', by: Job | null): void {
     if (job.phase !== 'running' || job.preempting || job.slot === null) return;
     job.preempting = reason;
+    job.requestStop('preempt', this.clock.now());
     this.events.emit('job-preempted', { ...this.jobDetail(job), slot: job.slot, tokens: job.events, reason, byJobId: by?.id ?? null });
     this.ops.stop(job);
   }
 
-  /** Cancel a job wherever it is. */
+  /**
+   * Cancel a job wherever it is. It ends for its caller at once (stop reason `abort`, the text delivered
+   * so far); a running job's run is told to stop and its worker is terminated if it has not stopped
+   * within `killGraceMs` (see `containment.ts`).
+   */
   cancel(job: Job): void {
     if (job.phase === 'done' || job.cancelRequested) return;
     job.cancelRequested = true;
-    if (job.phase === 'queued') this.finish(job, 'abort');
-    else job.runCtrl?.abort();
+    if (job.phase === 'running') this.containment.stopRun(job, 'cancel');
+    this.finish(job, 'abort');
   }
 
   /** End a job with a result and account for it. */
@@ -303,6 +342,13 @@ export class Scheduler {
     this.enqueue(job, true);
   }
 
+  /** Re-queue a job whose worker was terminated because of another job (not counted as a retry). */
+  requeueReclaimed(job: Job): void {
+    job.requeue(this.clock.now());
+    this.events.emit('job-requeued', { ...this.jobDetail(job), reason: 'worker-reclaimed', retries: job.retries });
+    this.enqueue(job, true);
+  }
+
   /** A replay diverged: resume the job by continuation (prompt + delivered text) instead. */
   continueInstead(job: Job): void {
     job.continuation = true;
@@ -320,6 +366,7 @@ export class Scheduler {
       }
     }
     for (const k of keyed) next = Math.min(next, now + msToNextAging(rankOf(k.job.priority), k.job.waited(now), this.config.agingStepMs));
+    next = Math.min(next, this.containment.nextDeadline());
     if (next === this.timerAt) return;
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;

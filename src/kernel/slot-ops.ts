@@ -4,11 +4,13 @@
  * (so the pass that started it sees the new state), and requests a new pass when it ends. Results of a
  * slot whose worker was replaced meanwhile (`epoch` changed) are ignored: the crash path owns them.
  */
-import { DeviceLostError, ModelLoadError, ReplayDivergedError, TimeoutError, WorkerCrashedError, toLlmOsError } from '../errors';
+import {
+  AbortError, DeviceLostError, ModelLoadError, NetworkError, ReplayDivergedError, TimeoutError, WorkerCrashedError, toLlmOsError,
+} from '../errors';
 import type { GenerateResult, TokenEvent } from '../engines/engine';
 import { withTimeout } from './clock';
 import type { Job } from './job';
-import type { RegisteredModel } from './model-registry';
+import { quarantineError, type RegisteredModel } from './model-registry';
 import type { Scheduler } from './scheduler';
 import type { Slot } from './worker-pool';
 
@@ -22,8 +24,8 @@ function isReplayDivergence(e: unknown, job: Job): boolean {
 
 /** @internal */
 export class SlotOps {
-  /** Consecutive load failures of a model caused by its worker dying. */
-  private readonly loadCrashes = new Map<string, number>();
+  /** Consecutive failed loads of a model (a success resets it); `quarantineAfter` of them quarantine it. */
+  private readonly loadFailures = new Map<string, number>();
 
   constructor(private readonly s: Scheduler) {}
 
@@ -88,11 +90,12 @@ export class SlotOps {
     slot.lastUsed = now;
     const preempting = job.preempting;
     job.endRun(res, now);
+    // A cancelled or timed-out job already ended for its caller (the run was only winding down).
     if (job.phase === 'done') return s.schedule();
-    if (job.cancelRequested) return s.finish(job, 'abort');
     if (err) {
       const e = toLlmOsError(err);
-      if (e instanceof WorkerCrashedError) s.retryOrFail(job, e);
+      if (e instanceof WorkerCrashedError && job.reclaimed) s.requeueReclaimed(job);
+      else if (e instanceof WorkerCrashedError) s.retryOrFail(job, e);
       else if (isReplayDivergence(e, job) && job.canContinue) s.continueInstead(job);
       else s.fail(job, e);
       // The engine lost its GPU device and with it the model (the worker lives on): forget the model, so
@@ -178,7 +181,7 @@ export class SlotOps {
       slot.fresh = true;
       slot.idleSince = now;
       slot.lastUsed = now;
-      this.loadCrashes.delete(reg.id);
+      this.loadFailures.delete(reg.id);
       s.events.emit('model-loaded', { model: reg.id, slot: slot.index, ms: now - t0, at: now });
     } catch (e) {
       const err = toLlmOsError(e, ModelLoadError, { model: reg.id });
@@ -188,11 +191,17 @@ export class SlotOps {
         else if (slot.epoch === epoch) slot.clearModel();
       }
       s.events.emit('model-load-failed', { model: reg.id, slot: slot.index, error: err.toJSON(), at: s.clock.now() });
-      if (err instanceof WorkerCrashedError || err instanceof TimeoutError) {
-        const n = (this.loadCrashes.get(reg.id) ?? 0) + 1;
-        this.loadCrashes.set(reg.id, n);
-        if (n > s.config.maxRetries) { this.loadCrashes.delete(reg.id); s.failQueued(reg.id, err); }
-      } else {
+      // The network and a cancelled load say nothing about the model; anything else counts towards quarantine.
+      const counts = !(err instanceof AbortError || err instanceof NetworkError);
+      const n = counts ? (this.loadFailures.get(reg.id) ?? 0) + 1 : 0;
+      if (counts) this.loadFailures.set(reg.id, n);
+      if (n >= s.config.quarantineAfter) {
+        this.loadFailures.delete(reg.id);
+        const q = s.registry.quarantine(reg.id, n, err, s.clock.now());
+        s.events.emit('model-quarantined', { model: reg.id, failures: n, error: err.toJSON(), at: q.since });
+        s.failQueued(reg.id, quarantineError(q));
+      } else if (!(err instanceof WorkerCrashedError || err instanceof TimeoutError)) {
+        // A crash or a stuck load may be the worker's fault: its jobs stay queued for one more try.
         s.failQueued(reg.id, err);
       }
     } finally {

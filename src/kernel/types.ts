@@ -21,6 +21,31 @@ export interface ProcessQuota {
   maxConcurrentJobs?: number;
   /** Model ids the process may use. */
   allowedModels?: readonly string[];
+  /**
+   * Most of the process's jobs waiting in the shared queue at once (default: the kernel's `queueShare`
+   * of `queueLimit`, a quarter). Beyond it `submit()` throws `QueueFullError` with `details.scope:
+   * 'process'`, so one app filling its share never refuses another.
+   */
+  maxQueuedJobs?: number;
+  /**
+   * Most of the process's jobs running at once while other processes wait (default: half the run
+   * capacity, slots × jobs per slot, at least 1). Work-conserving: a free slot nobody else wants is used.
+   */
+  maxRunningJobs?: number;
+}
+
+/**
+ * Watchdog limits of a process's jobs, ms (`Infinity` switches one off). A job that trips one ends with
+ * `TimeoutError` (`details.limit`: `first-token` | `inter-token` | `wall`); defaults are the kernel's
+ * `firstTokenTimeoutMs`, `interTokenTimeoutMs` and `jobTimeoutMs`.
+ */
+export interface JobLimits {
+  /** From the start of a run (dispatch, or resume) to its first token: prompt evaluation and replay. */
+  firstTokenMs?: number;
+  /** Longest gap between two tokens of a run. */
+  interTokenMs?: number;
+  /** From the job's first dispatch to its end, across all its runs. */
+  wallMs?: number;
 }
 
 /** Options of `spawn()`. */
@@ -29,6 +54,8 @@ export interface SpawnOptions {
   quota?: ProcessQuota;
   /** Fair-share weight among processes of one class (default 1). */
   weight?: number;
+  /** Watchdog limits for this process's jobs (defaults: the kernel's). */
+  limits?: JobLimits;
 }
 
 /** Process state as `ps()` shows it. */
@@ -147,6 +174,23 @@ export interface ModelRegistration {
    * from the engine's `ModelInfo.inputs` after the first load.
    */
   inputs?: InputModality[];
+  /**
+   * Identity of the model's file (a digest, or size and date): re-registering with another fingerprint
+   * means a new file and lifts a quarantine; the same one keeps it.
+   */
+  fingerprint?: string;
+}
+
+/** A model the kernel set aside after its load failed or timed out twice in a row (`quarantined()`). */
+export interface QuarantinedModel {
+  model: string;
+  /** Consecutive failed loads. */
+  failures: number;
+  /** The last load's error code and message. */
+  code: string;
+  message: string;
+  /** Kernel clock time of the quarantine, ms. */
+  since: number;
 }
 
 /** A model's resident state as `models()` shows it. */

@@ -2,16 +2,19 @@
  * One model download, start to finish: fetch the missing chunk runs with HTTP Range, cut the body into
  * fixed-size chunks as it streams, hash each chunk (SHA-256, WebCrypto) and store it with the record's
  * progress in one transaction; resume from the stored chunks after any interruption; check the whole file
- * against its digest when one is known and repair only the chunks that differ. @internal
+ * against its digest when one is known and repair only the chunks that differ. A body longer than the file
+ * declares itself to be stops with `DownloadTooLargeError` and the model keeps nothing (`download-limit.ts`).
+ * @internal
  */
-import { AbortError, GgufError, IntegrityError, NetworkError } from '../errors';
+import { AbortError, DownloadTooLargeError, GgufError, IntegrityError, NetworkError } from '../errors';
 import type { LlmOsDatabase } from '../storage/db';
 import { putModel } from '../storage/model-records';
 import { ensureSpace, type EstimateFn } from '../storage/quota';
 import type { ModelRecord } from '../storage/schema';
 import { chunkCount, deleteChunk, deleteChunks, putChunk, readChunks, storedChunkIndexes } from '../storage/weight-store';
+import { BodyLimit, HeaderProbe, storedGgufEnd } from './download-limit';
 import { ProgressMeter, type DownloadPhase, type DownloadProgress, type DownloadWarning } from './download-progress';
-import { parseStart, parseTotal, retryable, sleep } from './http-range';
+import { fetchRange, parseStart, parseTotal, retryable, sleep } from './http-range';
 import { digestFromHeaders, hfLfsSha256 } from './integrity';
 import { sha256Hex, sha256OfBlobs } from './sha256';
 
@@ -47,6 +50,9 @@ export class DownloadJob {
   private chunksDone = 0;
   /** Chunks a repair pass replaced. */
   private replaced: number[] = [];
+  /** The file size the GGUF header implies, once read (from the stream or the stored chunks). */
+  private fileEnd: number | null = null;
+  private probe = new HeaderProbe();
 
   constructor(record: ModelRecord, private readonly o: JobOptions) {
     if (!record.url) throw new NetworkError(`Model ${record.id} has no URL to download from`, { id: record.id });
@@ -56,10 +62,21 @@ export class DownloadJob {
 
   /** Run to completion; resolves with the final record (state `cached`). */
   async run(): Promise<ModelRecord> {
+    try {
+      return await this.runOnce();
+    } catch (e) {
+      // The file is not what it declares: keep none of it (a resume would only mix it with the next try).
+      if (e instanceof DownloadTooLargeError) await this.restart(0);
+      throw e;
+    }
+  }
+
+  private async runOnce(): Promise<ModelRecord> {
     const { db } = this.o;
     this.rec.pending = true;
     this.rec.storedBytes = await this.storedBytes();
     this.resumedFrom = this.rec.storedBytes;
+    if (this.rec.storedBytes > 0) this.fileEnd = await storedGgufEnd(db, this.rec.id);
     await putModel(db, this.rec);
     this.rec.sha256 ??= await hfLfsSha256(this.url, this.o.signal, this.o.fetch);
     if (this.rec.sizeBytes > 0 || this.rec.sizeHint) await this.checkSpace();
@@ -131,7 +148,7 @@ export class DownloadJob {
     const size = this.rec.sizeBytes;
     const start = first * cs;
     const last = size && Number.isFinite(end) ? Math.min(end * cs, size) - 1 : undefined;
-    const res = await this.request(`bytes=${start}-${last ?? ''}`);
+    const res = await fetchRange(this.o.fetch, this.url, `bytes=${start}-${last ?? ''}`, this.o.signal, { id: this.rec.id, name: this.rec.name });
     const range = res.headers.get('Content-Range');
     const etag = res.headers.get('ETag') ?? undefined;
     const total = res.status === 206 ? parseTotal(range) : Number(res.headers.get('Content-Length') ?? 0);
@@ -162,22 +179,9 @@ export class DownloadJob {
       await this.checkSpace().catch(async (e) => { await res.body?.cancel(); throw e; });
     }
     const expected = Number(res.headers.get('Content-Length') ?? -1);
-    await this.consume(res, res.status === 200 ? 0 : first, whole ? Infinity : end, expected, mode);
-  }
-
-  private async request(range: string): Promise<Response> {
-    let res: Response;
-    try {
-      res = await this.o.fetch(this.url, { headers: { Range: range }, cache: 'no-store', signal: this.o.signal });
-    } catch (e) {
-      if (this.o.signal.aborted) throw new AbortError(`Download of ${this.rec.name} cancelled`, { id: this.rec.id });
-      throw new NetworkError(`Could not fetch ${this.url}: ${e instanceof Error ? e.message : String(e)}`, { url: this.url });
-    }
-    if (res.status !== 200 && res.status !== 206) {
-      await res.body?.cancel();
-      throw new NetworkError(`Fetching ${this.url} failed with HTTP ${res.status}`, { url: this.url, status: res.status });
-    }
-    return res;
+    const limit = new BodyLimit({ id: this.rec.id, url: this.url }).fromResponse(res, res.status === 200 ? 0 : start);
+    limit.bound(this.fileEnd, 'gguf-header');
+    await this.consume(res, res.status === 200 ? 0 : first, whole ? Infinity : end, expected, mode, limit);
   }
 
   /** Forget every stored chunk (the source changed or cannot resume). */
@@ -186,11 +190,13 @@ export class DownloadJob {
     this.rec = { ...this.rec, sizeBytes: total || 0, storedBytes: 0, state: 'remote', verified: false, etag: undefined };
     this.resumedFrom = 0;
     this.chunksDone = 0;
+    this.fileEnd = null;
+    this.probe = new HeaderProbe();
     await putModel(this.o.db, this.rec);
   }
 
   /** Cut the body into chunks as it arrives; store each one once complete and hashed (chunks `[firstIndex, until)`). */
-  private async consume(res: Response, firstIndex: number, until: number, expected: number, mode: 'fill' | 'repair'): Promise<void> {
+  private async consume(res: Response, firstIndex: number, until: number, expected: number, mode: 'fill' | 'repair', limit: BodyLimit): Promise<void> {
     if (!res.body) throw new NetworkError(`${this.url} returned no body`, { url: this.url });
     const reader = res.body.getReader();
     const cs = this.rec.chunkSize;
@@ -208,6 +214,11 @@ export class DownloadJob {
         }
         if (step.done) break;
         const value = step.value;
+        // Bound the body before keeping any of this piece: what it declares, or what its header implies.
+        const at = firstIndex * cs + got;
+        const end = this.probe.feed(at, value);
+        if (end !== null) limit.bound(this.fileEnd = end, 'gguf-header');
+        limit.check(at + value.length);
         for (let off = 0; off < value.length && index < until; ) {
           const n = Math.min(cs - fill, value.length - off);
           buf.set(value.subarray(off, off + n), fill);

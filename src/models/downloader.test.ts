@@ -1,10 +1,12 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { AbortError, GgufError, IntegrityError, NetworkError, StorageQuotaError } from '../errors';
+import { AbortError, DownloadTooLargeError, GgufError, IntegrityError, NetworkError, StorageQuotaError } from '../errors';
 import type { LlmOsDatabase } from '../storage/db';
 import { getModel } from '../storage/model-records';
 import { readChunks } from '../storage/weight-store';
 import { ModelDownloader } from './downloader';
 import type { DownloadProgress, DownloadWarning } from './download-progress';
+import { SIZE_SLACK_BYTES, storedGgufEnd } from './download-limit';
+import { readGgufHeader } from './gguf-header';
 import { fetchManifest } from './integrity';
 import { sha256Hex } from './sha256';
 import { addRecord, fixtureHits, freshDb, storedSha256, token, urlSha256 } from '../../test/helpers/storage';
@@ -201,4 +203,74 @@ describe('ModelDownloader', () => {
     await expect(new ModelDownloader(db).download('m')).rejects.toBeInstanceOf(GgufError);
     expect(await readChunks(db, 'm')).toEqual([]);
   });
+
+  describe('a body longer than the file declares stops typed, keeps nothing, reads no more than one piece past the bound', () => {
+    const cases: [string, string, 'gguf-header' | 'content-range' | 'content-length', () => number][] = [
+      ['an endless body without a length: the GGUF header bounds it', 'endless=1&norange=1', 'gguf-header', () => TINY_SIZE],
+      ['an endless 206 past its Content-Range total', 'endless=1', 'content-range', () => TINY_SIZE],
+      ['a lying Content-Length (300 000 bytes declared, the file and more sent chunked)', 'endless=1&norange=1&declare=300000', 'content-length', () => 300_000],
+    ];
+    for (const [name, query, source, declared] of cases) {
+      test(name, async () => {
+        const t = token();
+        await addRecord(db, 'm', `${TINY_URL}?${query}&t=${t}`, CS);
+        const counted = countingFetch();
+        const err = await new ModelDownloader(db, { fetch: counted.fetch }).download('m').catch((e) => e);
+        expect(err).toBeInstanceOf(DownloadTooLargeError);
+        expect(err.code).toBe('DOWNLOAD_TOO_LARGE');
+        expect(err.details).toMatchObject({ id: 'm', source, declaredBytes: declared(), limitBytes: declared() + SIZE_SLACK_BYTES });
+        expect(err.details.receivedBytes).toBeGreaterThan(err.details.limitBytes);
+        // The reader stopped on the piece that crossed the bound: at most one network piece past it.
+        expect(counted.read()).toBe(err.details.receivedBytes);
+        expect(counted.read() - err.details.limitBytes).toBeLessThanOrEqual(counted.largestPiece());
+        // Chromium hands a body over in pieces of up to its data-pipe size (≈ 2 MiB measured): that piece is
+        // the most the page ever holds past the bound, and none of it is kept.
+        expect(counted.largestPiece()).toBeLessThanOrEqual(4 * 1024 * 1024);
+        // Nothing of the file is kept, and it is not pending any more.
+        expect(await readChunks(db, 'm')).toEqual([]);
+        expect(await getModel(db, 'm')).toMatchObject({ state: 'remote', storedBytes: 0, pending: false });
+        // The server was told to stop: what it sent no longer grows.
+        const sent = async () => (await fixtureHits(t))[0]!.sent!;
+        const first = await sent();
+        await new Promise((r) => setTimeout(r, 300));
+        expect(await sent()).toBe(first);
+        expect(first).toBeLessThan(declared() + 64 * 1024 * 1024);
+      });
+    }
+
+    test('a resume takes the bound from the header of the chunks stored before', async () => {
+      const t = token();
+      await addRecord(db, 'm', `${TINY_URL}?delayMs=25&t=${t}`, CS);
+      const ctrl = new AbortController();
+      await new ModelDownloader(db).download('m', { signal: ctrl.signal, onProgress: (p) => { if (p.chunksDone >= 2) ctrl.abort(); } }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+      expect((await readChunks(db, 'm')).length).toBeGreaterThanOrEqual(2);
+      const header = await readGgufHeader(new Blob([await (await fetch(TINY_URL)).arrayBuffer()]));
+      expect(await storedGgufEnd(db, 'm')).toBe(header.dataOffset + header.dataBytes);
+      expect(await storedGgufEnd(db, 'none')).toBeNull();
+    });
+  });
 });
+
+/** A fetch that counts the body bytes its caller actually read, and the largest piece read at once. */
+function countingFetch() {
+  let read = 0, largest = 0;
+  const f: typeof fetch = async (...args) => {
+    const res = await fetch(...args);
+    if (!res.body) return res;
+    const reader = res.body.getReader();
+    // Pulled only when the downloader reads (high-water mark 0): the count is what it took, not a read-ahead.
+    const counted = new ReadableStream<Uint8Array>({
+      async pull(ctrl) {
+        const step = await reader.read();
+        if (step.done) return ctrl.close();
+        read += step.value.length;
+        largest = Math.max(largest, step.value.length);
+        ctrl.enqueue(step.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    }, { highWaterMark: 0 });
+    return new Response(counted, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+  return { fetch: f, read: () => read, largestPiece: () => largest };
+}

@@ -203,6 +203,20 @@ export async function readGgufHeader(blob: Blob, limits: Partial<GgufReadLimits>
   }
 }
 
+/**
+ * Parse a header from the first bytes of a file whose end has not arrived yet (a download in flight):
+ * the header, or null while more bytes are needed. Nothing is checked against the file size, which is
+ * not known yet (`fileSize` is `Infinity`); a malformed header throws as `readGgufHeader` does.
+ */
+export function parseGgufPrefix(bytes: Uint8Array, limits: Partial<GgufReadLimits> = {}): GgufHeader | null {
+  try {
+    return parse(bytes, false, Infinity, { ...DEFAULT_GGUF_LIMITS, ...limits });
+  } catch (e) {
+    if (e instanceof NeedMore) return null;
+    throw e;
+  }
+}
+
 /** The architecture hyper-parameters the cost estimator and engines need. */
 export interface LlamaHyperParams {
   architecture: string;

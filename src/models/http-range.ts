@@ -1,4 +1,4 @@
-/** Small HTTP helpers of the downloader: `Content-Range` parsing, retry policy, abortable sleep. @internal */
+/** Small HTTP helpers of the downloader: a Range request, `Content-Range` parsing, retry policy, abortable sleep. @internal */
 import { AbortError, NetworkError } from '../errors';
 
 /** A network failure worth retrying: no HTTP status, 5xx or 429 (a 4xx will not get better). */
@@ -29,3 +29,22 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+
+/**
+ * GET one byte range of `url` (never from the HTTP cache). A network failure is a `NetworkError`, a cancel
+ * an `AbortError`, and any status but 200 / 206 a `NetworkError` with `details.status` (its body discarded).
+ */
+export async function fetchRange(fetchFn: typeof fetch, url: string, range: string, signal: AbortSignal, model: { id: string; name: string }): Promise<Response> {
+  let res: Response;
+  try {
+    res = await fetchFn(url, { headers: { Range: range }, cache: 'no-store', signal });
+  } catch (e) {
+    if (signal.aborted) throw new AbortError(`Download of ${model.name} cancelled`, { id: model.id });
+    throw new NetworkError(`Could not fetch ${url}: ${e instanceof Error ? e.message : String(e)}`, { url });
+  }
+  if (res.status !== 200 && res.status !== 206) {
+    await res.body?.cancel();
+    throw new NetworkError(`Fetching ${url} failed with HTTP ${res.status}`, { url, status: res.status });
+  }
+  return res;
+}

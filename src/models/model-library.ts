@@ -16,6 +16,7 @@ import { openLlmOsDb, type LlmOsDatabase } from '../storage/db';
 import { deleteModels, getModel, listModels, putModel, putModels, touchModel } from '../storage/model-records';
 import { requestPersistence, storageInfo, type EstimateFn, type StorageInfo } from '../storage/quota';
 import type { ModelRecord } from '../storage/schema';
+import { numberMap } from '../storage/record-checks';
 import { getSetting, setSetting } from '../storage/settings';
 import { DEFAULT_CHUNK_SIZE, readChunks } from '../storage/weight-store';
 import { catalogFor, type CatalogEntry, type DeviceCapability } from './catalog';
@@ -85,7 +86,7 @@ export class ModelLibrary extends EventTarget {
     for (const r of records) if (!isProjector(r)) out.push(recordRow(r, r.projectorId ? byId.get(r.projectorId) : undefined, running));
     const webllm = this.catalog.filter((e) => e.engine === 'webllm');
     const states = await webllmCacheStates(webllm.map((e) => e.record));
-    const used = await getSetting<Record<string, number>>(this.db, WEBLLM_LAST_USED, {});
+    const used = await getSetting<Record<string, number>>(this.db, WEBLLM_LAST_USED, {}, numberMap);
     for (const e of webllm) out.push(webllmRow(e, states.get(e.id)!, used[e.id] ?? null));
     return out;
   }
@@ -321,7 +322,7 @@ export class ModelLibrary extends EventTarget {
   /** Record a use (LRU): `source()` does it for GGUF; call it when an engine loads a WebLLM model. */
   async markUsed(id: string, now: number = Date.now()): Promise<void> {
     if (this.catalog.some((e) => e.id === id && e.engine === 'webllm')) {
-      const used = await getSetting<Record<string, number>>(this.db, WEBLLM_LAST_USED, {});
+      const used = await getSetting<Record<string, number>>(this.db, WEBLLM_LAST_USED, {}, numberMap);
       await setSetting(this.db, WEBLLM_LAST_USED, { ...used, [id]: now });
     } else {
       await touchModel(this.db, id, now);

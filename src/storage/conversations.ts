@@ -11,9 +11,14 @@
  * A plain `putConversation(db, conv)` (no expected revision) keeps its last-writer-wins behaviour and
  * stays one request, committed at once (`tx.commit()`): what a chat saves per chunk survives a reload
  * that follows the save's task.
+ *
+ * Every record read is shape-checked: a damaged one (say, `messages` not an array) reads as absent and is
+ * reported once (`damaged-records.ts`); `updateConversation` leaves it untouched.
  */
 import { ConflictError } from '../errors';
+import { damagedRecords } from './damaged-records';
 import type { LlmOsDatabase } from './db';
+import { conversationProblem } from './record-checks';
 import type { ConversationRecord } from './schema';
 
 /** Options of `putConversation`. */
@@ -67,7 +72,8 @@ export async function putConversation(
 /**
  * Read, change and write one conversation in a single transaction: `mutate` receives the stored record
  * (or `undefined`) and returns the record to store, or `undefined` to leave it unchanged. `mutate` must
- * be synchronous (an IndexedDB transaction ends with its task). Resolves with what is stored now.
+ * be synchronous (an IndexedDB transaction ends with its task). Resolves with what is stored now. A
+ * damaged stored record is reported and left as it is (`mutate` is not called; resolves undefined).
  */
 export async function updateConversation(
   db: LlmOsDatabase, id: string, mutate: (current: ConversationRecord | undefined) => ConversationRecord | undefined,
@@ -76,6 +82,10 @@ export async function updateConversation(
   const tx = db.transaction('conversations', 'readwrite');
   const store = tx.objectStore('conversations');
   const stored = await store.get(id);
+  if (stored !== undefined && !checked(db, stored)) {
+    await tx.done;
+    return undefined;
+  }
   const changed = mutate(stored === undefined ? undefined : structuredClone(stored));
   if (changed === undefined) {
     await tx.done;
@@ -88,15 +98,20 @@ export async function updateConversation(
   return next;
 }
 
-/** One conversation, or undefined. */
-export function getConversation(db: LlmOsDatabase, id: string): Promise<ConversationRecord | undefined> {
-  return db.get('conversations', id);
+/** A stored value if it is a usable conversation; else reported (once) and undefined. */
+const checked = (db: LlmOsDatabase, v: unknown): ConversationRecord | undefined =>
+  damagedRecords.check<ConversationRecord>(db, 'conversations', v, conversationProblem(v));
+
+/** One conversation, or undefined (also for a damaged record, which is reported). */
+export async function getConversation(db: LlmOsDatabase, id: string): Promise<ConversationRecord | undefined> {
+  const v = await db.get('conversations', id);
+  return v === undefined ? undefined : checked(db, v);
 }
 
-/** The conversations of one app, most recently updated first. */
+/** The conversations of one app, most recently updated first (damaged ones skipped and reported). */
 export async function listConversations(db: LlmOsDatabase, appId: string): Promise<ConversationRecord[]> {
   const all = await db.getAllFromIndex('conversations', 'by-app', appId);
-  return all.sort((a, b) => b.updatedAt - a.updatedAt);
+  return all.flatMap((v) => checked(db, v) ?? []).sort((a, b) => b.updatedAt - a.updatedAt);
 }
 
 /** Remove a conversation. */

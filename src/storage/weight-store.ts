@@ -2,9 +2,12 @@
  * The `chunks` store: a model file as fixed-size Blobs keyed `[modelId, index]`. A chunk is written only
  * once it is complete and hashed, in the same transaction as its model record's progress, so a crash or a
  * reload never leaves a half chunk or a record that disagrees with the chunks. Blobs read back from
- * IndexedDB are file-backed: handing them to a worker passes a reference, not the bytes.
+ * IndexedDB are file-backed: handing them to a worker passes a reference, not the bytes. A chunk record
+ * that is not a usable chunk (no Blob, no size) reads as missing and is reported once (`damaged-records.ts`).
  */
+import { damagedRecords } from './damaged-records';
 import type { LlmOsDatabase } from './db';
+import { chunkProblem } from './record-checks';
 import type { ModelRecord, WeightChunk } from './schema';
 import { rethrowQuota } from './quota';
 
@@ -41,14 +44,17 @@ export async function storedChunkIndexes(db: LlmOsDatabase, modelId: string): Pr
   return keys.map((k) => k[1]);
 }
 
-/** Every stored chunk of a model, in index order. */
-export function readChunks(db: LlmOsDatabase, modelId: string): Promise<WeightChunk[]> {
-  return db.getAll('chunks', chunkRange(modelId));
+const checked = (db: LlmOsDatabase, v: unknown): WeightChunk | undefined => damagedRecords.check<WeightChunk>(db, 'chunks', v, chunkProblem(v));
+
+/** Every stored chunk of a model, in index order (damaged ones skipped and reported). */
+export async function readChunks(db: LlmOsDatabase, modelId: string): Promise<WeightChunk[]> {
+  return (await db.getAll('chunks', chunkRange(modelId))).flatMap((v) => checked(db, v) ?? []);
 }
 
-/** One chunk, or undefined. */
-export function readChunk(db: LlmOsDatabase, modelId: string, index: number): Promise<WeightChunk | undefined> {
-  return db.get('chunks', [modelId, index]);
+/** One chunk, or undefined (also for a damaged one). */
+export async function readChunk(db: LlmOsDatabase, modelId: string, index: number): Promise<WeightChunk | undefined> {
+  const v = await db.get('chunks', [modelId, index]);
+  return v === undefined ? undefined : checked(db, v);
 }
 
 /** Remove one chunk (a corrupt one: it is fetched again). */

@@ -119,7 +119,7 @@ test('service worker /v1 endpoint: relayed to the page kernel, SSE parsed by the
     const stream = await client.chat.completions.create({ ...request, stream: true });
     const chunks: unknown[] = [];
     for await (const c of stream) chunks.push(c);
-    const raw = await (await fetch('/v1/chat/completions', { method: 'POST', body: JSON.stringify({ ...request, stream: true }) })).text();
+    const raw = await (await fetch('/v1/chat/completions', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ ...request, stream: true }) })).text();
     let notFound = null;
     try { await client.chat.completions.create({ ...request, model: 'no-such-model' }); } catch (e) { notFound = (e as { status: number }).status; }
     return { ids: models.data.map((d: { id: string }) => d.id), whole, chunks, raw, notFound, controlled: !!navigator.serviceWorker.controller };
@@ -141,7 +141,7 @@ test('service worker /v1 endpoint: relayed to the page kernel, SSE parsed by the
     const k = (await import(lib)).getSharedKernel();
     const ctrl = new AbortController();
     const res = await fetch('/v1/chat/completions', {
-      method: 'POST', signal: ctrl.signal,
+      method: 'POST', signal: ctrl.signal, headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ model, messages: [{ role: 'user', content: 'long' }], max_tokens: 2000, stream: true, temperature: 0, logit_bias: bias }),
     });
     const reader = res.body!.getReader();

@@ -64,3 +64,32 @@ export async function liveInstances(page: Page, prototypeExpression: string): Pr
   await s.send('Runtime.releaseObjectGroup', { objectGroup: 'instances' });
   return result.value as number;
 }
+
+/**
+ * Deploy a new version of the service worker (the preview server serves `/sw.js` with new bytes, see
+ * test/fixture-server.ts) and have the page's registration check for it, as a browser does on a visit.
+ * Resolves with the new version number.
+ */
+export async function deployServiceWorker(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const { version } = (await (await fetch('/fixtures/__sw-version?bump=1')).json()) as { version: number };
+    await (await navigator.serviceWorker.ready).update();
+    return version;
+  });
+}
+
+/** The version of the service worker controlling the page (0: the build as is; -1: none controls it). */
+export function controllerVersion(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    const controller = navigator.serviceWorker.controller;
+    if (!controller) return -1;
+    return new Promise<number>((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (e) => resolve(e.data as number);
+      controller.postMessage({ type: 'LLMOS_TEST_VERSION' }, [channel.port2]);
+      setTimeout(() => resolve(0), 5000); // the unbumped build does not answer
+    });
+  });
+}

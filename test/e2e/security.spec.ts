@@ -7,7 +7,7 @@
  * origin (`bridge-allow.json`, the operator's file) gets the kernel as the app id of its grant, an
  * origin not on the list is refused.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type Worker } from '@playwright/test';
 import { XSS_PAYLOADS, literalGrammar } from '../security/payloads';
 import { downloadFixture, launch, openDesktop } from './desktop-helpers';
 import { reliability } from './fault-helpers';
@@ -22,10 +22,21 @@ async function watchCsp(page: Page): Promise<void> {
 }
 const violations = (page: Page) => page.evaluate(() => (window as unknown as { __csp: { directive: string; blocked: string }[] }).__csp);
 
-test('Content-Security-Policy: no unsafe-eval or inline script; the app loads a model and chats under it; injected script and eval are blocked', async ({ page }) => {
-  reliability('security', 'CSP meta without unsafe-eval/unsafe-inline scripts; model loads and chats with 0 violations; inline <script>, eval, new Function, inline handlers blocked (securitypolicyviolation)');
+/** CSP reports from every worker the page starts (a worker's policy comes from its own script's headers). */
+function watchWorkerCsp(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('worker', (w: Worker) => {
+    w.on('console', (m) => { if (/Content Security Policy|CSP violation/i.test(m.text())) seen.push(`${w.url()}: ${m.text()}`); });
+    void w.evaluate(() => self.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.effectiveDirective} ${e.blockedURI}`))).catch(() => undefined);
+  });
+  return seen;
+}
+
+test('Content-Security-Policy: no unsafe-eval or inline script; the app loads a model and chats under it in the page and its engine workers; injected script and eval are blocked', async ({ page }) => {
+  reliability('security', 'CSP meta without unsafe-eval/unsafe-inline scripts; model loads and chats with 0 violations in page and workers; inline <script>, eval, new Function, inline handlers blocked (securitypolicyviolation); engine worker (CSP from its header): crossOriginIsolated, WebAssembly.compile ok, eval/new Function → EvalError');
   test.setTimeout(120_000);
   await watchCsp(page);
+  const workerViolations = watchWorkerCsp(page);
   const html = await (await page.request.get('/')).text();
   const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
   const scriptSrc = /script-src ([^;]+)/.exec(csp)?.[1] ?? '';
@@ -43,6 +54,23 @@ test('Content-Security-Policy: no unsafe-eval or inline script; the app loads a 
   await chat.getByRole('button', { name: 'Send' }).click();
   await expect(chat.locator('[part="meta"]')).toHaveText(/^Reached the token limit · 16 tokens/, { timeout: 60_000 });
   expect(await violations(page)).toEqual([]);
+  expect(workerViolations).toEqual([]);
+
+  // The engine workers run under the header policy: wasm compiles, JavaScript eval does not.
+  const engines = page.workers().filter((w) => /engine\.worker/.test(w.url()));
+  expect(engines.length).toBeGreaterThan(0);
+  for (const w of engines) {
+    const inWorker = await w.evaluate(async () => {
+      // From a task of the worker itself (a timer): DevTools evaluation is not subject to CSP.
+      const tryIt = (f: () => unknown) => { try { f(); return 'ran'; } catch (e) { return (e as Error).name; } };
+      const [evalResult, fnResult] = await new Promise<string[]>((resolve) => setTimeout(() => resolve([
+        tryIt(() => (0, eval)('1 + 1')), tryIt(() => new Function('return 1')()),
+      ]), 0));
+      const wasm = await WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(() => 'ok', (e: Error) => e.name); // magic + version
+      return { isolated: crossOriginIsolated, evalResult, fnResult, wasm };
+    });
+    expect(inWorker).toEqual({ isolated: true, evalResult: 'EvalError', fnResult: 'EvalError', wasm: 'ok' });
+  }
 
   const blocked = await page.evaluate(async () => {
     const w = window as unknown as { __inline?: number; __handler?: number };

@@ -124,6 +124,11 @@ describe('bad generation requests', () => {
     ['huge max tokens (10^9)', { maxTokens: 1e9 }],
     ['stop is not a string array', { stop: [1, 2] as never }],
     ['a 10 MB prompt', { prompt: 'x'.repeat(10 * 1024 * 1024) }],
+    // Constraints over their limits (protocol/constraint-limits.ts), refused by the worker before any compile.
+    ['a grammar of 1 MB', { grammar: `root ::= ${'"a" '.repeat(256 * 1024)}` }],
+    ['a grammar repeating a rule 10^9 times', { grammar: 'root ::= "a"{0,1000000000}' }],
+    ['a JSON schema nested 1 000 levels', { jsonSchema: JSON.parse(`${'{"items":'.repeat(1000)}{}${'}'.repeat(1000)}`) }],
+    ['a RegExp source of 10 000 characters', { regexp: { source: 'a'.repeat(10_000), flags: '' } }],
   ];
   for (const [name, patch] of bad) {
     faultCase('request', name, 'InvalidRequestError INVALID_REQUEST; worker usable', async () => {

@@ -58,6 +58,16 @@ describe('Prompt API misuse (explainer error semantics)', () => {
     ['a message with a non-string content part', 'TypeError', async () => rejects(session.prompt([{ role: 'user', content: [{ type: 'text', value: 7 as never }] }]), TypeError)],
     ['responseConstraint that is not a schema', 'TypeError', async () => rejects(session.prompt('x', { responseConstraint: 42 as never }), TypeError)],
     ['omitResponseConstraintInput without a constraint', 'TypeError', async () => rejects(session.prompt('x', { omitResponseConstraintInput: true }), TypeError)],
+    ['a responseConstraint over a limit (3 000 properties)', 'NotSupportedError (cause INVALID_REQUEST {limit})', async () => {
+      const schema = { type: 'object', properties: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`p${i}`, { type: 'string' }])) };
+      const err = await rejects(session.prompt('x', { responseConstraint: schema }), 'NotSupportedError') as { cause: LlmOsError };
+      expect(err.cause.code).toBe('INVALID_REQUEST');
+      expect(err.cause.details).toMatchObject({ limit: 'schemaProperties', value: 3000, max: 1000 });
+    }],
+    ['a malformed responseConstraint schema', 'NotSupportedError (cause INVALID_REQUEST)', async () => {
+      const err = await rejects(session.prompt('x', { responseConstraint: { type: 'banana' } }), 'NotSupportedError') as { cause: LlmOsError };
+      expect(err.cause.details).toMatchObject({ field: 'responseConstraint' });
+    }],
     ['an impossible responseConstraint', 'SyntaxError (cause OUTPUT_INVALID)', async () => {
       const impossible = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], not: { required: ['ok'] } };
       const err = await rejects(session.prompt('Is it ok?', { responseConstraint: impossible }), 'SyntaxError') as { cause: LlmOsError };

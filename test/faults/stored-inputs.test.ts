@@ -94,4 +94,26 @@ describe('bad files leave storage as it was', () => {
     expect(after.chunks.filter((c) => c[0] !== entry.id)).toEqual(before.chunks);
     expect(await storedSha256(lib.db, goodId)).toBe(TINY_SHA);
   });
+
+  const endless: [string, string, string, () => number][] = [
+    ['download: a body that never ends, past the size its GGUF header implies', 'endless=1&norange=1', 'gguf-header', () => tiny.length],
+    ['download: a lying Content-Length (300 000 bytes declared, the file and more sent)', 'endless=1&norange=1&declare=300000', 'content-length', () => 300_000],
+  ];
+  for (const [name, query, source, declared] of endless) {
+    faultCase('model file', name, `DOWNLOAD_TOO_LARGE (${source}) once the body passes the declared size + 64 KiB; its record back to remote, no chunk kept; the rest unchanged`, async () => {
+      type Snap = { models: { id: string; state: string; storedBytes: number }[]; chunks: [string][]; conversations: unknown[] };
+      const before = JSON.parse(await snapshot()) as Snap;
+      const entry = await lib.addUrl(`/fixtures/tiny.gguf?${query}&t=${token()}`);
+      const err = await typed(lib.download(entry.id), 'DOWNLOAD_TOO_LARGE');
+      expect(err.details).toMatchObject({ source, declaredBytes: declared() });
+      expect(err.details['receivedBytes']).toBeLessThan(declared() + 8 * 1024 * 1024);
+      const after = JSON.parse(await snapshot()) as Snap;
+      expect(after.models.find((m) => m.id === entry.id)).toMatchObject({ state: 'remote', storedBytes: 0, pending: false });
+      expect(after.chunks.filter((c) => c[0] === entry.id)).toEqual([]);
+      expect(after.models.filter((m) => m.id !== entry.id)).toEqual(before.models);
+      expect(after.chunks).toEqual(before.chunks);
+      expect(after.conversations).toEqual(before.conversations);
+      expect(await storedSha256(lib.db, goodId)).toBe(TINY_SHA);
+    });
+  }
 });

@@ -2,6 +2,7 @@ import { css, html } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { msg, str } from '@lit/localize';
 import '../../components/llmos-chat/define';
+import '../../components/llmos-damaged-records/define';
 import type { LlmosChat } from '../../components/llmos-chat/llmos-chat';
 import type { LlmosMessagesChangeEvent } from '../../components/shared/generation-events';
 import { LlmosDeleteRequestEvent } from '../../components/shared/desktop-events';
@@ -9,6 +10,7 @@ import { themeStyles } from '../../components/shared/theme.styles';
 import { ICONS } from '../../components/shared/icons';
 import type { ChatMessage } from '../../engines/engine';
 import { deleteConversation, listConversations } from '../../storage/conversations';
+import type { CheckedStore, DamagedRecord } from '../../storage/damaged-records';
 import type { LlmOsDatabase } from '../../storage/db';
 import type { ConversationRecord } from '../../storage/schema';
 import { AiAppElement } from '../shared/ai-app';
@@ -29,7 +31,8 @@ function titleOf(messages: readonly ChatMessage[], fallback: string): string {
 /**
  * The Chat app: conversations saved in IndexedDB at every chunk of a reply (a reload mid-generation
  * keeps what was streamed), a system prompt per conversation, export as Markdown or JSON, and the chat
- * element's Stop, Regenerate, Copy, read-aloud and dictation. Each window is one kernel process.
+ * element's Stop, Regenerate, Copy, read-aloud and dictation. Each window is one kernel process. A saved
+ * conversation that cannot be read is skipped and listed in a notice that offers to delete it.
  *
  * @summary Chat app with saved conversations.
  *
@@ -78,6 +81,8 @@ export class LlmosChatApp extends AiAppElement {
   private db: LlmOsDatabase | null = null;
   private saver: ConversationSaver | null = null;
   private opened: Promise<void> | null = null;
+  private readonly damagedStores: readonly CheckedStore[] = ['conversations'];
+  private readonly ownDamaged = (r: DamagedRecord) => r.appId === this.appId;
 
   constructor() {
     super();
@@ -205,6 +210,7 @@ export class LlmosChatApp extends AiAppElement {
           title=${x.title} @click=${() => this.open(x)}>${x.title}</button></li>`)}</ul>
       </nav>
       <div class="main">
+        <llmos-damaged-records part="damaged" .db=${this.db} .stores=${this.damagedStores} .match=${this.ownDamaged}></llmos-damaged-records>
         <div class="toolbar">
           ${this.renderModelSelect()}
           <label class="ground"><input type="checkbox" .checked=${this.grounding}

@@ -172,9 +172,11 @@ export class DesktopServices extends EventTarget {
       const model: AppModel = {
         id: e.id, name: e.name, engine: e.engine, fixture: this.fixtureIds.has(e.id), vision, memoryMB: e.memoryMB,
       };
-      // Register once; again when what it accepts changed (a projector attached or detached), if idle.
+      // Register once; again when what it accepts changed (a projector attached or detached) or its file
+      // changed (which lifts a quarantine: the kernel compares fingerprints), if idle.
       const known = registered.get(e.id);
-      if (!known || (known.inputs?.includes('image') ?? false) !== vision) {
+      const fingerprint = rec ? rec.sha256 ?? `${rec.sizeBytes}@${rec.createdAt}` : undefined;
+      if (!known || (known.inputs?.includes('image') ?? false) !== vision || known.fingerprint !== fingerprint) {
         try {
           if (e.engine === 'wllama') {
             const nCtx = Math.min(NCTX, rec?.hyper?.contextLength || NCTX);
@@ -182,6 +184,7 @@ export class DesktopServices extends EventTarget {
               // Only wllama runs a vision projector; our WebGPU engine is text-only.
               id: e.id, engine: vision ? 'wllama' : this.ggufEngine(), source: () => library.source(e.id),
               weightBytes: e.sizeBytes ?? 0, kvBytes: rec?.hyper ? estimateKvBytes(rec.hyper, nCtx) : 0, nCtx, inputs,
+              ...(fingerprint !== undefined ? { fingerprint } : {}),
             });
           } else {
             if (cat?.engine !== 'webllm') continue;

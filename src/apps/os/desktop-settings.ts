@@ -7,6 +7,7 @@
 import { isPriority, type Priority } from '../../kernel/priority';
 import { isLocale, type LocaleCode } from '../../locales/locale';
 import type { GgufEnginePreference } from '../../engines/webgpu/choose-engine';
+import { normaliseOrigins } from '../../api/model-origins';
 import defaults from './desktop-defaults.json';
 
 /** Light, dark, or follow the system. */
@@ -29,6 +30,8 @@ export interface DesktopSettingsValue {
   priorities: Record<string, Priority>;
   /** Engine for GGUF models: auto (our WebGPU engine on hardware WebGPU without shader-f16), or forced. */
   ggufEngine: GgufEnginePreference;
+  /** Sites (`https://host[:port]`) whose GGUF URLs callers of the `/v1` endpoint may name; empty by default. */
+  remoteModelOrigins: string[];
 }
 
 /** Key in `localStorage`. */
@@ -53,6 +56,7 @@ export function sanitiseSettings(raw: unknown): DesktopSettingsValue {
   if (r['layout'] === 'tabs' || r['layout'] === 'tiles') out.layout = r['layout'];
   if (typeof r['firstRunDone'] === 'boolean') out.firstRunDone = r['firstRunDone'];
   if (r['ggufEngine'] === 'auto' || r['ggufEngine'] === 'wllama' || r['ggufEngine'] === 'webgpu') out.ggufEngine = r['ggufEngine'];
+  out.remoteModelOrigins = normaliseOrigins(r['remoteModelOrigins']);
   const dm = r['defaultModels'];
   if (typeof dm === 'object' && dm !== null) {
     for (const [app, model] of Object.entries(dm)) if (typeof model === 'string' && model) out.defaultModels[app] = model;

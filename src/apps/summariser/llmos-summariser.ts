@@ -69,11 +69,10 @@ export class LlmosSummariser extends AiAppElement {
     if (!source || !backend || !this.model) return null;
     this.analysis = null;
     this.problem = null;
-    const engine = this.services!.kernel.registeredModels().find((m) => m.id === this.model)?.engine ?? 'wllama';
     // The schema as the engine can enforce it (a grammar for wllama); `ignoreEos` off so the JSON can end.
     const request: GenerateRequest = {
       ...this.params(), maxTokens: 400,
-      ...constraintParams(engine, { kind: 'json', schema: ANALYSIS_SCHEMA as unknown as Record<string, unknown> }),
+      ...constraintParams({ kind: 'json', schema: ANALYSIS_SCHEMA as unknown as Record<string, unknown> }),
       messages: [{ role: 'system', content: ANALYSIS_PROMPT }, { role: 'user', content: source.slice(0, 8000) }],
     };
     const r = await this.view.run(backend, request);

@@ -4,7 +4,9 @@ import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { DesktopServices } from '../../apps/os/desktop-services';
 import type { DownloadState } from '../../apps/os/download-tracker';
 import type { LibraryEntry, ModelLibrary } from '../../models/model-library';
+import type { CheckedStore, DamagedRecord } from '../../storage/damaged-records';
 import type { StorageInfo } from '../../storage/quota';
+import '../llmos-damaged-records/define';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords, type ErrorWords } from '../shared/error-words';
 import { formatBytes } from '../shared/format';
@@ -18,7 +20,8 @@ import { modelLibraryStyles } from './llmos-model-library.styles';
  * estimate and state (and a "Vision" badge for models that accept images); download, resume and cancel
  * with a progress bar, rate and ETA; delete (after a confirmation, and a cancelable `llmos-delete-request`);
  * import a local `.gguf` (with its vision projector, picked together); add a GGUF by URL; storage usage
- * and whether the browser made it persistent.
+ * and whether the browser made it persistent. Stored model records, chunks and library settings that
+ * cannot be read are skipped and listed in a notice that offers to delete them.
  *
  * @summary Download, import, delete models; storage and persistence.
  *
@@ -47,6 +50,8 @@ export class LlmosModelLibrary extends LitElement {
 
   private lib: ModelLibrary | null = null;
   private unsubscribe: (() => void) | null = null;
+  private readonly damagedStores: readonly CheckedStore[] = ['models', 'chunks', 'settings'];
+  private readonly libraryDamaged = (r: DamagedRecord) => r.store !== 'settings' || String(r.key).startsWith('models.');
 
   constructor() {
     super();
@@ -78,10 +83,13 @@ export class LlmosModelLibrary extends LitElement {
     this.unsubscribe?.();
     const onDownloads = () => this.requestUpdate();
     s.downloads.addEventListener('change', onDownloads);
+    // A model the kernel quarantined (its load failed twice in a row) is marked in its row.
+    const offQuarantine = [s.kernel.events.on('model-quarantined', onDownloads), s.kernel.events.on('model-quarantine-cleared', onDownloads)];
     let lib: ModelLibrary | null = null;
     const onChange = () => void this.refresh();
     this.unsubscribe = () => {
       s.downloads.removeEventListener('change', onDownloads);
+      for (const off of offQuarantine) off();
       lib?.removeEventListener('change', onChange);
     };
     try {
@@ -214,9 +222,19 @@ export class LlmosModelLibrary extends LitElement {
           ${e.verified ? html` · ${msg('verified')}` : nothing}</div>
         ${this.renderProgress(d, e)}
         ${err ? html`<p class="error" role="alert" data-code=${err.code}><strong>${err.words}</strong> ${err.message} <code>${err.code}</code></p>` : nothing}
+        ${this.renderQuarantine(e)}
       </div>
       <div class="actions">${this.renderActions(e, d)}</div>
     </li>`;
+  }
+
+  private renderQuarantine(e: LibraryEntry) {
+    const kernel = this.services?.kernel;
+    const q = kernel?.quarantined().find((m) => m.model === e.id);
+    if (!kernel || !q) return nothing;
+    return html`<p class="error" data-quarantined=${e.id}><strong>${msg('Quarantined:')}</strong>
+      ${msg(str`it failed to load ${q.failures} times in a row (${q.code}), so apps cannot use it until you clear this or replace the file.`)}
+      <button type="button" @click=${() => { kernel.clearQuarantine(e.id); this.requestUpdate(); }}>${msg('Clear')}</button></p>`;
   }
 
   private renderStorage() {
@@ -253,6 +271,7 @@ export class LlmosModelLibrary extends LitElement {
       </div>
       ${this.importing ? html`<div class="progress"><progress max="100" value=${Math.round(this.importing.fraction * 100)}
         aria-label=${msg(str`Importing ${this.importing.name}`)}></progress><span>${msg(str`Importing ${this.importing.name}…`)}</span></div>` : nothing}
+      <llmos-damaged-records part="damaged" .db=${this.lib?.db ?? null} .stores=${this.damagedStores} .match=${this.libraryDamaged}></llmos-damaged-records>
       ${this.problem ? html`<p class="error" role="alert" data-code=${this.problem.code}><strong>${this.problem.words}</strong>
         ${this.problem.message} <code>${this.problem.code}</code></p>` : nothing}
       ${entries === null ? html`<p class="muted">${msg('Loading the library…')}</p>` : html`

@@ -14,6 +14,8 @@ export const settingsStyles = css`
   .input input { width: 8rem; }
   .unit { color: var(--_muted); font-size: 0.85rem; min-width: 1.6rem; }
   .buttons { display: flex; gap: 0.5rem; }
+  .origins { display: flex; flex-direction: column; gap: 0.5rem; align-items: flex-start; }
+  .origins textarea { width: min(28rem, 100%); font-family: var(--_mono); font-size: 0.85rem; }
   .note { color: var(--_muted); font-size: 0.85rem; margin: 0.6rem 0 0; line-height: 1.45; }
   .error { margin: 0.6rem 0 0; padding: 0.45rem 0.7rem; border-radius: 8px; font-size: 0.88rem;
     background: color-mix(in srgb, var(--_danger) 9%, transparent); color: var(--_danger); }

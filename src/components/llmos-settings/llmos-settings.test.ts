@@ -71,4 +71,25 @@ describe('<llmos-settings>', () => {
     // The language menu names each language in itself.
     expect([...el.shadowRoot!.querySelectorAll('select[name="locale"] option')].map((o) => o.textContent)).toEqual(['English', '简体中文']);
   });
+  test('model sites for /v1: a line that is not an origin is shown and nothing is saved; valid origins are saved normalised', async () => {
+    const el = await mount<LlmosSettings>('llmos-settings', { services });
+    const keys: string[] = [];
+    el.addEventListener('llmos-settings-change', (e: LlmosSettingsChangeEvent) => keys.push(e.detail.key));
+    const form = $<HTMLFormElement>(el, 'form.origins');
+    const area = form.querySelector('textarea')!;
+    expect(area.value).toBe('');
+    area.value = 'https://huggingface.co/\nhuggingface.co/models\n';
+    form.requestSubmit();
+    await el.updateComplete;
+    expect($(el, '.error[role="alert"]').textContent).toBe('Not a site origin: huggingface.co/models');
+    expect(services.settings.value.remoteModelOrigins).toEqual([]);
+    area.value = ' https://huggingface.co/ \n\nHTTP://Models.Example:8080';
+    form.requestSubmit();
+    await el.updateComplete;
+    expect(services.settings.value.remoteModelOrigins).toEqual(['https://huggingface.co', 'http://models.example:8080']);
+    expect($(el, '.ok[role="status"]').textContent).toBe('Sites saved.');
+    expect(el.shadowRoot!.querySelector('.error')).toBeNull();
+    expect(keys).toEqual(['remoteModelOrigins']);
+    expect(area.value).toBe('https://huggingface.co\nhttp://models.example:8080');
+  });
 });

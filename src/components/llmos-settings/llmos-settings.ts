@@ -13,16 +13,19 @@ import { LlmosSettingsChangeEvent } from '../shared/desktop-events';
 import { keepAliveChoices, priorityWords } from './settings-words';
 import type { GgufEnginePreference } from '../../engines/webgpu/choose-engine';
 import { settingsStyles } from './llmos-settings.styles';
+import { normaliseOrigin } from '../../api/model-origins';
 
 const MiB = 1024 * 1024;
 
 /**
  * Settings of the desktop: the kernel's budgets (VRAM MB, RAM MB, worker slots — `kernel.setBudget`,
  * validated there: a bad value is a `BudgetError` shown in words and changes nothing), the default model
- * and priority of each app, how long models stay loaded (keep-alive), theme (system, light, dark) and
- * language. Every change is persisted at once and announced with `llmos-settings-change`.
+ * and priority of each app, how long models stay loaded (keep-alive), the sites whose model URLs callers
+ * of the `/v1` endpoint may name (one origin a line; a line that is not an origin is shown and nothing is
+ * saved), theme (system, light, dark) and language. Every change is persisted at once and announced
+ * with `llmos-settings-change`.
  *
- * @summary Budgets, default models, keep-alive, theme and language.
+ * @summary Budgets, default models, keep-alive, /v1 model sites, theme and language.
  *
  * @event llmos-settings-change - `LlmosSettingsChangeEvent`: `detail.key` names what changed.
  *
@@ -36,6 +39,8 @@ export class LlmosSettings extends LitElement {
     value: { state: true },
     budgetError: { state: true },
     saved: { state: true },
+    originsError: { state: true },
+    originsSaved: { state: true },
   };
 
   declare services: DesktopServices | null;
@@ -43,6 +48,8 @@ export class LlmosSettings extends LitElement {
   /** @internal */ declare value: DesktopSettingsValue | null;
   /** @internal */ declare budgetError: ErrorWords | null;
   /** @internal */ declare saved: boolean;
+  /** @internal */ declare originsError: string | null;
+  /** @internal */ declare originsSaved: boolean;
 
   private off: (() => void) | null = null;
 
@@ -54,6 +61,8 @@ export class LlmosSettings extends LitElement {
     this.value = null;
     this.budgetError = null;
     this.saved = false;
+    this.originsError = null;
+    this.originsSaved = false;
   }
 
   override disconnectedCallback(): void {
@@ -169,6 +178,29 @@ export class LlmosSettings extends LitElement {
     </section>`;
   }
 
+  private saveOrigins(ev: SubmitEvent): void {
+    ev.preventDefault();
+    const lines = (new FormData(ev.target as HTMLFormElement).get('origins') as string).split('\n').map((l) => l.trim()).filter(Boolean);
+    const bad = lines.filter((l) => !normaliseOrigin(l));
+    this.originsSaved = bad.length === 0;
+    this.originsError = bad.length ? bad.join(', ') : null;
+    if (!bad.length) this.save({ remoteModelOrigins: lines.map((l) => normaliseOrigin(l)!) }, 'remoteModelOrigins');
+  }
+
+  private renderOrigins(v: DesktopSettingsValue) {
+    return html`<section part="section" aria-labelledby="h-v1"><h3 id="h-v1">${msg('OpenAI endpoint (/v1)')}</h3>
+      <form class="origins" @submit=${(e: SubmitEvent) => this.saveOrigins(e)}>
+        <label class="field"><span>${msg('Sites whose models /v1 may download')}</span>
+          <textarea name="origins" rows="3" placeholder="https://huggingface.co" aria-describedby="origins-note"
+            .value=${v.remoteModelOrigins.join('\n')}></textarea></label>
+        <div class="buttons"><button type="submit">${msg('Save sites')}</button></div>
+      </form>
+      <p id="origins-note" class="note">${msg('One origin a line. Callers of /v1 may name GGUF files of this app and of these sites only.')}</p>
+      ${this.originsError ? html`<p class="error" role="alert">${msg(str`Not a site origin: ${this.originsError}`)}</p>` : nothing}
+      ${this.originsSaved ? html`<p class="ok" role="status">${msg('Sites saved.')}</p>` : nothing}
+    </section>`;
+  }
+
   private renderLook(v: DesktopSettingsValue) {
     const themes: [ThemeChoice, string][] = [['system', msg('Follow the system')], ['light', msg('Light')], ['dark', msg('Dark')]];
     return html`<section part="section" aria-labelledby="h-look"><h3 id="h-look">${msg('Appearance and language')}</h3>
@@ -188,7 +220,7 @@ export class LlmosSettings extends LitElement {
   protected override render() {
     const v = this.value;
     if (!v) return html`<p class="note">${msg('Loading…')}</p>`;
-    return html`${this.renderBudget()}${this.renderApps(v)}${this.renderLook(v)}`;
+    return html`${this.renderBudget()}${this.renderApps(v)}${this.renderOrigins(v)}${this.renderLook(v)}`;
   }
 }
 

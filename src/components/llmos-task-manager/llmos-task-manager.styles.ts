@@ -41,6 +41,11 @@ export const taskManagerStyles = css`
   .chart .ymax { fill: var(--_muted); font-size: 11px; font-family: var(--_font); }
   .legend { list-style: none; display: flex; flex-wrap: wrap; gap: 0.2rem 0.9rem; margin: 0.35rem 0 0; padding: 0; font-size: 0.78rem; color: var(--_muted); }
   .muted { color: var(--_muted); }
+  .incidents { border: 1px solid color-mix(in srgb, var(--_danger) 35%, var(--_border)); border-radius: 10px; padding: 0.6rem 0.8rem; flex-shrink: 0; }
+  .incidents ul, .incidents ol { margin: 0; padding-left: 1.1rem; display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.82rem; }
+  .incidents .quarantine { list-style: none; padding: 0; margin-bottom: 0.4rem; }
+  .incidents .quarantine button { margin-left: 0.4rem; padding: 0.1em 0.6em; font-size: 0.8rem; }
+  .incidents .log { color: var(--_muted); }
   /* In a narrow window (a tile), the least needed columns give way. */
   @container (max-width: 46rem) { .opt { display: none; } th, td { padding: 0.35rem 0.4rem; } }
   @container (max-width: 30rem) { .narrow-hide { display: none; } }

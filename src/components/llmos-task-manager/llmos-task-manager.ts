@@ -12,6 +12,7 @@ import { priorityWords } from '../llmos-settings/settings-words';
 import { MetricsHistory } from './metrics-history';
 import { SERIES_COLORS, lineChart } from './chart';
 import { processStateWords } from './task-words';
+import { renderIncidents } from './incidents';
 import { taskManagerStyles } from './llmos-task-manager.styles';
 
 const fmtMs = (v: number | null) => (v === null ? '–' : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`);
@@ -20,12 +21,14 @@ const fmtMs = (v: number | null) => (v === null ? '–' : v < 1000 ? `${Math.rou
  * The task manager: the kernel's process table, live (pid, app, model, priority, state, mean queue
  * wait, last TTFT, tokens/s now, tokens so far) with End process (`kill`) and a priority menu
  * (`renice`); the resident models as bars against the VRAM and RAM budgets; and live charts of
- * tokens/s per process and of memory use over the last minutes (SVG). It samples the kernel once per
- * `interval` ms and re-renders on every kernel event.
+ * tokens/s per process and of memory use over the last minutes (SVG); and what the kernel contained —
+ * models in quarantine (with Clear) and recent watchdog timeouts and terminated workers. It samples the
+ * kernel once per `interval` ms and re-renders on every kernel event.
  *
  * @summary Processes, resident models and live charts of the kernel.
  *
  * @csspart table - The process table. @csspart models - The resident-model bars. @csspart chart - Each chart.
+ * @csspart incidents - Quarantined models and recent containment incidents.
  *
  * @cssproperty --llmos-accent - Accent colour. @cssproperty --llmos-danger - End-process button.
  */
@@ -237,6 +240,7 @@ export class LlmosTaskManager extends LitElement {
         <tbody>${rows.length ? repeat(rows, (p) => p.pid, (p) => this.renderRow(p))
           : html`<tr><td colspan="10" class="muted">${msg('No processes. Open an app to start one.')}</td></tr>`}</tbody>
       </table></div>
+      ${this.kernel ? renderIncidents(this.kernel, () => this.requestUpdate()) : nothing}
       <div class="lower">${this.renderModels()}${this.renderCharts()}</div>`;
   }
 }

@@ -20,12 +20,12 @@ export class LlmosSettingsChangeEvent extends Event {
 }
 
 /**
- * Fired (cancelable) before something destructive: deleting a model or a conversation. Calling
- * `preventDefault()` keeps it.
+ * Fired (cancelable) before something destructive: deleting a model, a conversation, or a damaged stored
+ * record (`damaged-record`, id = its store and key). Calling `preventDefault()` keeps it.
  */
 export class LlmosDeleteRequestEvent extends Event {
   static readonly type = 'llmos-delete-request';
-  constructor(readonly detail: { kind: 'model' | 'conversation'; id: string; name: string }) {
+  constructor(readonly detail: { kind: 'model' | 'conversation' | 'damaged-record'; id: string; name: string }) {
     super(LlmosDeleteRequestEvent.type, { bubbles: true, composed: true, cancelable: true });
   }
 }

@@ -43,6 +43,7 @@ export function localErrorText(code: string): string | undefined {
     PERMISSION_DENIED: () => msg('This app is not allowed to do that.'),
     STORAGE_QUOTA: () => msg('Not enough storage space.'),
     INTEGRITY: () => msg('Downloaded data failed verification.'),
+    DOWNLOAD_TOO_LARGE: () => msg('The download was larger than the file declares itself to be, so it was stopped and nothing was kept.'),
     DEVICE_LOST: () => msg('The GPU device was lost.'),
     OUTPUT_INVALID: () => msg('The model output did not match the requested format.'),
     BUDGET_INVALID: () => msg('The memory budget setting is invalid.'),
@@ -51,6 +52,7 @@ export function localErrorText(code: string): string | undefined {
     REPLAY_DIVERGED: () => msg('A paused reply could not be resumed exactly.'),
     CONFLICT: () => msg('This was changed in another tab or window meanwhile; reload it and try again.'),
     INPUT_UNSUPPORTED: () => msg('This model cannot take this kind of input (for example images): choose a model that accepts it.'),
+    MODEL_QUARANTINED: () => msg('This model failed to load twice in a row and is set aside until you clear it or replace its file.'),
   };
   return words[code]?.() ?? ERROR_TEXT[code];
 }

@@ -1,10 +1,11 @@
 /**
  * Chat messages → prompt text through the model's own Jinja chat template (`tokenizer.chat_template`),
- * rendered with @huggingface/jinja. Models without a template get ChatML, llama.cpp's fallback.
+ * rendered with @huggingface/jinja within the render limits (`../template-render.ts`): a template that
+ * loops is a typed error, not a wedged worker. Models without a template get ChatML, llama.cpp's fallback.
  */
-import { Template } from '@huggingface/jinja';
-import { InvalidRequestError } from '../../errors';
+import type { Template } from '@huggingface/jinja';
 import type { ChatMessage } from '../engine';
+import { parseTemplate, renderChatTemplate } from '../template-render';
 
 export const CHATML_FALLBACK =
   "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
@@ -15,24 +16,15 @@ export class ChatTemplate {
 
   constructor(source: string | undefined, private readonly bosToken: string, private readonly eosToken: string) {
     try {
-      this.template = new Template(source || CHATML_FALLBACK);
+      this.template = parseTemplate(source || CHATML_FALLBACK);
     } catch {
       // A template our Jinja cannot parse: fall back rather than make the model unusable.
-      this.template = new Template(CHATML_FALLBACK);
+      this.template = parseTemplate(CHATML_FALLBACK);
     }
   }
 
   /** Render the conversation, ending with the assistant's turn opened. */
   render(messages: ChatMessage[]): string {
-    try {
-      return this.template.render({
-        messages: messages.map((m) => ({ role: m.role, content: m.content })),
-        add_generation_prompt: true,
-        bos_token: this.bosToken,
-        eos_token: this.eosToken,
-      });
-    } catch (e) {
-      throw new InvalidRequestError(`The chat template rejected these messages: ${e instanceof Error ? e.message : String(e)}`, {});
-    }
+    return renderChatTemplate(this.template, messages, this.bosToken, this.eosToken);
   }
 }

@@ -86,6 +86,14 @@ export interface SimEngineOptions {
   /** Make every replay diverge at its first token (an engine that cannot reproduce its sampling). */
   divergeOnReplay?: boolean;
   defaultMsPerToken?: number;
+  /**
+   * Wedge like an engine stuck in native code: a generation whose prompt (or last message) contains this
+   * word produces `hangAfter` tokens and then hangs, deaf to abort and interrupt, until the worker is
+   * terminated; a load of a model in `hangLoad` never finishes.
+   */
+  hangWord?: string;
+  hangAfter?: number;
+  hangLoad?: Set<string>;
 }
 
 let engineSeq = 0;
@@ -129,6 +137,7 @@ export class SimEngine implements SlotEngine {
     const total = spec.vramBytes + spec.ramBytes;
     onProgress?.({ phase: 'load', loaded: 0, total, fraction: 0 });
     await this.sleep(spec.loadMs ?? 100);
+    if (this.options.hangLoad?.has(source.id)) await this.hang();
     if (signal?.aborted) throw new AbortError('Load aborted', { id: source.id });
     if (this.options.failLoad?.has(source.id)) throw new ModelLoadError(`Simulated load failure of ${source.id}`, { id: source.id });
     this.device.alloc(this, source.id, this.clock.now());
@@ -155,7 +164,10 @@ export class SimEngine implements SlotEngine {
     let tFirst: number | null = null;
     let stopReason: GenerateResult['stopReason'] = 'length';
     await this.sleep(promptTokens * 0.1);
+    const hangWord = this.options.hangWord;
+    const wedged = hangWord !== undefined && (request.prompt ?? request.messages?.at(-1)?.content ?? '').includes(hangWord);
     for (let i = 0; i < total; i++) {
+      if (wedged && i >= (this.options.hangAfter ?? 0)) await this.hang();
       if (signal?.aborted) { stopReason = 'abort'; break; }
       if (this.interruptFlag) { stopReason = 'interrupt'; break; }
       await this.sleep(msPerToken);
@@ -184,6 +196,14 @@ export class SimEngine implements SlotEngine {
         prefillTokensPerSec: 0,
       },
     };
+  }
+
+  /** Never resolve; reject only when the engine dies (terminated or crashed). */
+  private hang(): Promise<never> {
+    return new Promise((_, reject) => {
+      if (this.exitError) return reject(this.exitError);
+      this.pending.add(reject);
+    });
   }
 
   interrupt(): void {
