@@ -50,15 +50,21 @@ function describeEngine(name: string, make: () => Promise<Engine>, dispose: (e: 
       expect(r.result.usage.promptTokens).toBeGreaterThan(6);
     });
 
-    test('abort mid-stream stops within one token with reason abort', async () => {
+    test('abort mid-stream stops within a few tokens with reason abort', async () => {
       const ctrl = new AbortController();
       const tokens: string[] = [];
+      // In a worker, tokens may arrive in batches (adaptive batching while the page is busy): count from
+      // the token at which the abort was sent, not from a fixed index.
+      let atAbort = -1;
       const res = await engine.generate(greedy({ maxTokens: 200 }), (t) => {
         tokens.push(t.text);
-        if (tokens.length === 3) ctrl.abort();
+        if (tokens.length >= 3 && !ctrl.signal.aborted) { atAbort = tokens.length; ctrl.abort(); }
       }, ctrl.signal);
       expect(res.stopReason).toBe('abort');
-      expect(tokens.length).toBeLessThanOrEqual(4);
+      expect(atAbort).toBeGreaterThanOrEqual(3);
+      // One token may be decoding when the abort lands, and a few more may already be on their way back
+      // in a batch; an ignored abort would run to 200.
+      expect(tokens.length).toBeLessThanOrEqual(atAbort + 4);
       // The engine is still usable.
       const after = await collect(engine, greedy({ maxTokens: 4 }));
       expect(after.result.stopReason).toBe('length');
