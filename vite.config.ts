@@ -3,9 +3,9 @@ import { build, defineConfig, type Plugin } from 'vite';
 import { playwright } from '@vitest/browser-playwright';
 import { VitePWA, type ManifestOptions } from 'vite-plugin-pwa';
 import { ISOLATION_HEADERS, fixturePlugin } from './test/fixture-server.ts';
-import { COMMON_SECURITY_HEADERS, securityHeaders } from './src/api/security-headers.ts';
+import { COMMON_SECURITY_HEADERS, securityHeaders } from './src/api/v1/security-headers.ts';
 import { examplesPlugin } from './examples/examples-plugin.ts';
-import webManifest from './src/app/web-manifest.json' with { type: 'json' };
+import webManifest from './src/desktop/web-manifest.json' with { type: 'json' };
 
 /** Chromium flags measured in shared/ENVIRONMENT.md: headless WebGPU on SwiftShader, no background network. */
 export const CHROMIUM_ARGS = [
@@ -24,7 +24,7 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const headers = { ...ISOLATION_HEADERS };
 
 /**
- * The app's security headers (CSP, COOP/COEP, nosniff, Referrer-Policy: src/api/security-headers.ts) on
+ * The app's security headers (CSP, COOP/COEP, nosniff, Referrer-Policy: src/api/v1/security-headers.ts) on
  * every response of the dev and preview servers, set before any other middleware answers. Test data and
  * test pages (`/fixtures/`, `/test/`) get all but the CSP: tests open them as neutral pages of an origin
  * (e.g. to frame the bridge from another site). Not under Vitest, whose own runner pages use inline scripts.

@@ -5,7 +5,7 @@ export * from './errors';
 export type {
   Engine, EngineCapabilities, EngineKind, EngineStats, GenerateRequest, GenerateResult, LoadOptions, LoadProgress,
   ModelInfo, ModelSource, ChatMessage, TokenEvent, Usage, StopReason,
-} from './engines/engine';
+} from './protocol/engine';
 export { EngineClient, spawnEngineWorker } from './kernel/engine-client';
 
 // Elements (classes only: importing them registers nothing; each folder's define.ts registers its tag).
@@ -26,11 +26,11 @@ export * from './api/index';
 export { LlmosPrompt } from './components/llmos-prompt/llmos-prompt';
 
 // Knowledge graph memory: per-namespace graphs persisted to IndexedDB, extraction, grounded retrieval, explorer.
-export { KnowledgeStore } from './knowledge/graph-store';
-export type { KnowledgeStoreOptions } from './knowledge/graph-store';
+export { KnowledgeStore } from './knowledge/knowledge-store';
+export type { KnowledgeStoreOptions } from './knowledge/knowledge-store';
 export { KnowledgeGraph } from './knowledge/knowledge-graph';
 export type { FactInput, RelationOptions } from './knowledge/knowledge-graph';
-export type { Namespace, Entity, EntityInput, Relation, Provenance, EntityAttributes, RelationAttributes } from './knowledge/model';
+export type { Namespace, Entity, EntityInput, Relation, Provenance, EntityAttributes, RelationAttributes } from './knowledge/entities';
 export { extractFacts, extractFromMessage, extractFromDocument } from './knowledge/extract';
 export type {
   Generate, ExtractionJobMeta, ExtractionOptions, ExtractionReport, ExtractionSource, ExtractionLogEntry, ChunkOutcome,
@@ -48,8 +48,8 @@ export {
 export type { GraphDeleteDetail, GraphChangeDetail } from './components/llmos-graph-explorer/graph-events';
 
 // Which engine runs a GGUF model here (pure): the f32 WebGPU engine where WebGPU lacks shader-f16, else wllama.
-export { chooseGgufEngine } from './engines/webgpu/choose-engine';
-export type { GgufDeviceFacts } from './engines/webgpu/choose-engine';
+export { chooseGgufEngine } from './models/choose-engine';
+export type { GgufDeviceFacts } from './models/choose-engine';
 
 // Model library: IndexedDB weight cache with resumable, verified downloads; catalog filtered by device.
 export { ModelLibrary } from './models/model-library';
@@ -66,10 +66,10 @@ export { LlmosModelImportedEvent, LlmosModelImportErrorEvent } from './component
 // Per-app data boundary and the cross-origin bridge (an allow-listed origin uses the kernel through an iframe of the app).
 export { AppData, appNamespace } from './api/app-data';
 export type { AppConversation, AppDataSources } from './api/app-data';
-export { serveCrossOriginBridge, parseBridgeGrants, loadBridgeGrants } from './api/cross-origin-bridge';
-export type { BridgeGrant, BridgeOptions, BridgeServer } from './api/cross-origin-bridge';
-export { connectCrossOrigin } from './api/bridge-client';
-export type { CrossOriginClient, CrossOriginConnectOptions, BridgeCompletionStream } from './api/bridge-client';
+export { serveCrossOriginBridge, parseBridgeGrants, loadBridgeGrants } from './api/bridge/cross-origin-bridge';
+export type { BridgeGrant, BridgeOptions, BridgeServer } from './api/bridge/cross-origin-bridge';
+export { connectCrossOrigin } from './api/bridge/bridge-client';
+export type { CrossOriginClient, CrossOriginConnectOptions, BridgeCompletionStream } from './api/bridge/bridge-client';
 
 // Kernel: processes, jobs, priorities with preemption, fair share, device budget and model placement.
 export { Kernel, createKernel, KERNEL_DEFAULTS } from './kernel/kernel';
@@ -94,24 +94,24 @@ export type { EngineFactory } from './kernel/worker-pool';
 
 // The desktop: shell and system elements (classes only; each folder's define.ts registers its tag), the
 // services they share, and localisation. Built-in apps load lazily through `APPS`.
-export { LlmosDesktop } from './components/llmos-desktop/llmos-desktop';
-export { LlmosStatusBar } from './components/llmos-status-bar/llmos-status-bar';
-export type { SlotBackend } from './components/llmos-status-bar/llmos-status-bar';
+export { LlmosDesktop } from './desktop/llmos-desktop/llmos-desktop';
+export { LlmosStatusBar } from './desktop/llmos-status-bar/llmos-status-bar';
+export type { SlotBackend } from './desktop/llmos-status-bar/llmos-status-bar';
 export { LlmosTaskManager } from './components/llmos-task-manager/llmos-task-manager';
-export { LlmosModelLibrary } from './components/llmos-model-library/llmos-model-library';
-export { LlmosSettings } from './components/llmos-settings/llmos-settings';
-export { LlmosDeviceReport } from './components/llmos-device-report/llmos-device-report';
-export { LlmosUpdatePrompt, LlmosUpdateAcceptEvent } from './components/llmos-update-prompt/llmos-update-prompt';
+export { LlmosModelLibrary } from './desktop/llmos-model-library/llmos-model-library';
+export { LlmosSettings } from './desktop/llmos-settings/llmos-settings';
+export { LlmosDeviceReport } from './desktop/llmos-device-report/llmos-device-report';
+export { LlmosUpdatePrompt, LlmosUpdateAcceptEvent } from './desktop/llmos-update-prompt/llmos-update-prompt';
 export { LlmosOpenAppEvent, LlmosSettingsChangeEvent, LlmosDeleteRequestEvent } from './components/shared/desktop-events';
-export { DesktopServices } from './apps/os/desktop-services';
-export type { AppModel, DesktopServicesOptions } from './apps/os/desktop-services';
-export { DesktopSettings, DESKTOP_SETTINGS_KEY } from './apps/os/desktop-settings';
-export type { DesktopSettingsValue, ThemeChoice, WindowLayout } from './apps/os/desktop-settings';
-export { recommendModel, deviceWarnings } from './apps/os/recommend';
-export type { DeviceWarning, Recommendation } from './apps/os/recommend';
-export { kernelChatBackend } from './apps/os/kernel-chat-backend';
-export type { KernelBackendOptions } from './apps/os/kernel-chat-backend';
-export { APPS, appById } from './apps/registry';
-export type { AppDescriptor, AppId } from './apps/registry';
+export { DesktopServices } from './desktop/services/desktop-services';
+export type { AppModel, DesktopServicesOptions } from './desktop/services/desktop-services';
+export { DesktopSettings, DESKTOP_SETTINGS_KEY } from './desktop/services/desktop-settings';
+export type { DesktopSettingsValue, ThemeChoice, WindowLayout } from './desktop/services/desktop-settings';
+export { recommendModel, deviceWarnings } from './desktop/services/recommend';
+export type { DeviceWarning, Recommendation } from './desktop/services/recommend';
+export { kernelChatBackend } from './desktop/services/kernel-chat-backend';
+export type { KernelBackendOptions } from './desktop/services/kernel-chat-backend';
+export { APPS, appById } from './desktop/registry';
+export type { AppDescriptor, AppId } from './desktop/registry';
 export { LOCALES, initLocalization, setLocale, currentLocale, preferredLocale } from './locales/locale';
 export type { LocaleCode } from './locales/locale';

@@ -1,6 +1,6 @@
 /** Constraint worker entry: checks generated output against its constraint, off the page. */
 import * as Comlink from 'comlink';
-import { checkOutput } from '../src/api/output-check';
+import { checkOutput } from '../src/constraints/output-check';
 import { installErrorTransfer } from '../src/protocol/error-transfer';
 import type { ConstraintHostApi } from '../src/protocol/constraint-host-api';
 

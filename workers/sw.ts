@@ -1,15 +1,15 @@
 /**
  * The app's service worker: Workbox precaches the app shell (the manifest is injected at build time by
  * vite-plugin-pwa, `injectManifest` strategy), and `/v1/…` requests are answered by relaying them to an
- * open page's kernel (the OpenAI-compatible endpoint, see src/api/sw-relay.ts). Every response it serves
- * carries the app's security headers (src/api/security-headers.ts), so pages and workers run under the
+ * open page's kernel (the OpenAI-compatible endpoint, see src/api/v1/sw-relay.ts). Every response it serves
+ * carries the app's security headers (src/api/v1/security-headers.ts), so pages and workers run under the
  * Content-Security-Policy on any static host. This script's own headers come from the host: the browser
  * fetches sw.js itself, never through a service worker (docs/deploying.md).
  */
 /// <reference lib="webworker" />
 import { addPlugins, cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
-import { withSecurityHeaders } from '../src/api/security-headers';
-import { handleV1Fetch, isV1Request } from '../src/api/sw-relay';
+import { withSecurityHeaders } from '../src/api/v1/security-headers';
+import { handleV1Fetch, isV1Request } from '../src/api/v1/sw-relay';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
 

@@ -5,7 +5,7 @@
  * measured in this run with as many threads as the engine uses.
  */
 import { WllamaEngine } from '../../src/engines/wllama-engine';
-import type { Engine, GenerateResult } from '../../src/engines/engine';
+import type { Engine, GenerateResult } from '../../src/protocol/engine';
 import { EngineClient } from '../../src/kernel/engine-client';
 import { clientAsEngine, greedy, BENCH_URL } from '../../test/helpers/engines';
 import { log, measureReadBandwidth, median, publish } from '../lib/page-utils';

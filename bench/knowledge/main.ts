@@ -10,7 +10,7 @@
  *    over 400 queries: exact names, names with a typo, and questions naming nothing. Goal p95 ≤ 20 ms.
  */
 import { deleteDB, openDB } from 'idb';
-import { KnowledgeStore } from '../../src/knowledge/graph-store';
+import { KnowledgeStore } from '../../src/knowledge/knowledge-store';
 import { namespaceRange, openKnowledgeDb } from '../../src/knowledge/graph-schema';
 import { retrieve } from '../../src/knowledge/retrieve';
 import { linkMentions } from '../../src/knowledge/link';

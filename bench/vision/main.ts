@@ -9,7 +9,7 @@
  *    tokens. The fixture projector is tiny: a real one (e.g. SigLIP-93M) encodes for much longer; the
  *    preparation figures hold for any model.
  */
-import { blobToDataUrl, imageFileToDataUrl, imageForModel } from '../../src/engines/image-input';
+import { blobToDataUrl, imageFileToDataUrl, imageForModel } from '../../src/protocol/image-input';
 import { EngineClient } from '../../src/kernel/engine-client';
 import { greedy, TINY_URL } from '../../test/helpers/engines';
 import { TINY_MMPROJ_URL } from '../../test/helpers/images';

@@ -8,7 +8,7 @@
  */
 import { WllamaEngine } from '../../src/engines/wllama-engine';
 import { WebGpuEngine } from '../../src/engines/webgpu/webgpu-engine';
-import type { Engine } from '../../src/engines/engine';
+import type { Engine } from '../../src/protocol/engine';
 import { greedy } from '../../test/helpers/engines';
 import { log, median, publish } from '../lib/page-utils';
 

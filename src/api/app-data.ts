@@ -11,8 +11,8 @@
  */
 import { InvalidRequestError, LlmOsError, PermissionError } from '../errors';
 import type { KnowledgeGraph } from '../knowledge/knowledge-graph';
-import type { KnowledgeStore } from '../knowledge/graph-store';
-import { isNamespace, type Namespace } from '../knowledge/model';
+import type { KnowledgeStore } from '../knowledge/knowledge-store';
+import { isNamespace, type Namespace } from '../knowledge/entities';
 import {
   deleteConversation, getConversation, listConversations, putConversation, updateConversation, type PutConversationOptions,
 } from '../storage/conversations';

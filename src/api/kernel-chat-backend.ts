@@ -7,7 +7,7 @@
  * before it is loaded.
  */
 import { AbortError, PermissionError, UnsupportedInputError } from '../errors';
-import type { GenerateRequest, GenerateResult, InputModality, ModelSource, TokenEvent } from '../engines/engine';
+import type { GenerateRequest, GenerateResult, InputModality, ModelSource, TokenEvent } from '../protocol/engine';
 import type { Kernel } from '../kernel/kernel';
 import type { Priority } from '../kernel/priority';
 import type { ChatBackend } from '../components/llmos-chat/chat-backend';

@@ -9,7 +9,7 @@
  *   4. otherwise unknown (`undefined`): requests go through and the engine decides (a text-only
  *      model then refuses with `UnsupportedInputError` at run time).
  */
-import type { InputModality, ModelSource } from '../engines/engine';
+import type { InputModality, ModelSource } from '../protocol/engine';
 import type { Kernel } from '../kernel/kernel';
 import type { ModelRegistration } from '../kernel/types';
 

@@ -10,7 +10,7 @@
  * embedded element pointed at a fixture shows valid (meaningless) text. Callers' parameters win.
  */
 import { InvalidRequestError, NetworkError, toLlmOsError } from '../errors';
-import type { GenerateRequest, ModelSource } from '../engines/engine';
+import type { GenerateRequest, ModelSource } from '../protocol/engine';
 import type { Kernel } from '../kernel/kernel';
 import { estimateKvBytes } from '../models/cost';
 import { hyperParams, readGgufHeader } from '../models/gguf-header';

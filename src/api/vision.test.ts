@@ -11,12 +11,12 @@ import { memorySettingsStore } from '../kernel/settings-store';
 import { GREEDY } from '../../test/helpers/api';
 import { TINY_URL } from '../../test/helpers/engines';
 import { imageBlob, imageUrl, TINY_MMPROJ_URL } from '../../test/helpers/images';
-import { createLanguageModelClass, type LanguageModelClass } from './language-model-polyfill';
-import type { LanguageModelMessage } from './prompt-input';
+import { createLanguageModelClass, type LanguageModelClass } from './prompt-api/language-model-polyfill';
+import type { LanguageModelMessage } from './prompt-api/prompt-input';
 import { randomFixtureDefaults, setModelDefaults } from './model-ref';
-import { connect, type LlmOsClient } from './openai';
-import type { ChatCompletionCreateParams } from './openai-types';
-import { handleV1Request, type V1Request } from './v1-handler';
+import { connect, type LlmOsClient } from './openai/openai';
+import type { ChatCompletionCreateParams } from './openai/openai-types';
+import { handleV1Request, type V1Request } from './v1/v1-handler';
 
 const IMAGE_TOKENS = 16;
 const UNKNOWN = ['unknown', 'unknown-list', 'unknown-availability', 'unknown-prompt'];

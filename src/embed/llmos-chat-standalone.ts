@@ -6,7 +6,7 @@
  */
 import { LlmosChat } from '../components/llmos-chat/llmos-chat';
 import type { ChatBackend } from '../components/llmos-chat/chat-backend';
-import type { GenerateResult } from '../engines/engine';
+import type { GenerateResult } from '../protocol/engine';
 import type { Kernel } from '../kernel/kernel';
 import type { Priority } from '../kernel/priority';
 import { errorWords } from '../components/shared/error-words';

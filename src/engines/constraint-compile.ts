@@ -5,10 +5,10 @@
  * `protocol/constraint-limits.ts`). Recent grammars are cached: a preempted job resumes with the same
  * constraint, and apps repeat theirs.
  */
-import { jsonSchemaToGbnf } from '../api/json-schema-grammar';
-import { regexpToGbnf } from '../api/regexp-grammar';
+import { jsonSchemaToGbnf } from '../constraints/json-schema-grammar';
+import { regexpToGbnf } from '../constraints/regexp-grammar';
 import { checkSchemaLimits } from '../protocol/constraint-limits';
-import type { GenerateRequest } from './engine';
+import type { GenerateRequest } from '../protocol/engine';
 
 const CACHE_SIZE = 8;
 /** Key → grammar (`null`: a RegExp beyond what a grammar expresses), most recent last. */

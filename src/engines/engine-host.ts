@@ -11,7 +11,7 @@ import type { EngineHostApi, WorkerHello } from '../protocol/engine-host-api';
 import type {
   Engine, EngineCapabilities, EngineKind, EngineStats, GenerateRequest, GenerateResult, LoadOptions, LoadProgress,
   ModelInfo, ModelSource, TokenEvent,
-} from './engine';
+} from '../protocol/engine';
 
 export type EngineFactories = Partial<Record<EngineKind, () => Promise<Engine>>>;
 

@@ -16,7 +16,7 @@
 import { Environment, Interpreter, Template } from '@huggingface/jinja';
 import { InvalidRequestError, LlmOsError } from '../errors';
 import { CONSTRAINT_LIMITS, limitExceeded, type ConstraintLimit } from '../protocol/constraint-limits';
-import type { ChatMessage } from './engine';
+import type { ChatMessage } from '../protocol/engine';
 
 /** The budget of the render in progress (rendering is synchronous: one at a time per worker). */
 class Budget {

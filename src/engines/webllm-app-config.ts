@@ -5,7 +5,7 @@
  */
 import { prebuiltAppConfig, type AppConfig, type ModelRecord } from '@mlc-ai/web-llm';
 import { InvalidRequestError, UnknownModelError } from '../errors';
-import type { MlcModelRecord } from './engine';
+import type { MlcModelRecord } from '../protocol/engine';
 
 /** A resolved model: the record (with an absolute `model` URL) and the app config that holds it. */
 export interface ResolvedWebLLMModel {

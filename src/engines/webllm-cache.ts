@@ -17,7 +17,7 @@ import {
   deleteChatConfigInCache, deleteModelAllInfoInCache, deleteModelWasmInCache, hasModelInCache,
 } from '@mlc-ai/web-llm';
 import { AbortError, LlmOsError, ModelLoadError, NetworkError } from '../errors';
-import type { MlcModelRecord } from './engine';
+import type { MlcModelRecord } from '../protocol/engine';
 import { fetchBlob } from './fetch-blob';
 import { resolveWebLLMModel, type ResolvedWebLLMModel } from './webllm-app-config';
 

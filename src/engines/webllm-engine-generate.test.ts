@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { MLCEngine, MLCEngineConfig } from '@mlc-ai/web-llm';
 import { WebLLMEngine } from './webllm-engine';
-import type { LoadProgress, ModelSource, TokenEvent } from './engine';
+import type { LoadProgress, ModelSource, TokenEvent } from '../protocol/engine';
 import { GenerationError, InvalidRequestError, ModelNotLoadedError } from '../errors';
 import { MLC_SHARD_BYTES, mlcFixtureRecord } from '../../test/fixtures/mlc-fixture';
 

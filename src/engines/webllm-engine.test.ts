@@ -2,7 +2,7 @@ import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { WebLLMEngine, deleteCachedModel, hasCachedModel } from './webllm-engine';
 import { WEBLLM_DB, cachedUrls } from './webllm-cache';
 import { probeGpu } from './gpu-probe';
-import type { LoadProgress, ModelSource } from './engine';
+import type { LoadProgress, ModelSource } from '../protocol/engine';
 import { EngineClient } from '../kernel/engine-client';
 import type { Remote } from 'comlink';
 import type { EngineHostApi } from '../protocol/engine-host-api';

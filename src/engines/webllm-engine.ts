@@ -21,9 +21,9 @@ import {
   makeUsage,
   type Engine, type EngineCapabilities, type EngineStats, type GenerateRequest, type GenerateResult, type InputModality,
   type LoadOptions, type LoadProgress, type ModelInfo, type ModelSource, type StopReason, type TokenEvent, type Usage,
-} from './engine';
+} from '../protocol/engine';
 import { probeGpu } from './gpu-probe';
-import { validateRequest } from './validate-request';
+import { validateRequest } from '../protocol/validate-request';
 import { resolveWebLLMModel } from './webllm-app-config';
 import { deleteCachedModel, hasCachedModel, prefetchModel, type PrefetchResult } from './webllm-cache';
 import { classifyGenerateError, classifyLoadError, withFetchLog, type LoadContext } from './webllm-errors';

@@ -3,7 +3,7 @@
  * Types only from web-llm: no runtime dependency.
  */
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ResponseFormat } from '@mlc-ai/web-llm';
-import { makeUsage, type ChatMessage, type GenerateRequest, type Usage } from './engine';
+import { makeUsage, type ChatMessage, type GenerateRequest, type Usage } from '../protocol/engine';
 
 /**
  * Our messages as web-llm's OpenAI-shaped ones: a user message with images becomes content parts, each

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WllamaEngine } from './wllama-engine';
-import type { Engine } from './engine';
+import type { Engine } from '../protocol/engine';
 import { EngineClient } from '../kernel/engine-client';
 import { clientAsEngine, collect, greedy, TINY_B_URL, TINY_URL } from '../../test/helpers/engines';
 import { GgufError, LlmOsError, WorkerCrashedError } from '../errors';

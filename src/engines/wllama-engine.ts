@@ -16,11 +16,11 @@ import {
   makeUsage,
   type ChatMessage, type Engine, type EngineCapabilities, type EngineStats, type GenerateRequest, type GenerateResult,
   type InputModality, type LoadOptions, type LoadProgress, type ModelInfo, type ModelSource, type StopReason, type TokenEvent, type Usage,
-} from './engine';
-import { imageForModel } from './image-input';
+} from '../protocol/engine';
+import { imageForModel } from '../protocol/image-input';
 import { fetchBlob } from './fetch-blob';
 import { probeGpu } from './gpu-probe';
-import { validateRequest } from './validate-request';
+import { validateRequest } from '../protocol/validate-request';
 import { constraintGrammar } from './constraint-compile';
 import { parseTemplate, renderChatTemplate } from './template-render';
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WllamaEngine } from './wllama-engine';
-import type { Engine, GenerateRequest } from './engine';
+import type { Engine, GenerateRequest } from '../protocol/engine';
 import { EngineClient } from '../kernel/engine-client';
 import { clientAsEngine, collect, greedy, TINY_B_URL, TINY_URL } from '../../test/helpers/engines';
 import { imageUrl, TINY_MMPROJ_URL } from '../../test/helpers/images';

@@ -11,7 +11,7 @@ import type { EngineHostApi, WorkerHello } from '../protocol/engine-host-api';
 import type {
   EngineCapabilities, EngineKind, EngineStats, GenerateRequest, GenerateResult, LoadOptions, LoadProgress, ModelInfo,
   ModelSource, TokenEvent,
-} from '../engines/engine';
+} from '../protocol/engine';
 
 let seq = 0;
 const uid = () => `${Date.now().toString(36)}-${(seq++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;

@@ -5,7 +5,7 @@
  * returns an unsubscribe function. A bounded history lets late subscribers see recent decisions.
  */
 import type { SerializedError } from '../errors';
-import type { StopReason } from '../engines/engine';
+import type { StopReason } from '../protocol/engine';
 import type { Budget } from './device-budget';
 import type { Priority } from './priority';
 

@@ -4,7 +4,7 @@
  * replays (text and engine tokens delivered so far), its timing and its result.
  */
 import { AbortError, toLlmOsError, type LlmOsError } from '../errors';
-import type { GenerateRequest, GenerateResult, StopReason, TokenEvent, Usage } from '../engines/engine';
+import type { GenerateRequest, GenerateResult, StopReason, TokenEvent, Usage } from '../protocol/engine';
 import { TokenChannel } from './token-channel';
 import { rankOf, type Priority } from './priority';
 import { effectiveRank } from './run-queue';

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { BudgetError, ModelTooLargeError, PermissionError, QueueFullError, UnknownModelError, UnknownProcessError, WorkerCrashedError } from '../errors';
 import { greedy, TINY_B_URL, TINY_URL } from '../../test/helpers/engines';
-import type { GenerateRequest } from '../engines/engine';
+import type { GenerateRequest } from '../protocol/engine';
 import { EngineClient } from './engine-client';
 import { Kernel, type KernelOptions } from './kernel';
 import { describeGguf } from './model-registry';

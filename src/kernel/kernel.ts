@@ -7,8 +7,8 @@
  * `result` and make its token stream throw; the kernel and other processes carry on.
  */
 import { InvalidRequestError, ModelTooLargeError, QueueFullError, UnsupportedInputError } from '../errors';
-import type { GenerateRequest } from '../engines/engine';
-import { validateRequest } from '../engines/validate-request';
+import type { GenerateRequest } from '../protocol/engine';
+import { validateRequest } from '../protocol/validate-request';
 import { EngineClient } from './engine-client';
 import { systemClock, type Clock } from './clock';
 import { deriveBudget, probeDevice, validateOverrides, type Budget, type BudgetOverrides, type DeviceProbe } from './device-budget';

@@ -8,7 +8,7 @@ import { InvalidRequestError, ModelQuarantinedError, UnknownModelError } from '.
 import { estimateKvBytes, estimateModelCost } from '../models/cost';
 import { hyperParams, readGgufHeader } from '../models/gguf-header';
 import type { LlmOsError } from '../errors';
-import type { ModelSource } from '../engines/engine';
+import type { ModelSource } from '../protocol/engine';
 import type { ModelRegistration, QuarantinedModel } from './types';
 
 /** A registration with its cost resolved. */

@@ -7,7 +7,7 @@
 import {
   AbortError, DeviceLostError, ModelLoadError, NetworkError, ReplayDivergedError, TimeoutError, WorkerCrashedError, toLlmOsError,
 } from '../errors';
-import type { GenerateResult, TokenEvent } from '../engines/engine';
+import type { GenerateResult, TokenEvent } from '../protocol/engine';
 import { withTimeout } from './clock';
 import type { Job } from './job';
 import { quarantineError, type RegisteredModel } from './model-registry';

@@ -4,7 +4,7 @@
 import type { LlmOsError } from '../errors';
 import type {
   ChatMessage, EngineKind, GenerateRequest, GenerateResult, InputModality, LoadOptions, LoadProgress, ModelInfo, ModelSource, TokenEvent,
-} from '../engines/engine';
+} from '../protocol/engine';
 import type { Priority } from './priority';
 
 /** What spawns a process: an app, a chat window, an embedded element. */

@@ -4,8 +4,8 @@
  * JSON-quoted (no newlines) and cannot close the fence, so text stored in the graph cannot pose as
  * instructions.
  */
-import type { ChatMessage } from '../engines/engine';
-import type { Provenance } from './model';
+import type { ChatMessage } from '../protocol/engine';
+import type { Provenance } from './entities';
 
 /** A fact chosen for the context (see `retrieve`). */
 export interface CitedFact {

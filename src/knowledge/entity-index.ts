@@ -3,7 +3,7 @@
  * fuzzy look-ups go through an inverted index of character trigrams scored by the Dice coefficient.
  * Kept up to date incrementally by the graph store (one `set`/`delete` per changed entity).
  */
-import { normaliseLabel } from './model';
+import { normaliseLabel } from './entities';
 
 /** One fuzzy hit. */
 export interface FuzzyHit {

@@ -4,7 +4,7 @@ import { EngineClient } from '../kernel/engine-client';
 import { AbortError, GenerationError, WorkerCrashedError } from '../errors';
 import { TINY_URL } from '../../test/helpers/engines';
 import { scriptedGenerate } from '../../test/helpers/scripted-generate';
-import { KnowledgeStore } from './graph-store';
+import { KnowledgeStore } from './knowledge-store';
 import { KnowledgeGraph } from './knowledge-graph';
 import { extractFromDocument, extractFromMessage, type ExtractionLogEntry, type Generate } from './extract';
 

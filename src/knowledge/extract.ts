@@ -7,13 +7,13 @@
  * The model is reached through an injected `Generate` function, so this module does not depend on the
  * kernel: the kernel adapter submits each call as a job at `background` priority (see `ExtractionJobMeta`).
  */
-import type { GenerateRequest, GenerateResult } from '../engines/engine';
+import type { GenerateRequest, GenerateResult } from '../protocol/engine';
 import { AbortError, GenerationError, InvalidRequestError, OutputValidationError } from '../errors';
 import { chunkText, type TextChunk } from './chunk';
 import { EXTRACTION_GBNF } from './extraction-grammar';
 import { EXTRACTION_SCHEMA, parseExtraction, type ExtractedTriple } from './extraction-schema';
 import type { FactInput, KnowledgeGraph } from './knowledge-graph';
-import type { Namespace, Provenance } from './model';
+import type { Namespace, Provenance } from './entities';
 
 /** What the scheduler needs to know about an extraction call. */
 export interface ExtractionJobMeta {

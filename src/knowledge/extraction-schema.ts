@@ -1,10 +1,10 @@
 /**
  * The JSON schema the extractor's output must satisfy (sent to the engine as a constraint and checked
- * again here (eval-free, see src/api/json-schema-validate.ts), since engines enforce schemas loosely or not at all), and the parser that turns
+ * again here (eval-free, see src/constraints/json-schema-validate.ts), since engines enforce schemas loosely or not at all), and the parser that turns
  * raw model text into validated triples or a reason for rejecting it.
  */
-import { compileJsonSchema, type JsonValidator } from '../api/json-schema-validate';
-import { cleanLabel, normaliseLabel, normalisePredicate } from './model';
+import { compileJsonSchema, type JsonValidator } from '../constraints/json-schema-validate';
+import { cleanLabel, normaliseLabel, normalisePredicate } from './entities';
 
 /** Most triples accepted from one chunk. */
 export const MAX_TRIPLES = 24;

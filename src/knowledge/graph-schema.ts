@@ -4,7 +4,7 @@
  * touch another namespace. Migrations live only in `upgrade()`.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { EntityAttributes, Namespace, Provenance, RelationAttributes } from './model';
+import type { EntityAttributes, Namespace, Provenance, RelationAttributes } from './entities';
 
 /** Name of the knowledge database (separate from the model library's database, see docs). */
 export const KNOWLEDGE_DB_NAME = 'llmos-knowledge';

@@ -9,7 +9,7 @@ import { parse as parseGexfText, write as writeGexfText } from 'graphology-gexf/
 import type { Attributes, SerializedGraph } from 'graphology-types';
 import { GraphImportError, InvalidRequestError } from '../errors';
 import type { KnowledgeGraph } from './knowledge-graph';
-import { cleanLabel, normaliseLabel, normalisePredicate, type Provenance } from './model';
+import { cleanLabel, normaliseLabel, normalisePredicate, type Provenance } from './entities';
 
 /** Largest file accepted for import (characters). */
 export const MAX_IMPORT_CHARS = 64 * 1024 * 1024;

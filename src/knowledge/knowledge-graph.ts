@@ -2,7 +2,7 @@
  * `KnowledgeGraph`: one namespace's graph in memory — a graphology `MultiDirectedGraph` of entities and
  * relations with an `EntityIndex` for look-ups — and the operations on it: de-duplicating upserts,
  * relations with provenance, edit, delete, merge, split, and all-or-nothing fact batches. Writes are
- * synchronous in memory; the store persists them incrementally (see `graph-store.ts`), `flush()` waits.
+ * synchronous in memory; the store persists them incrementally (see `knowledge-store.ts`), `flush()` waits.
  */
 import { MultiDirectedGraph } from 'graphology';
 import { InvalidRequestError } from '../errors';
@@ -10,7 +10,7 @@ import { EntityIndex } from './entity-index';
 import {
   cleanLabel, normaliseLabel, normalisePredicate,
   type Entity, type EntityAttributes, type EntityInput, type Namespace, type Provenance, type Relation, type RelationAttributes,
-} from './model';
+} from './entities';
 
 /** The graphology graph type used for every namespace. */
 export type EntityGraph = MultiDirectedGraph<EntityAttributes, RelationAttributes>;

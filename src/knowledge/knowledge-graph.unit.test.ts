@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { KnowledgeGraph } from './knowledge-graph';
 import { InvalidRequestError } from '../errors';
-import type { Provenance } from './model';
+import type { Provenance } from './entities';
 
 const prov = (sourceId: string, start = 0, end = 10): Provenance => ({ kind: 'message', sourceId, start, end, at: 1 });
 const make = () => new KnowledgeGraph('user', undefined, undefined, () => 1000);

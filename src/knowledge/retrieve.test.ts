@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { KnowledgeGraph } from './knowledge-graph';
 import { retrieve } from './retrieve';
 import { FACTS_FENCE, FACTS_PREFACE, groundingMessage } from './context';
-import type { Provenance } from './model';
+import type { Provenance } from './entities';
 
 const at = (sourceId: string, start: number, end: number): Provenance => ({ kind: 'message', sourceId, start, end, at: 0 });
 

@@ -5,7 +5,7 @@
  * listed too, so the whole flow works offline. A GGUF entry with `mmproj` comes with its vision projector
  * (the library stores it with the model): it accepts images (`inputs`), and its memory estimate counts it.
  */
-import type { InputModality } from '../engines/engine';
+import type { InputModality } from '../protocol/engine';
 import data from './catalog.json';
 import { estimateKvBytes, estimateModelCost, MB, projectorMemoryBytes } from './cost';
 import { WEBLLM_MODELS, needsShaderF16, webllmModelsFor, type WebLLMCatalogEntry } from './webllm-catalog';

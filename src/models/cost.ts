@@ -32,8 +32,7 @@ export function projectorMemoryBytes(projectorBytes: number): number {
   return projectorBytes + Math.round(projectorBytes * 0.05);
 }
 
-export const MB = 1024 * 1024;
-export const toMB = (bytes: number): number => Math.round((bytes / MB) * 10) / 10;
+export { MB, toMB } from '../storage/quota';
 
 /** Tokens per prefill chunk of the WebGPU engine: its activation buffers are sized for this many. */
 export const WEBGPU_MAX_BATCH = 64;

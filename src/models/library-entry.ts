@@ -2,7 +2,7 @@
  * One row of the model library (`LibraryEntry`) and how it is made from a catalog entry, a stored record
  * (with its vision projector folded in) or WebLLM's cache state.
  */
-import type { InputModality } from '../engines/engine';
+import type { InputModality } from '../protocol/engine';
 import type { ModelRecord, ModelState } from '../storage/schema';
 import type { CatalogEntry } from './catalog';
 import { toMB } from './cost';

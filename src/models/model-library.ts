@@ -10,7 +10,7 @@
  * (`<id>#mmproj`, see `projector.ts`) by the same downloader, but the library treats the pair as one
  * model — one row, downloaded, cancelled, evicted and deleted together, and `source()` hands both over.
  */
-import type { ModelSource } from '../engines/engine';
+import type { ModelSource } from '../protocol/engine';
 import { InvalidRequestError, StorageQuotaError, UnknownModelError } from '../errors';
 import { openLlmOsDb, type LlmOsDatabase } from '../storage/db';
 import { deleteModels, getModel, listModels, putModel, putModels, touchModel } from '../storage/model-records';

@@ -5,7 +5,7 @@
  * projector from being stored as a model and the other way round, and how a model and its projector
  * fold into one library row (sizes summed; `cached` only when both are). @internal
  */
-import type { InputModality } from '../engines/engine';
+import type { InputModality } from '../protocol/engine';
 import { GgufError, InvalidRequestError } from '../errors';
 import type { ModelRecord, ModelState } from '../storage/schema';
 import { projectorMemoryBytes } from './cost';

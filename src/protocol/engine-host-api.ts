@@ -5,7 +5,7 @@
 import type {
   EngineCapabilities, EngineKind, EngineStats, GenerateRequest, GenerateResult, LoadOptions, LoadProgress,
   ModelInfo, ModelSource, TokenEvent,
-} from '../engines/engine';
+} from './engine';
 
 export interface WorkerHello {
   /** A Web Lock the worker holds for its whole life: when the lock frees, the worker is gone. */

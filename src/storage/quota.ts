@@ -4,7 +4,10 @@
  * vs available), and the mapping of a browser `QuotaExceededError` into the same typed error.
  */
 import { StorageQuotaError, type ErrorDetails } from '../errors';
-import { toMB } from '../models/cost';
+
+export const MB = 1024 * 1024;
+/** Bytes as megabytes with one decimal. */
+export const toMB = (bytes: number): number => Math.round((bytes / MB) * 10) / 10;
 
 /** Usage and quota of this origin, in bytes. */
 export interface StorageInfo {

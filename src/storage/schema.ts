@@ -4,7 +4,7 @@
  * (`model-records.ts`, `weight-store.ts`, `conversations.ts`, `settings.ts`).
  */
 import type { DBSchema } from 'idb';
-import type { ChatMessage } from '../engines/engine';
+import type { ChatMessage } from '../protocol/engine';
 import type { LlamaHyperParams } from '../models/gguf-header';
 
 /** Where a stored model came from. */

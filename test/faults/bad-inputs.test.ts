@@ -7,7 +7,7 @@ import { EngineClient } from '../../src/kernel/engine-client';
 import { ERROR_TEXT, LlmOsError } from '../../src/errors';
 import { greedy, TINY_URL } from '../helpers/engines';
 import { faultCase } from './reliability';
-import type { GenerateRequest } from '../../src/engines/engine';
+import type { GenerateRequest } from '../../src/protocol/engine';
 
 let client: EngineClient;
 let tiny: Uint8Array;

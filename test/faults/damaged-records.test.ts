@@ -7,9 +7,9 @@
  */
 import { afterEach, beforeEach, expect, vi, type MockInstance } from 'vitest';
 import '../../src/apps/chat/define';
-import '../../src/components/llmos-model-library/define';
+import '../../src/desktop/llmos-model-library/define';
 import type { LlmosChatApp } from '../../src/apps/chat/llmos-chat-app';
-import type { LlmosModelLibrary } from '../../src/components/llmos-model-library/llmos-model-library';
+import type { LlmosModelLibrary } from '../../src/desktop/llmos-model-library/llmos-model-library';
 import { putConversation } from '../../src/storage/conversations';
 import type { LlmOsDatabase } from '../../src/storage/db';
 import { putModel } from '../../src/storage/model-records';

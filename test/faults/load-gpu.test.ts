@@ -8,7 +8,7 @@
  */
 import { afterAll, describe, expect } from 'vitest';
 import { LlmOsError, WorkerCrashedError } from '../../src/errors';
-import type { EngineKind, GenerateRequest, LoadOptions, LoadProgress, ModelSource, TokenEvent } from '../../src/engines/engine';
+import type { EngineKind, GenerateRequest, LoadOptions, LoadProgress, ModelSource, TokenEvent } from '../../src/protocol/engine';
 import { WebGpuEngine } from '../../src/engines/webgpu/webgpu-engine';
 import { Kernel } from '../../src/kernel/kernel';
 import { describeGguf } from '../../src/kernel/model-registry';

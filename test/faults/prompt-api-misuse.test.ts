@@ -6,8 +6,8 @@
  * and the session (and the kernel) keep working.
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { createLanguageModelClass, type LanguageModelClass } from '../../src/api/language-model-polyfill';
-import type { LanguageModelSession } from '../../src/api/language-model';
+import { createLanguageModelClass, type LanguageModelClass } from '../../src/api/prompt-api/language-model-polyfill';
+import type { LanguageModelSession } from '../../src/api/prompt-api/language-model';
 import { randomFixtureDefaults } from '../../src/api/model-ref';
 import { ERROR_TEXT, LlmOsError } from '../../src/errors';
 import type { Kernel } from '../../src/kernel/kernel';

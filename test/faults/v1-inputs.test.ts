@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import OpenAI from 'openai';
-import { connect, type LlmOsClient } from '../../src/api/openai';
-import { handleV1Request, type V1Request } from '../../src/api/v1-handler';
+import { connect, type LlmOsClient } from '../../src/api/openai/openai';
+import { handleV1Request, type V1Request } from '../../src/api/v1/v1-handler';
 import { ERROR_TEXT } from '../../src/errors';
 import { EngineClient } from '../../src/kernel/engine-client';
 import type { Kernel } from '../../src/kernel/kernel';

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect } from 'vitest';
 import { ERROR_TEXT, WorkerCrashedError } from '../../src/errors';
-import type { GenerateRequest } from '../../src/engines/engine';
+import type { GenerateRequest } from '../../src/protocol/engine';
 import { EngineClient } from '../../src/kernel/engine-client';
 import { Kernel, type KernelOptions } from '../../src/kernel/kernel';
 import { describeGguf } from '../../src/kernel/model-registry';

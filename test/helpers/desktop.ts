@@ -3,8 +3,8 @@
  * workers) with in-memory settings and its own IndexedDB database, and the fixture models registered
  * straight from the fixture server (no library download needed).
  */
-import { DesktopServices, type DesktopServicesOptions } from '../../src/apps/os/desktop-services';
-import { DesktopSettings } from '../../src/apps/os/desktop-settings';
+import { DesktopServices, type DesktopServicesOptions } from '../../src/desktop/services/desktop-services';
+import { DesktopSettings } from '../../src/desktop/services/desktop-settings';
 import { memorySettingsStore } from '../../src/kernel/settings-store';
 import { describeGguf } from '../../src/kernel/model-registry';
 import { deleteLlmOsDb } from '../../src/storage/db';

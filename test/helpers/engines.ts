@@ -1,5 +1,5 @@
 /** Test helpers: one Engine contract, run in-thread and through a real worker. */
-import type { Engine, EngineKind, GenerateRequest, TokenEvent } from '../../src/engines/engine';
+import type { Engine, EngineKind, GenerateRequest, TokenEvent } from '../../src/protocol/engine';
 import { EngineClient } from '../../src/kernel/engine-client';
 
 export const TINY_URL = '/fixtures/tiny.gguf';

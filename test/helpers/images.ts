@@ -1,5 +1,5 @@
 /** Test images made in the browser: a filled rectangle with a dark corner, as a Blob or a data URL. */
-import { blobToDataUrl } from '../../src/engines/image-input';
+import { blobToDataUrl } from '../../src/protocol/image-input';
 
 export const TINY_MMPROJ_URL = '/fixtures/tiny-mmproj.gguf';
 

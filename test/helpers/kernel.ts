@@ -1,5 +1,5 @@
 /** Test helpers for kernel jobs. */
-import type { TokenEvent } from '../../src/engines/engine';
+import type { TokenEvent } from '../../src/protocol/engine';
 import type { JobHandle } from '../../src/kernel/types';
 
 /** Read a job's tokens as they come (`onToken` may act mid-stream), then its result. */

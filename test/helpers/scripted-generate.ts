@@ -4,7 +4,7 @@
  * call. It exists so the extraction happy path can be tested deterministically; the real-model tests use
  * the fixture GGUF through an engine worker instead.
  */
-import { makeUsage, type GenerateRequest, type GenerateResult } from '../../src/engines/engine';
+import { makeUsage, type GenerateRequest, type GenerateResult } from '../../src/protocol/engine';
 import { AbortError } from '../../src/errors';
 import type { ExtractionJobMeta, Generate } from '../../src/knowledge/extract';
 

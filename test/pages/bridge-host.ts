@@ -6,9 +6,9 @@
  * which an embedder granted a different app id must never see. Where the browser denies this frame
  * storage (a third-party frame), data is opened lazily and the data methods fail typed.
  */
-import { serveCrossOriginBridge } from '../../src/api/cross-origin-bridge';
+import { serveCrossOriginBridge } from '../../src/api/bridge/cross-origin-bridge';
 import { getSharedKernel } from '../../src/api/shared-kernel';
-import { KnowledgeStore } from '../../src/knowledge/graph-store';
+import { KnowledgeStore } from '../../src/knowledge/knowledge-store';
 import { memorySettingsStore } from '../../src/kernel/settings-store';
 import { putConversation } from '../../src/storage/conversations';
 import { openLlmOsDb } from '../../src/storage/db';

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { AppData } from '../../src/api/app-data';
 import { ERROR_TEXT, LlmOsError, PermissionError } from '../../src/errors';
-import { KnowledgeStore } from '../../src/knowledge/graph-store';
+import { KnowledgeStore } from '../../src/knowledge/knowledge-store';
 import { deleteLlmOsDb, openLlmOsDb, type LlmOsDatabase } from '../../src/storage/db';
 import { faultCase } from '../faults/reliability';
 

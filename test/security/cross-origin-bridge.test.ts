@@ -5,8 +5,8 @@
  * Also per-app isolation *through* the bridge: the granted app id sees only its own data.
  */
 import { afterAll, describe, expect } from 'vitest';
-import { connectCrossOrigin, type CrossOriginClient } from '../../src/api/bridge-client';
-import { BRIDGE_HELLO, BRIDGE_WELCOME } from '../../src/api/bridge-protocol';
+import { connectCrossOrigin, type CrossOriginClient } from '../../src/api/bridge/bridge-client';
+import { BRIDGE_HELLO, BRIDGE_WELCOME } from '../../src/api/bridge/bridge-protocol';
 import { ERROR_TEXT, LlmOsError, PermissionError, TimeoutError } from '../../src/errors';
 import { faultCase } from '../faults/reliability';
 import { BAN_BYTES } from '../helpers/api';

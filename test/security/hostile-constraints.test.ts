@@ -10,11 +10,11 @@
  * engine worker. Real kernel, real engine worker, tiny fixture model.
  */
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { connect, type LlmOsClient } from '../../src/api/openai';
-import { createLanguageModelClass, type LanguageModelClass } from '../../src/api/language-model-polyfill';
+import { connect, type LlmOsClient } from '../../src/api/openai/openai';
+import { createLanguageModelClass, type LanguageModelClass } from '../../src/api/prompt-api/language-model-polyfill';
 import { randomFixtureDefaults } from '../../src/api/model-ref';
-import { validateOutput } from '../../src/api/structured-output';
-import { handleV1Request } from '../../src/api/v1-handler';
+import { validateOutput } from '../../src/api/structured/structured-output';
+import { handleV1Request } from '../../src/api/v1/v1-handler';
 import { InvalidRequestError, LlmOsError, OutputValidationError } from '../../src/errors';
 import { EngineClient } from '../../src/kernel/engine-client';
 import type { Kernel } from '../../src/kernel/kernel';

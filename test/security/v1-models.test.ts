@@ -8,10 +8,10 @@
  * (`localhost` ↔ `127.0.0.1`): another origin, and another site.
  */
 import { afterAll, beforeAll, expect } from 'vitest';
-import { connect, type LlmOsClient } from '../../src/api/openai';
-import { handleV1Request, type V1Request } from '../../src/api/v1-handler';
-import { V1Models, V1_MODEL_LIMITS } from '../../src/api/v1-models';
-import { DesktopSettings } from '../../src/apps/os/desktop-settings';
+import { connect, type LlmOsClient } from '../../src/api/openai/openai';
+import { handleV1Request, type V1Request } from '../../src/api/v1/v1-handler';
+import { V1Models, V1_MODEL_LIMITS } from '../../src/api/v1/v1-models';
+import { DesktopSettings } from '../../src/desktop/services/desktop-settings';
 import type { Kernel } from '../../src/kernel/kernel';
 import { BAN_BYTES, fixtureKernel } from '../helpers/api';
 import { faultCase } from '../faults/reliability';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { groundedBackend } from './grounding';
 import { KnowledgeGraph } from '../../knowledge/knowledge-graph';
-import type { GenerateRequest, GenerateResult } from '../../engines/engine';
+import type { GenerateRequest, GenerateResult } from '../../protocol/engine';
 import type { CitedFact } from '../../knowledge/context';
 
 /** A recording backend: a test double that answers "ok" and keeps the requests it got. */

@@ -5,7 +5,7 @@
  * used are reported so the app can show them under the answer.
  */
 import type { ChatBackend } from '../../components/llmos-chat/chat-backend';
-import type { ChatMessage } from '../../engines/engine';
+import type { ChatMessage } from '../../protocol/engine';
 import type { CitedFact } from '../../knowledge/context';
 import type { KnowledgeGraph } from '../../knowledge/knowledge-graph';
 
@@ -13,7 +13,7 @@ let userGraph: Promise<KnowledgeGraph | null> | null = null;
 
 /** The user's own knowledge graph, opened once (null where storage is unavailable). */
 export function openUserGraph(): Promise<KnowledgeGraph | null> {
-  userGraph ??= import('../../knowledge/graph-store')
+  userGraph ??= import('../../knowledge/knowledge-store')
     .then(async ({ KnowledgeStore }) => (await KnowledgeStore.open()).graph('user'))
     .catch(() => null);
   return userGraph;

@@ -8,7 +8,7 @@ import type { LlmosMessagesChangeEvent } from '../../components/shared/generatio
 import { LlmosDeleteRequestEvent } from '../../components/shared/desktop-events';
 import { themeStyles } from '../../components/shared/theme.styles';
 import { ICONS } from '../../components/shared/icons';
-import type { ChatMessage } from '../../engines/engine';
+import type { ChatMessage } from '../../protocol/engine';
 import { deleteConversation, listConversations } from '../../storage/conversations';
 import type { CheckedStore, DamagedRecord } from '../../storage/damaged-records';
 import type { LlmOsDatabase } from '../../storage/db';

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import '../../components/llmos-graph-explorer/define';
 import type { KnowledgeGraph } from '../../knowledge/knowledge-graph';
-import type { KnowledgeStore } from '../../knowledge/graph-store';
+import type { KnowledgeStore } from '../../knowledge/knowledge-store';
 import { themeStyles } from '../../components/shared/theme.styles';
 import { errorWords, type ErrorWords } from '../../components/shared/error-words';
 import { appStyles } from '../shared/app.styles';
@@ -45,7 +45,7 @@ export class LlmosKnowledgeApp extends LitElement {
 
   private async open(ns: string): Promise<void> {
     try {
-      this.store ??= import('../../knowledge/graph-store').then((m) => m.KnowledgeStore.open());
+      this.store ??= import('../../knowledge/knowledge-store').then((m) => m.KnowledgeStore.open());
       const graph = await (await this.store).graph(ns as 'user');
       if (this.namespace === ns) this.graph = graph;
       this.problem = null;

@@ -10,7 +10,7 @@ import type { Priority } from '../../kernel/priority';
 import type { ChatBackend } from '../../components/llmos-chat/chat-backend';
 import type { JobParams } from '../../kernel/types';
 import { LlmosOpenAppEvent } from '../../components/shared/desktop-events';
-import type { AppModel, DesktopServices } from '../os/desktop-services';
+import type { AppModel, DesktopServices } from '../../desktop/services/desktop-services';
 
 /** Base class of the built-in AI apps: `services`, `pid`, the chosen `model`, and a backend for them. */
 export abstract class AiAppElement extends LitElement {

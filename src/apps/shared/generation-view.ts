@@ -5,7 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { AbortError } from '../../errors';
-import type { GenerateRequest, GenerateResult } from '../../engines/engine';
+import type { GenerateRequest, GenerateResult } from '../../protocol/engine';
 import type { ChatBackend } from '../../components/llmos-chat/chat-backend';
 import { errorWords, type ErrorWords } from '../../components/shared/error-words';
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { OutputValidationError } from '../../errors';
 import { ANALYSIS_SCHEMA, parseAnalysis } from './analysis';
-import { jsonSchemaToGbnf } from '../../api/json-schema-grammar';
+import { jsonSchemaToGbnf } from '../../constraints/json-schema-grammar';
 
 describe('summariser output', () => {
   test('valid JSON of the right shape parses', () => {

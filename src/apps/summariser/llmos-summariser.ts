@@ -3,11 +3,11 @@ import { msg, str } from '@lit/localize';
 import { themeStyles } from '../../components/shared/theme.styles';
 import { describeResult, renderError } from '../../components/llmos-chat/chat-parts';
 import { errorWords, type ErrorWords } from '../../components/shared/error-words';
-import type { GenerateRequest } from '../../engines/engine';
+import type { GenerateRequest } from '../../protocol/engine';
 import { AiAppElement } from '../shared/ai-app';
 import { appStyles } from '../shared/app.styles';
 import { GenerationView } from '../shared/generation-view';
-import { constraintParams } from '../../api/structured-output';
+import { constraintParams } from '../../api/structured/structured-output';
 import { ANALYSIS_PROMPT, ANALYSIS_SCHEMA, SENTIMENTS, parseAnalysis, type Analysis, type Sentiment } from './analysis';
 
 function sentimentWords(s: Sentiment): string {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import './define';
 import type { LlmosSupport } from './llmos-support';
 import { FAQ_KEY } from './llmos-support';
-import type { GenerateRequest } from '../../engines/engine';
+import type { GenerateRequest } from '../../protocol/engine';
 import { getSetting } from '../../storage/settings';
 import exampleFaq from './example-faq.md?raw';
 import { addFixtureModel, disposeServices, mount, testServices } from '../../../test/helpers/desktop';

@@ -5,7 +5,7 @@ import type { LlmosChat } from '../../components/llmos-chat/llmos-chat';
 import type { ChatBackend } from '../../components/llmos-chat/chat-backend';
 import { themeStyles } from '../../components/shared/theme.styles';
 import { errorWords, type ErrorWords } from '../../components/shared/error-words';
-import type { GenerateRequest } from '../../engines/engine';
+import type { GenerateRequest } from '../../protocol/engine';
 import { getSetting, setSetting } from '../../storage/settings';
 import type { KnowledgeGraph } from '../../knowledge/knowledge-graph';
 import type { CitedFact } from '../../knowledge/context';
@@ -109,7 +109,7 @@ export class LlmosSupport extends AiAppElement {
     const db = await this.services!.db();
     this.faq = await getSetting(db, FAQ_KEY, '');
     try {
-      const { KnowledgeStore } = await import('../../knowledge/graph-store');
+      const { KnowledgeStore } = await import('../../knowledge/knowledge-store');
       const store = await KnowledgeStore.open();
       this.kg = await store.graph(SUPPORT_NAMESPACE);
       this.kgFacts = this.kg.graph.size;

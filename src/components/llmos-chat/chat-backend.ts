@@ -2,7 +2,7 @@
  * What `<llmos-chat>` talks to. `EngineClient` (one engine worker) satisfies it today; the kernel will
  * provide another implementation (jobs of a process, scheduled), and tests use small scripted doubles.
  */
-import type { GenerateRequest, GenerateResult, TokenEvent } from '../../engines/engine';
+import type { GenerateRequest, GenerateResult, TokenEvent } from '../../protocol/engine';
 
 /** A source of streamed generations. */
 export interface ChatBackend {

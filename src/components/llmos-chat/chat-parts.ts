@@ -4,7 +4,7 @@
  */
 import { html, nothing } from 'lit';
 import { msg, str } from '@lit/localize';
-import type { GenerateResult } from '../../engines/engine';
+import type { GenerateResult } from '../../protocol/engine';
 import type { ErrorWords } from '../shared/error-words';
 import { ICONS } from '../shared/icons';
 

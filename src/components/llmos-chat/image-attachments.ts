@@ -5,7 +5,7 @@
  * the host shows in words. Nothing happens while the host does not accept images. @internal
  */
 import { InvalidRequestError, type LlmOsError } from '../../errors';
-import { imageFileToDataUrl, MAX_IMAGES } from '../../engines/image-input';
+import { imageFileToDataUrl, MAX_IMAGES } from '../../protocol/image-input';
 
 /** What the controller needs of its element. */
 export interface AttachmentHost {

@@ -8,7 +8,7 @@ import './define';
 import type { LlmosChat } from './llmos-chat';
 import type { ChatBackend } from './chat-backend';
 import { EngineClient } from '../../kernel/engine-client';
-import type { GenerateRequest, GenerateResult, TokenEvent } from '../../engines/engine';
+import type { GenerateRequest, GenerateResult, TokenEvent } from '../../protocol/engine';
 import { greedy, TINY_URL } from '../../../test/helpers/engines';
 import { imageBlob, TINY_MMPROJ_URL } from '../../../test/helpers/images';
 
@@ -138,7 +138,7 @@ describe('<llmos-chat> image attachment with a real vision model', () => {
     const backend = new Recording(client);
     const el = await mount(false, backend);
     expect(q(el, '[part="attach"]')).toBeNull();
-    const url = (await import('../../engines/image-input')).blobToDataUrl;
+    const url = (await import('../../protocol/image-input')).blobToDataUrl;
     el.load([{ role: 'user', content: 'look', images: [await url(await imageBlob('#888'))] }, { role: 'assistant', content: 'a grey square' }]);
     await el.send('and now?');
     expect(backend.requests[0]!.messages!.every((m) => m.images === undefined)).toBe(true);

@@ -5,7 +5,7 @@ import type { LlmosChat } from './llmos-chat';
 import type { ChatBackend } from './chat-backend';
 import { EngineClient } from '../../kernel/engine-client';
 import { ERROR_TEXT, GenerationError, type LlmOsError } from '../../errors';
-import { makeUsage, type GenerateRequest, type GenerateResult, type TokenEvent } from '../../engines/engine';
+import { makeUsage, type GenerateRequest, type GenerateResult, type TokenEvent } from '../../protocol/engine';
 import { greedy, TINY_URL } from '../../../test/helpers/engines';
 import type { LlmosDoneEvent, LlmosErrorEvent, LlmosTokenEvent } from '../shared/generation-events';
 

@@ -3,7 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { AbortError, ModelNotLoadedError } from '../../errors';
 import { ImageAttachments } from './image-attachments';
-import type { ChatMessage, GenerateRequest, GenerateResult } from '../../engines/engine';
+import type { ChatMessage, GenerateRequest, GenerateResult } from '../../protocol/engine';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords, type ErrorWords } from '../shared/error-words';
 import { LlmosDoneEvent, LlmosErrorEvent, LlmosMessagesChangeEvent, LlmosTokenEvent } from '../shared/generation-events';

@@ -3,8 +3,8 @@
  * then fuzzy (trigram) matches, without duplicates.
  * @internal
  */
-import type { Entity } from '../../knowledge/model';
-import { normaliseLabel } from '../../knowledge/model';
+import type { Entity } from '../../knowledge/entities';
+import { normaliseLabel } from '../../knowledge/entities';
 import type { KnowledgeGraph } from '../../knowledge/knowledge-graph';
 
 /** Up to `limit` entities matching `query`, best first. */

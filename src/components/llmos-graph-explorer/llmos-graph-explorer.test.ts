@@ -3,7 +3,7 @@ import { deleteDB } from 'idb';
 import './define';
 import type { LlmosGraphExplorer } from './llmos-graph-explorer';
 import type { LlmosGraphChangeEvent, LlmosGraphDeleteRequestEvent, LlmosGraphErrorEvent, LlmosGraphSelectEvent } from './graph-events';
-import { KnowledgeStore } from '../../knowledge/graph-store';
+import { KnowledgeStore } from '../../knowledge/knowledge-store';
 import { KnowledgeGraph } from '../../knowledge/knowledge-graph';
 import { GraphImportError } from '../../errors';
 

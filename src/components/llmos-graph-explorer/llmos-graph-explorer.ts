@@ -12,7 +12,7 @@ import { searchEntities } from './graph-search';
 import { neighbourhood } from '../../knowledge/retrieve';
 import { exportGexf, exportJson, importText, type ImportReport } from '../../knowledge/interchange';
 import type { KnowledgeGraph } from '../../knowledge/knowledge-graph';
-import type { Entity, Provenance, Relation } from '../../knowledge/model';
+import type { Entity, Provenance, Relation } from '../../knowledge/entities';
 
 /** Export formats. */
 export type GraphFormat = 'json' | 'gexf';

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
-import type { LoadProgress } from '../../engines/engine';
+import type { LoadProgress } from '../../protocol/engine';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords } from '../shared/error-words';
 import { formatBytes } from '../shared/format';

@@ -1,4 +1,4 @@
-import type { EngineKind, ModelSource } from '../../engines/engine';
+import type { EngineKind, ModelSource } from '../../protocol/engine';
 
 /** Where a choice came from in the picker. */
 export type ModelOrigin = 'fixture' | 'url' | 'file' | 'webllm';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Kernel } from '../../kernel/kernel';
-import { makeUsage, type GenerateRequest, type GenerateResult, type TokenEvent } from '../../engines/engine';
+import { makeUsage, type GenerateRequest, type GenerateResult, type TokenEvent } from '../../protocol/engine';
 import { fixtureKernel } from '../../../test/helpers/api';
 import { randomFixtureDefaults } from '../../api/model-ref';
 import type { ChatBackend } from '../llmos-chat/chat-backend';

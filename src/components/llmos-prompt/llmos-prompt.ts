@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { AbortError, ModelNotLoadedError } from '../../errors';
-import type { ChatMessage, GenerateRequest, GenerateResult } from '../../engines/engine';
+import type { ChatMessage, GenerateRequest, GenerateResult } from '../../protocol/engine';
 import type { Kernel } from '../../kernel/kernel';
 import type { Priority } from '../../kernel/priority';
 import type { ChatBackend } from '../llmos-chat/chat-backend';

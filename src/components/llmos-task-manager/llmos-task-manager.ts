@@ -8,7 +8,7 @@ import type { ProcessInfo, ResidentModel } from '../../kernel/types';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords, type ErrorWords } from '../shared/error-words';
 import { mb } from '../shared/backend-words';
-import { priorityWords } from '../llmos-settings/settings-words';
+import { priorityWords } from '../shared/settings-words';
 import { MetricsHistory } from './metrics-history';
 import { SERIES_COLORS, lineChart } from './chart';
 import { processStateWords } from './task-words';

@@ -4,7 +4,7 @@
  * engine reports. @internal
  */
 import { msg, str } from '@lit/localize';
-import type { EngineCapabilities } from '../../engines/engine';
+import type { EngineCapabilities } from '../../protocol/engine';
 
 /** Describe an engine's backend. */
 export function backendWords(caps: Pick<EngineCapabilities, 'engine' | 'backend' | 'threads'>): string {

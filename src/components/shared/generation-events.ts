@@ -3,7 +3,7 @@
  * and are composed, so a page can listen on `document`.
  */
 import type { LlmOsError } from '../../errors';
-import type { ChatMessage, GenerateResult, TokenEvent } from '../../engines/engine';
+import type { ChatMessage, GenerateResult, TokenEvent } from '../../protocol/engine';
 
 /** One streamed token. `text` is the whole reply so far. */
 export class LlmosTokenEvent extends Event {

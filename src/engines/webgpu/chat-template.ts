@@ -4,7 +4,7 @@
  * loops is a typed error, not a wedged worker. Models without a template get ChatML, llama.cpp's fallback.
  */
 import type { Template } from '@huggingface/jinja';
-import type { ChatMessage } from '../engine';
+import type { ChatMessage } from '../../protocol/engine';
 import { parseTemplate, renderChatTemplate } from '../template-render';
 
 export const CHATML_FALLBACK =

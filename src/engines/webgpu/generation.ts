@@ -5,7 +5,7 @@
  * context, or the caller (`abort` / `interrupt`, checked at every token boundary).
  */
 import { GenerationError, ReplayDivergedError } from '../../errors';
-import type { GenerateRequest, StopReason, TokenEvent } from '../engine';
+import type { GenerateRequest, StopReason, TokenEvent } from '../../protocol/engine';
 import type { GpuLlama } from './gpu-llama';
 import { Sampler } from './sampler';
 import { TextStream } from './text-stream';

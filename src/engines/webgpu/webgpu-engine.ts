@@ -14,9 +14,9 @@ import {
   makeUsage,
   type Engine, type EngineCapabilities, type EngineStats, type GenerateRequest, type GenerateResult, type LoadOptions,
   type LoadProgress, type ModelInfo, type ModelSource, type TokenEvent, type Usage,
-} from '../engine';
+} from '../../protocol/engine';
 import { fetchBlob } from '../fetch-blob';
-import { validateRequest } from '../validate-request';
+import { validateRequest } from '../../protocol/validate-request';
 import { ChatTemplate } from './chat-template';
 import { runGeneration } from './generation';
 import { acquireDevice, type AcquiredDevice } from './gpu-device';

@@ -10,7 +10,7 @@ import { ReferenceLlama } from './reference';
 import { Tokenizer } from './tokenizer';
 import { readGgufHeader } from '../../models/gguf-header';
 import { collect, greedy } from '../../../test/helpers/engines';
-import type { Engine, GenerateRequest } from '../engine';
+import type { Engine, GenerateRequest } from '../../protocol/engine';
 
 const url = (name: string) => `/fixtures/${name}.gguf`;
 

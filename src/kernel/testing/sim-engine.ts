@@ -8,7 +8,7 @@
  * kernel's own bookkeeping. Never used outside tests and benchmarks.
  */
 import { AbortError, GenerationError, ModelLoadError, ReplayDivergedError, WorkerCrashedError, type LlmOsError } from '../../errors';
-import type { EngineKind, GenerateRequest, GenerateResult, LoadOptions, LoadProgress, ModelInfo, ModelSource, TokenEvent } from '../../engines/engine';
+import type { EngineKind, GenerateRequest, GenerateResult, LoadOptions, LoadProgress, ModelInfo, ModelSource, TokenEvent } from '../../protocol/engine';
 import type { SlotEngine } from '../types';
 import type { SimClock } from './sim-clock';
 

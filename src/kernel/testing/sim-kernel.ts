@@ -3,7 +3,7 @@
  * The `SimDevice` gets the same budgets as the kernel, so any moment the kernel over-commits shows up
  * in `device.violations`.
  */
-import type { GenerateRequest, TokenEvent } from '../../engines/engine';
+import type { GenerateRequest, TokenEvent } from '../../protocol/engine';
 import { MB } from '../../models/cost';
 import type { DeviceProbe } from '../device-budget';
 import { Kernel, type KernelOptions } from '../kernel';

@@ -1,0 +1,203 @@
+/**
+ * `connect()`: an OpenAI-shaped client over the kernel. Each client is one kernel process carrying its
+ * app id (quota from the host's policy, see `app-identity.ts`), and each `chat.completions.create()`
+ * is one job of that process, scheduled with the process's priority like every other app's work.
+ *
+ * Shapes follow the `openai` package: non-streaming calls resolve with a `ChatCompletion`; with
+ * `stream: true` they resolve with an async iterable of `chat.completion.chunk`s (first a `role`
+ * delta, then content deltas, last a chunk with `finish_reason` and `usage`). An aborted request
+ * rejects (or makes the iteration throw) with LLM OS's `AbortError` — `name === 'AbortError'`, like
+ * the DOMException `fetch()` throws, and `code === 'ABORTED'`, `cause` = the signal's reason.
+ * Structured output (`response_format`) is validated before anything is returned; when streaming, the
+ * JSON arrives as one content delta after validation (never a partial, unvalidated object).
+ *
+ * Images (`image_url` parts with data URLs, see `openai-request.ts`) are decoded on the page before the
+ * job is submitted; a model known not to take images (`model-inputs.ts`) is refused with
+ * `UnsupportedInputError` (`INPUT_UNSUPPORTED`) without being loaded.
+ */
+import { AbortError, UnsupportedInputError } from '../../errors';
+import type { Kernel } from '../../kernel/kernel';
+import type { Priority } from '../../kernel/priority';
+import type { JobHandle, JobResult, ProcessQuota } from '../../kernel/types';
+import { spawnAppProcess } from '../app-identity';
+import { acceptsImages, registrationInputs } from '../model-inputs';
+import { modelDefaults, resolveModel } from '../model-ref';
+import { checkImagesDecode, parseChatRequest, type ParsedChatRequest } from './openai-request';
+import type {
+  ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, CompletionUsage, FinishReason, Model, ModelList, RequestOptions,
+} from './openai-types';
+import { getSharedKernel } from '../shared-kernel';
+import { constraintParams, validateOutput } from '../structured/structured-output';
+
+/** Options of `connect()`. */
+export interface ConnectOptions {
+  /** Who is calling: quotas are looked up by this id. */
+  appId: string;
+  /** Priority class of the client's process (default `normal`); must be within the app's quota. */
+  priority?: Priority;
+  /** Kernel to use (default: the page's shared kernel). */
+  kernel?: Kernel;
+  /** Process name in `ps()` (default: the app id). */
+  name?: string;
+  /** Ask for a tighter quota than the host's policy for this app id. */
+  quota?: ProcessQuota;
+}
+
+/** A streaming completion: iterate it once; `controller.abort()` cancels the job. */
+export interface ChatCompletionStream extends AsyncIterable<ChatCompletionChunk> {
+  readonly controller: AbortController;
+}
+
+/** The client `connect()` returns. */
+export interface LlmOsClient {
+  readonly appId: string;
+  /** The client's kernel process. */
+  readonly pid: number;
+  readonly kernel: Kernel;
+  readonly chat: {
+    readonly completions: {
+      create(params: ChatCompletionCreateParams & { stream: true }, options?: RequestOptions): Promise<ChatCompletionStream>;
+      create(params: ChatCompletionCreateParams & { stream?: false | null }, options?: RequestOptions): Promise<ChatCompletion>;
+      create(params: ChatCompletionCreateParams, options?: RequestOptions): Promise<ChatCompletion | ChatCompletionStream>;
+    };
+  };
+  readonly models: { list(): Promise<ModelList & AsyncIterable<Model>> };
+  /** End the client's process (its running requests are cancelled). */
+  close(): void;
+}
+
+const newId = () => `chatcmpl-${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
+const FINGERPRINT = 'llmos';
+
+/** Connect an app to the kernel (default: the page's shared kernel). */
+export function connect(options: ConnectOptions): LlmOsClient {
+  const kernel = options.kernel ?? getSharedKernel();
+  const pid = spawnAppProcess(kernel, options, 'normal');
+  let closed = false;
+
+  const aborted = (signal: AbortSignal | undefined, jobId?: string) =>
+    new AbortError('The request was aborted', jobId ? { jobId } : {}, { cause: signal?.reason });
+
+  async function submit(req: ParsedChatRequest, signal: AbortSignal | undefined): Promise<JobHandle> {
+    if (signal?.aborted) throw aborted(signal);
+    const model = await resolveModel(kernel, req.model, signal);
+    if (signal?.aborted) throw aborted(signal);
+    if (req.images.length) {
+      // Known text-only: refused before the model is loaded (unknown models are left to the engine).
+      if (acceptsImages(kernel, model) === false) {
+        throw new UnsupportedInputError(`Model ${req.model} does not accept images`, { input: 'image', modelId: model, field: req.images[0]!.field });
+      }
+      await checkImagesDecode(req.images);
+      if (signal?.aborted) throw aborted(signal);
+    }
+    const defaults = modelDefaults(kernel, model);
+    const params = { ...defaults, ...req.params };
+    if (defaults.logitBias && req.params.logitBias) params.logitBias = { ...defaults.logitBias, ...req.params.logitBias };
+    const engine = kernel.registeredModels().find((m) => m.id === model)?.engine;
+    if (req.constraint && engine === 'wllama' && req.images.length) {
+      // The engine would refuse it too, but only once streaming has begun; say it while a 400 is still possible.
+      throw new UnsupportedInputError('Images cannot be combined with response_format on the wllama engine', { input: 'image+grammar', modelId: model, field: 'response_format' });
+    }
+    if (req.constraint) Object.assign(params, constraintParams(req.constraint));
+    return kernel.submit({ pid, model, messages: req.messages, params, ...(req.priority ? { priority: req.priority } : {}), ...(signal ? { signal } : {}) });
+  }
+
+  const usageOf = (r: JobResult): CompletionUsage => ({
+    prompt_tokens: r.usage.promptTokens,
+    completion_tokens: r.usage.completionTokens,
+    total_tokens: r.usage.promptTokens + r.usage.completionTokens,
+  });
+  const finishOf = (r: JobResult): FinishReason => (r.stopReason === 'length' ? 'length' : 'stop');
+
+  /** The job's result, or `AbortError` when it was cancelled. */
+  async function ended(handle: JobHandle, signal: AbortSignal | undefined): Promise<JobResult> {
+    const r = await handle.result;
+    if (r.stopReason === 'abort' || r.stopReason === 'interrupt') throw aborted(signal, handle.id);
+    return r;
+  }
+
+  async function complete(req: ParsedChatRequest, signal: AbortSignal | undefined): Promise<ChatCompletion> {
+    const handle = await submit(req, signal);
+    const r = await ended(handle, signal);
+    if (req.constraint) await validateOutput(r.text, req.constraint);
+    return {
+      id: newId(), object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: req.model, system_fingerprint: FINGERPRINT,
+      choices: [{ index: 0, message: { role: 'assistant', content: r.text, refusal: null }, finish_reason: finishOf(r), logprobs: null }],
+      usage: usageOf(r),
+    };
+  }
+
+  async function stream(req: ParsedChatRequest, signal: AbortSignal | undefined): Promise<ChatCompletionStream> {
+    const controller = new AbortController();
+    const combined = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+    const handle = await submit(req, combined);
+    const id = newId();
+    const created = Math.floor(Date.now() / 1000);
+    const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: FinishReason | null = null, usage: CompletionUsage | null = null): ChatCompletionChunk => ({
+      id, object: 'chat.completion.chunk', created, model: req.model, system_fingerprint: FINGERPRINT,
+      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], usage,
+    });
+    async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
+      let finished = false;
+      try {
+        yield chunk({ role: 'assistant', content: '' });
+        if (!req.constraint) {
+          for await (const t of handle.tokens) if (t.text) yield chunk({ content: t.text });
+        }
+        const r = await ended(handle, combined);
+        if (req.constraint) {
+          await validateOutput(r.text, req.constraint);
+          yield chunk({ content: r.text });
+        }
+        finished = true;
+        yield chunk({}, finishOf(r), usageOf(r));
+      } finally {
+        // A consumer that stops iterating early cancels the job.
+        if (!finished) handle.cancel();
+      }
+    }
+    const it = chunks();
+    return { controller, [Symbol.asyncIterator]: () => it };
+  }
+
+  function create(params: ChatCompletionCreateParams, options: RequestOptions = {}): Promise<ChatCompletion | ChatCompletionStream> {
+    if (closed) return Promise.reject(aborted(undefined));
+    let req: ParsedChatRequest;
+    try {
+      req = parseChatRequest(params);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const signals = [params.signal, options.signal].filter((s): s is AbortSignal => s instanceof AbortSignal);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    return req.stream ? stream(req, signal) : complete(req, signal);
+  }
+
+  async function list(): Promise<ModelList & AsyncIterable<Model>> {
+    const allowed = kernel.ps().find((p) => p.pid === pid)?.quota.allowedModels;
+    const data: Model[] = kernel.registeredModels()
+      .filter((m) => !allowed || allowed.includes(m.id))
+      .map((m): Model => {
+        const inputs = registrationInputs(m);
+        return { id: m.id, object: 'model', created: 0, owned_by: `llmos-${m.engine}`, ...(inputs ? { input_modalities: inputs } : {}) };
+      });
+    return { object: 'list', data, [Symbol.asyncIterator]: async function* () { yield* data; } };
+  }
+
+  return {
+    appId: options.appId,
+    pid,
+    kernel,
+    chat: { completions: { create: create as LlmOsClient['chat']['completions']['create'] } },
+    models: { list },
+    close() {
+      if (closed) return;
+      closed = true;
+      try {
+        kernel.kill(pid);
+      } catch {
+        // Already gone (the task manager may have killed it): nothing to release.
+      }
+    },
+  };
+}

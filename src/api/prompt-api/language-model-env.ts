@@ -1,0 +1,109 @@
+/**
+ * What a `LanguageModel` polyfill class runs on: a kernel, one kernel process for the app (every
+ * session's prompts and token counts are jobs of it, with its priority and quota), the model behind
+ * the API, and the limits it exposes (context window, reply length, supported languages).
+ */
+import type { EngineKind } from '../../protocol/engine';
+import type { Kernel } from '../../kernel/kernel';
+import type { Priority } from '../../kernel/priority';
+import type { JobParams } from '../../kernel/types';
+import { spawnAppProcess } from '../app-identity';
+import { modelDefaults, resolveModel } from '../model-ref';
+import { getSharedKernel } from '../shared-kernel';
+
+/** Configuration of a `LanguageModel` polyfill class. */
+export interface LanguageModelOptions {
+  /** The model behind the API: a registered model id or a GGUF URL. */
+  model: string;
+  /** Kernel to run on (default: the page's shared kernel). */
+  kernel?: Kernel;
+  /** App id of the process the sessions run in (default `llmos.prompt-api`). */
+  appId?: string;
+  /** Priority class of that process (default `interactive`: a user is usually waiting). */
+  priority?: Priority;
+  /** Context window exposed as `contextWindow` (default and maximum: the model's allocated context). */
+  contextWindow?: number;
+  /** Longest reply, tokens (default 1024, and never more than the room left in the context). */
+  maxOutputTokens?: number;
+  /** Extra generation parameters for every prompt (e.g. a logit bias). */
+  params?: JobParams;
+  /** BCP 47 tags the model handles; others make `availability()` `unavailable`. Default: any valid tag. */
+  languages?: string[];
+  /** Session defaults (`LanguageModel.params()`). */
+  defaultTemperature?: number;
+  defaultTopK?: number;
+}
+
+/** Default context when a registration names none (the engines' default). */
+const DEFAULT_NCTX = 2048;
+
+/** @internal */
+export class LanguageModelEnv {
+  readonly kernel: Kernel;
+  private pidValue: number | null = null;
+
+  constructor(readonly options: LanguageModelOptions) {
+    this.kernel = options.kernel ?? getSharedKernel();
+  }
+
+  /** The app's process, (re)spawned on demand: the task manager may have killed it. */
+  get pid(): number {
+    const alive = this.pidValue !== null && this.kernel.ps().some((p) => p.pid === this.pidValue && p.state !== 'exited');
+    if (!alive) {
+      this.pidValue = spawnAppProcess(this.kernel, {
+        appId: this.options.appId ?? 'llmos.prompt-api', name: 'Prompt API', ...(this.options.priority ? { priority: this.options.priority } : {}),
+      }, 'interactive');
+    }
+    return this.pidValue!;
+  }
+
+  /** The registered model id (a GGUF URL is registered on first use). */
+  model(signal?: AbortSignal): Promise<string> {
+    return resolveModel(this.kernel, this.options.model, signal);
+  }
+
+  engineOf(model: string): EngineKind | undefined {
+    return this.kernel.registeredModels().find((m) => m.id === model)?.engine;
+  }
+
+  /** The context window sessions get for `model`. */
+  contextWindow(model: string): number {
+    const reg = this.kernel.registeredModels().find((m) => m.id === model);
+    const allocated = reg?.nCtx ?? reg?.loadOptions?.nCtx ?? DEFAULT_NCTX;
+    const asked = this.options.contextWindow;
+    return asked !== undefined && asked > 0 ? Math.min(asked, allocated) : allocated;
+  }
+
+  get maxOutputTokens(): number {
+    return this.options.maxOutputTokens ?? 1024;
+  }
+
+  /** Generation parameters for `model`: the model's defaults under the configured ones. */
+  params(model: string): JobParams {
+    return { ...modelDefaults(this.kernel, model), ...this.options.params };
+  }
+
+  get defaultTemperature(): number {
+    return this.options.defaultTemperature ?? 0.8;
+  }
+
+  get defaultTopK(): number {
+    return this.options.defaultTopK ?? 40;
+  }
+
+  /** Whether every tag is one the model handles (all valid tags when unconfigured). */
+  supportsLanguages(tags: readonly string[]): boolean {
+    const supported = this.options.languages ? Intl.getCanonicalLocales(this.options.languages) : null;
+    if (!supported) return true;
+    // A tag is handled when the model handles it or its base language ("en-GB" → "en").
+    return tags.every((t) => supported.some((s) => s === t || t.startsWith(`${s}-`) || s.startsWith(`${t}-`)));
+  }
+
+  /** Residency of the model: `available` when loaded, `downloading` while loading, else `downloadable`. */
+  residency(model: string): 'available' | 'downloading' | 'downloadable' {
+    const r = this.kernel.models().find((m) => m.id === model);
+    if (r?.state === 'loaded') return 'available';
+    if (r?.state === 'loading') return 'downloading';
+    return 'downloadable';
+  }
+}

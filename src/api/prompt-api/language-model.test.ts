@@ -1,0 +1,289 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Kernel } from '../../kernel/kernel';
+import type { SubmitRequest } from '../../kernel/types';
+import type { ChatMessage } from '../../protocol/engine';
+import { OutputValidationError } from '../../errors';
+import { fixtureKernel, idle } from '../../../test/helpers/api';
+import { randomFixtureDefaults } from '../model-ref';
+import {
+  createLanguageModelClass, hasNativeLanguageModel, installLanguageModelPolyfill, type LanguageModelClass,
+} from './language-model-polyfill';
+import type { LanguageModelSession } from './language-model';
+
+let kernel: Kernel;
+let LM: LanguageModelClass;
+/** Every request the polyfill submitted, in order. */
+const sent: SubmitRequest[] = [];
+const SYSTEM = { role: 'system' as const, content: 'You answer in few words.' };
+
+beforeAll(async () => {
+  kernel = await fixtureKernel({ nCtx: 512 });
+  const submit = kernel.submit.bind(kernel);
+  kernel.submit = (req) => { sent.push(req); return submit(req); };
+  const { logitBias } = randomFixtureDefaults();
+  LM = createLanguageModelClass({ kernel, model: 'tiny', params: { logitBias }, defaultTemperature: 0, maxOutputTokens: 6 });
+});
+afterAll(() => kernel.shutdown());
+
+/** The conversation of the last generation (not token count) the polyfill sent. */
+const lastConversation = (): ChatMessage[] => [...sent].reverse().find((r) => (r.params?.maxTokens ?? 0) > 1)!.messages!;
+
+async function readAll(stream: ReadableStream<string>): Promise<string[]> {
+  const chunks: string[] = [];
+  for await (const c of stream as unknown as AsyncIterable<string>) chunks.push(c);
+  return chunks;
+}
+
+describe('create() and availability()', () => {
+  test('downloadprogress: first 0, last 1, monotonic ProgressEvents while the kernel loads the model', async () => {
+    expect(await LM.availability()).toBe('downloadable');
+    const seen: ProgressEvent[] = [];
+    const session = await LM.create({ monitor: (m) => m.addEventListener('downloadprogress', (e) => seen.push(e as ProgressEvent)) });
+    const loaded = seen.map((e) => e.loaded);
+    expect(loaded[0]).toBe(0);
+    expect(loaded.at(-1)).toBe(1);
+    expect(loaded.length).toBeGreaterThan(2); // real load progress in between, mapped from the kernel
+    for (let i = 1; i < loaded.length; i++) expect(loaded[i]).toBeGreaterThan(loaded[i - 1]!);
+    for (const e of seen) {
+      expect(e).toBeInstanceOf(ProgressEvent);
+      expect(e.type).toBe('downloadprogress');
+      expect(e.total).toBe(1);
+    }
+    expect(await LM.availability()).toBe('available');
+    // Nothing fires after create() settled.
+    await session.prompt('hello');
+    expect(seen.map((e) => e.loaded)).toEqual(loaded);
+    // Already resident: exactly the two mandatory events, through the handler property too.
+    const again: number[] = [];
+    await LM.create({ monitor: (m) => { m.ondownloadprogress = (e) => again.push((e as ProgressEvent).loaded); } });
+    expect(again).toEqual([0, 1]);
+  });
+
+  test('argument errors: RangeError for bad language tags and sampling values, TypeError for bad shapes', async () => {
+    const badTag = { expectedInputs: [{ type: 'text' as const, languages: ['xx-invalid!'] }] };
+    await expect(LM.create(badTag)).rejects.toBeInstanceOf(RangeError);
+    await expect(LM.availability(badTag)).rejects.toBeInstanceOf(RangeError);
+    await expect(LM.create({ expectedOutputs: [{ type: 'text', languages: ['en', 'not a tag'] }] })).rejects.toBeInstanceOf(RangeError);
+    await expect(LM.create({ temperature: -1 })).rejects.toBeInstanceOf(RangeError);
+    await expect(LM.create({ topK: 0 })).rejects.toBeInstanceOf(RangeError);
+    await expect(LM.create({ expectedInputs: [{ type: 'video' as never }] })).rejects.toBeInstanceOf(TypeError);
+    await expect(LM.create({ initialPrompts: 'hi' as never })).rejects.toBeInstanceOf(TypeError);
+    expect(() => new (LM as unknown as new () => unknown)()).toThrow(TypeError);
+  });
+
+  test('unsupported inputs or languages are unavailable, and create() fails with NotSupportedError', async () => {
+    expect(await LM.availability({ expectedInputs: [{ type: 'image' }] })).toBe('unavailable');
+    await expect(LM.create({ expectedInputs: [{ type: 'audio' }] })).rejects.toMatchObject({ name: 'NotSupportedError' });
+    const English = createLanguageModelClass({ kernel, model: 'tiny', languages: ['en'] });
+    expect(await English.availability({ expectedInputs: [{ type: 'text', languages: ['en-GB'] }] })).toBe('available');
+    expect(await English.availability({ expectedInputs: [{ type: 'text', languages: ['ja'] }] })).toBe('unavailable');
+    expect(await createLanguageModelClass({ kernel, model: 'no-such-model' }).availability()).toBe('unavailable');
+  });
+
+  test('system prompts: only first, only once — TypeError otherwise; misplaced prefix is a SyntaxError', async () => {
+    await expect(LM.create({ initialPrompts: [{ role: 'user', content: 'a' }, SYSTEM] })).rejects.toBeInstanceOf(TypeError);
+    await expect(LM.create({ initialPrompts: [SYSTEM, SYSTEM] })).rejects.toBeInstanceOf(TypeError);
+    const withSystem = await LM.create({ initialPrompts: [SYSTEM] });
+    await expect(withSystem.prompt([{ role: 'system', content: 'again' }])).rejects.toBeInstanceOf(TypeError);
+    await expect(withSystem.append([{ role: 'system', content: 'again' }])).rejects.toBeInstanceOf(TypeError);
+    // A session without initial prompts takes its system prompt first in the first append (or prompt).
+    const empty = await LM.create();
+    await empty.append([SYSTEM, { role: 'user', content: 'hi' }]);
+    await expect(empty.prompt([SYSTEM])).rejects.toBeInstanceOf(TypeError);
+    await expect(empty.prompt([{ role: 'user', content: 'x', prefix: true }])).rejects.toMatchObject({ name: 'SyntaxError' });
+    await expect(empty.prompt([{ role: 'assistant', content: 'x', prefix: true }, { role: 'user', content: 'y' }])).rejects.toMatchObject({ name: 'SyntaxError' });
+    await expect(LM.create({ initialPrompts: [{ role: 'user', content: [{ type: 'image', value: new Blob() }] }] })).rejects.toMatchObject({ name: 'NotSupportedError' });
+  });
+
+  test('abort: create() rejects with the custom reason, also mid-way', async () => {
+    const reason = new Error('changed my mind');
+    await expect(LM.create({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    const ctrl = new AbortController();
+    const p = LM.create({ initialPrompts: [SYSTEM, { role: 'user', content: 'a long preamble of words '.repeat(4) }], signal: ctrl.signal });
+    ctrl.abort(reason);
+    await expect(p).rejects.toBe(reason);
+    const q = LM.create({ signal: AbortSignal.abort() });
+    await expect(q).rejects.toMatchObject({ name: 'AbortError' });
+    await idle(kernel);
+  });
+});
+
+describe('prompting', () => {
+  let session: LanguageModelSession;
+  beforeAll(async () => { session = await LM.create({ initialPrompts: [SYSTEM] }); });
+
+  test('prompt() answers, and contextUsage grows within contextWindow; legacy names agree', async () => {
+    const start = session.contextUsage;
+    expect(start).toBeGreaterThan(5);
+    expect(session.contextWindow).toBe(512);
+    const answer = await session.prompt('What is a kernel?');
+    expect(typeof answer).toBe('string');
+    expect(answer.length).toBeGreaterThan(0);
+    expect(session.contextUsage).toBeGreaterThan(start);
+    expect(session.contextUsage).toBeLessThanOrEqual(session.contextWindow);
+    expect(session.inputUsage).toBe(session.contextUsage);
+    expect(session.inputQuota).toBe(session.contextWindow);
+    // The prompt went to the kernel as a job of the polyfill's process, with the whole conversation.
+    expect(lastConversation()[0]).toEqual(SYSTEM);
+    const proc = kernel.ps().find((p) => p.pid === sent.at(-1)!.pid)!;
+    expect(proc).toMatchObject({ appId: 'llmos.prompt-api', priority: 'interactive' });
+  });
+
+  test('promptStreaming() is a ReadableStream of string chunks; clone() continues identically', async () => {
+    const twin = await session.clone();
+    expect(twin.contextUsage).toBe(session.contextUsage);
+    const whole = await session.prompt('And a browser?');
+    const stream = twin.promptStreaming('And a browser?');
+    expect(stream).toBeInstanceOf(ReadableStream);
+    const chunks = await readAll(stream);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(chunks.every((c) => typeof c === 'string')).toBe(true);
+    expect(chunks.join('')).toBe(whole);
+    expect(twin.contextUsage).toBe(session.contextUsage);
+  });
+
+  test('append() adds exactly what measureContextUsage() measured; measuring adds nothing', async () => {
+    const before = session.contextUsage;
+    const measured = await session.measureContextUsage('Remember the word stream.');
+    expect(measured).toBeGreaterThan(3);
+    expect(session.contextUsage).toBe(before);
+    expect(await session.measureInputUsage('Remember the word stream.')).toBe(measured);
+    await session.append('Remember the word stream.');
+    expect(session.contextUsage).toBe(before + measured);
+  });
+
+  test('abort of one prompt rejects with the reason and leaves no trace in the session', async () => {
+    const before = session.contextUsage;
+    const reason = new DOMException('stop', 'AbortError');
+    const ctrl = new AbortController();
+    // Abort once the kernel has started work for this prompt (a timer could fire after a fast reply ends).
+    const off = kernel.events.on('job-started', () => ctrl.abort(reason));
+    const p = session.prompt('Write a long story.', { signal: ctrl.signal });
+    await expect(p).rejects.toBe(reason);
+    off();
+    expect(session.contextUsage).toBe(before);
+    await idle(kernel);
+  });
+
+  test('cancelling or aborting a streaming prompt mid-reply errors the stream and keeps the session as it was', async () => {
+    const before = session.contextUsage;
+    const ctrl = new AbortController();
+    const reader = session.promptStreaming('Tell a long story.', { signal: ctrl.signal }).getReader();
+    expect(typeof (await reader.read()).value).toBe('string');
+    ctrl.abort('enough');
+    await expect(reader.read()).rejects.toBe('enough');
+    const other = session.promptStreaming('Another long story.').getReader();
+    await other.read();
+    await other.cancel();
+    await idle(kernel);
+    expect(session.contextUsage).toBe(before);
+    expect(kernel.jobs()).toHaveLength(0);
+  });
+
+  test('responseConstraint: JSON Schema and RegExp are enforced; impossible ones reject with SyntaxError', async () => {
+    const s = await LM.create();
+    const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false };
+    const LMlong = createLanguageModelClass({ kernel, model: 'tiny', params: randomFixtureDefaults(), defaultTemperature: 0, maxOutputTokens: 40 });
+    const roomy = await LMlong.create();
+    const json = JSON.parse(await roomy.prompt('Is it ok?', { responseConstraint: schema }));
+    expect(typeof json.ok).toBe('boolean');
+    const word = await roomy.prompt('Yes or no?', { responseConstraint: /(yes|no)/ });
+    expect(['yes', 'no']).toContain(word);
+    const digits = await roomy.prompt('A number?', { responseConstraint: /[0-9]{3}-[a-c]{2}/, omitResponseConstraintInput: true });
+    expect(digits).toMatch(/^[0-9]{3}-[a-c]{2}$/);
+    const impossible = { ...schema, not: { required: ['ok'] } };
+    const err = await roomy.prompt('Is it ok?', { responseConstraint: impossible }).then(() => null, (e) => e);
+    expect(err).toBeInstanceOf(DOMException);
+    expect(err.name).toBe('SyntaxError');
+    expect(err.cause).toBeInstanceOf(OutputValidationError);
+    await expect(s.prompt('x', { responseConstraint: 42 as never })).rejects.toBeInstanceOf(TypeError);
+    await expect(s.prompt('x', { omitResponseConstraintInput: true })).rejects.toBeInstanceOf(TypeError);
+  });
+
+  test('destroy(): pending calls reject with AbortError, later calls too, streams error', async () => {
+    const s = await LM.create();
+    const pending = s.prompt('Tell me everything.');
+    const queued = s.prompt('And more.');
+    const stream = s.promptStreaming('Stream it.');
+    s.destroy();
+    for (const p of [pending, queued, readAll(stream), s.append('x'), s.measureContextUsage('x'), s.clone()]) {
+      await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    }
+    await idle(kernel);
+    // The create() signal destroys a session too, with its reason.
+    const ctrl = new AbortController();
+    const t = await LM.create({ signal: ctrl.signal });
+    ctrl.abort('bye');
+    await expect(t.prompt('x')).rejects.toBe('bye');
+  });
+});
+
+describe('context overflow', () => {
+  test('drops the oldest turns (never the initial prompts) and fires contextoverflow; QuotaExceededError removes nothing', async () => {
+    const Small = createLanguageModelClass({ kernel, model: 'tiny', params: randomFixtureDefaults(), defaultTemperature: 0, maxOutputTokens: 6, contextWindow: 160 });
+    const s = await Small.create({ initialPrompts: [SYSTEM] });
+    expect(s.contextWindow).toBe(160);
+    const initialUsage = s.contextUsage;
+    let overflows = 0;
+    let legacy = 0;
+    s.oncontextoverflow = () => overflows++;
+    s.addEventListener('quotaoverflow', () => legacy++);
+    const questions = ['first question here', 'second question here', 'third question here', 'fourth question here', 'fifth question here'];
+    for (const q of questions) {
+      await s.prompt(q);
+      expect(s.contextUsage).toBeLessThanOrEqual(160);
+    }
+    expect(overflows).toBeGreaterThan(0);
+    expect(legacy).toBe(overflows);
+    const convo = lastConversation();
+    expect(convo[0]).toEqual(SYSTEM); // initial prompts kept
+    expect(convo.some((m) => m.content.startsWith('first question'))).toBe(false); // oldest turn dropped
+    expect(convo.at(-1)!.content).toBe('fifth question here');
+    expect(s.contextUsage).toBeGreaterThan(initialUsage);
+
+    // Too big even with every turn dropped: QuotaExceededError, nothing removed, no event.
+    const usage = s.contextUsage;
+    const events = overflows;
+    const err = await s.prompt('word '.repeat(200)).then(() => null, (e) => e);
+    expect(err).toBeInstanceOf(DOMException);
+    expect(err.name).toBe('QuotaExceededError');
+    expect(err.quota).toBe(160);
+    expect(err.requested).toBeGreaterThan(160);
+    expect(s.contextUsage).toBe(usage);
+    expect(overflows).toBe(events);
+    await s.prompt('sixth question here');
+    expect(lastConversation().some((m) => m.content === 'fifth question here')).toBe(true);
+
+    // Initial prompts larger than the window: create() itself fails with QuotaExceededError.
+    await expect(Small.create({ initialPrompts: [{ role: 'system', content: 'word '.repeat(200) }] })).rejects.toMatchObject({ name: 'QuotaExceededError' });
+  });
+});
+
+describe('installation', () => {
+  test('installs only where there is no native LanguageModel, or when forced', () => {
+    const g = globalThis as { LanguageModel?: unknown };
+    const original = Object.getOwnPropertyDescriptor(globalThis, 'LanguageModel');
+    try {
+      // This Chromium ships a native LanguageModel: it is kept unless forced.
+      if (g.LanguageModel) {
+        expect(hasNativeLanguageModel()).toBe(true);
+        const kept = installLanguageModelPolyfill({ kernel, model: 'tiny' });
+        expect(kept.installed).toBe(false);
+        expect(g.LanguageModel).toBe(original!.value);
+      }
+      const forced = installLanguageModelPolyfill({ kernel, model: 'tiny', force: true });
+      expect(forced.installed).toBe(true);
+      expect(g.LanguageModel).toBe(forced.polyfill);
+      expect(hasNativeLanguageModel()).toBe(false);
+      // Without a native one (or over our own), it installs without force.
+      delete g.LanguageModel;
+      const fresh = installLanguageModelPolyfill({ kernel, model: 'tiny' });
+      expect(fresh.installed).toBe(true);
+      expect(g.LanguageModel).toBe(fresh.polyfill);
+      expect(installLanguageModelPolyfill({ kernel, model: 'tiny-b' }).installed).toBe(true);
+    } finally {
+      if (original) Object.defineProperty(globalThis, 'LanguageModel', original);
+      else delete g.LanguageModel;
+    }
+  });
+});
