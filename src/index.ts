@@ -1,5 +1,17 @@
 /**
- * LLM OS public API. Only what is re-exported here is public; everything else is internal.
+ * LLM OS public API (the package entry, `llm-os`). Only what is re-exported here is public and kept
+ * stable; every other module is internal and may change without notice. The surface, by what a
+ * developer does with it (docs/api.md documents each):
+ *   - errors: every typed error class with its stable `code`;
+ *   - the protocol's vocabulary (messages, requests, results, tokens) and the engine contract;
+ *   - elements: `<llmos-chat>`, `<llmos-prompt>`, `<llmos-model-picker>`, `<llmos-load-progress>`,
+ *     `<llmos-model-import>`, `<llmos-task-manager>`, `<llmos-graph-explorer>`, and `<llmos-desktop>`
+ *     with the `DesktopServices` it runs on (docs/elements.md);
+ *   - developer APIs: `connect()`, the Prompt API polyfill, `/v1`, the bridge, per-app policies,
+ *     `AppSession` (the one admission path) — `./api/index`;
+ *   - the kernel, its options, events and budget; the model library and catalogs; the knowledge graph.
+ * The desktop's own parts (status bar, settings, model library windows, app registry, its settings
+ * store) and the constraint compilers are internal.
  */
 export * from './errors';
 export type {
@@ -86,32 +98,16 @@ export { probeDevice, deriveBudget, validateOverrides, MAX_SLOTS } from './kerne
 export type { Budget, BudgetOverrides, DeviceProbe } from './kernel/device-budget';
 export { localSettingsStore, memorySettingsStore, BUDGET_SETTINGS_KEY } from './kernel/settings-store';
 export type { KernelSettingsStore } from './kernel/settings-store';
-export { describeGguf } from './kernel/model-registry';
-export type { RegisteredModel } from './kernel/model-registry';
 export { systemClock } from './kernel/clock';
 export type { Clock } from './kernel/clock';
 export type { EngineFactory } from './kernel/worker-pool';
 
-// The desktop: shell and system elements (classes only; each folder's define.ts registers its tag), the
-// services they share, and localisation. Built-in apps load lazily through `APPS`.
+// The desktop as one element, with the services it runs on (classes only; define.ts registers the tag).
 export { LlmosDesktop } from './desktop/llmos-desktop/llmos-desktop';
-export { LlmosStatusBar } from './desktop/llmos-status-bar/llmos-status-bar';
-export type { SlotBackend } from './desktop/llmos-status-bar/llmos-status-bar';
 export { LlmosTaskManager } from './components/llmos-task-manager/llmos-task-manager';
-export { LlmosModelLibrary } from './desktop/llmos-model-library/llmos-model-library';
-export { LlmosSettings } from './desktop/llmos-settings/llmos-settings';
-export { LlmosDeviceReport } from './desktop/llmos-device-report/llmos-device-report';
-export { LlmosUpdatePrompt, LlmosUpdateAcceptEvent } from './desktop/llmos-update-prompt/llmos-update-prompt';
-export { LlmosOpenAppEvent, LlmosSettingsChangeEvent, LlmosDeleteRequestEvent } from './components/shared/desktop-events';
 export { DesktopServices } from './desktop/services/desktop-services';
 export type { AppModel, DesktopServicesOptions } from './desktop/services/desktop-services';
-export { DesktopSettings, DESKTOP_SETTINGS_KEY } from './desktop/services/desktop-settings';
-export type { DesktopSettingsValue, ThemeChoice, WindowLayout } from './desktop/services/desktop-settings';
-export { recommendModel, deviceWarnings } from './desktop/services/recommend';
-export type { DeviceWarning, Recommendation } from './desktop/services/recommend';
-export { kernelChatBackend } from './desktop/services/kernel-chat-backend';
-export type { KernelBackendOptions } from './desktop/services/kernel-chat-backend';
-export { APPS, appById } from './desktop/registry';
-export type { AppDescriptor, AppId } from './desktop/registry';
+export { KernelChatBackend } from './components/llmos-chat/kernel-chat-backend';
+export type { KernelChatBackendOptions } from './components/llmos-chat/kernel-chat-backend';
 export { LOCALES, initLocalization, setLocale, currentLocale, preferredLocale } from './locales/locale';
 export type { LocaleCode } from './locales/locale';

@@ -11,7 +11,7 @@ export type {
 } from './openai/openai-types';
 export { getSharedKernel, setSharedKernel, hasSharedKernel } from './shared-kernel';
 export { DEFAULT_APP_QUOTA, setAppPolicy, appPolicy } from './app-identity';
-export { resolveModel, registerSource, setModelDefaults, modelDefaults, randomFixtureDefaults } from './model-ref';
+export { resolveModel, registerSource, setModelDefaults, modelDefaults } from './model-ref';
 export { acceptsImages, modelInputs } from './model-inputs';
 export type { InputModality } from '../protocol/engine';
 // Images as the data URLs chat messages carry (page-safe helpers: the browser decodes, scales, re-encodes).
@@ -19,8 +19,6 @@ export { blobToDataUrl, imageFileToDataUrl } from '../protocol/image-input';
 export type { ModelDefaults } from './model-ref';
 export { validateOutput } from './structured/structured-output';
 export type { OutputConstraint } from './structured/structured-output';
-export { jsonSchemaToGbnf } from '../constraints/json-schema-grammar';
-export { regexpToGbnf } from '../constraints/regexp-grammar';
 // The limits on schemas, RegExps, grammars, output validation and chat-template rendering (issue 13).
 export { CONSTRAINT_LIMITS } from '../protocol/constraint-limits';
 export type { ConstraintLimit } from '../protocol/constraint-limits';
@@ -39,5 +37,5 @@ export { serveKernelToServiceWorker } from './v1/sw-endpoint';
 export type { KernelServer, ServeOptions } from './v1/sw-endpoint';
 export { V1_MODEL_LIMITS } from './v1/v1-models';
 export type { V1ModelsOptions } from './v1/v1-models';
-export { KernelChatBackend } from './kernel-chat-backend';
-export type { KernelChatBackendOptions } from './kernel-chat-backend';
+export { AppSession, mergeParams } from './app-session';
+export type { AppSessionOptions, Admission, BeforeLoad } from './app-session';

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import '../../src/components/llmos-chat/define';
 import type { LlmosChat } from '../../src/components/llmos-chat/llmos-chat';
-import { KernelChatBackend } from '../../src/api/kernel-chat-backend';
+import { KernelChatBackend } from '../../src/components/llmos-chat/kernel-chat-backend';
 import type { Kernel } from '../../src/kernel/kernel';
 import { faultCase } from '../faults/reliability';
 import { fixtureKernel } from '../helpers/api';

@@ -15,19 +15,18 @@
  * job is submitted; a model known not to take images (`model-inputs.ts`) is refused with
  * `UnsupportedInputError` (`INPUT_UNSUPPORTED`) without being loaded.
  */
-import { AbortError, UnsupportedInputError } from '../../errors';
+import { AbortError } from '../../errors';
 import type { Kernel } from '../../kernel/kernel';
 import type { Priority } from '../../kernel/priority';
 import type { JobHandle, JobResult, ProcessQuota } from '../../kernel/types';
-import { spawnAppProcess } from '../app-identity';
-import { acceptsImages, registrationInputs } from '../model-inputs';
-import { modelDefaults, resolveModel } from '../model-ref';
+import { AppSession } from '../app-session';
+import { registrationInputs } from '../model-inputs';
 import { checkImagesDecode, parseChatRequest, type ParsedChatRequest } from './openai-request';
 import type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, CompletionUsage, FinishReason, Model, ModelList, RequestOptions,
 } from './openai-types';
 import { getSharedKernel } from '../shared-kernel';
-import { constraintParams, validateOutput } from '../structured/structured-output';
+import { validateOutput } from '../structured/structured-output';
 
 /** Options of `connect()`. */
 export interface ConnectOptions {
@@ -72,34 +71,18 @@ const FINGERPRINT = 'llmos';
 /** Connect an app to the kernel (default: the page's shared kernel). */
 export function connect(options: ConnectOptions): LlmOsClient {
   const kernel = options.kernel ?? getSharedKernel();
-  const pid = spawnAppProcess(kernel, options, 'normal');
+  const session = new AppSession({ ...options, kernel }, 'normal');
   let closed = false;
 
   const aborted = (signal: AbortSignal | undefined, jobId?: string) =>
     new AbortError('The request was aborted', jobId ? { jobId } : {}, { cause: signal?.reason });
 
-  async function submit(req: ParsedChatRequest, signal: AbortSignal | undefined): Promise<JobHandle> {
-    if (signal?.aborted) throw aborted(signal);
-    const model = await resolveModel(kernel, req.model, signal);
-    if (signal?.aborted) throw aborted(signal);
-    if (req.images.length) {
-      // Known text-only: refused before the model is loaded (unknown models are left to the engine).
-      if (acceptsImages(kernel, model) === false) {
-        throw new UnsupportedInputError(`Model ${req.model} does not accept images`, { input: 'image', modelId: model, field: req.images[0]!.field });
-      }
-      await checkImagesDecode(req.images);
-      if (signal?.aborted) throw aborted(signal);
-    }
-    const defaults = modelDefaults(kernel, model);
-    const params = { ...defaults, ...req.params };
-    if (defaults.logitBias && req.params.logitBias) params.logitBias = { ...defaults.logitBias, ...req.params.logitBias };
-    const engine = kernel.registeredModels().find((m) => m.id === model)?.engine;
-    if (req.constraint && engine === 'wllama' && req.images.length) {
-      // The engine would refuse it too, but only once streaming has begun; say it while a 400 is still possible.
-      throw new UnsupportedInputError('Images cannot be combined with response_format on the wllama engine', { input: 'image+grammar', modelId: model, field: 'response_format' });
-    }
-    if (req.constraint) Object.assign(params, constraintParams(req.constraint));
-    return kernel.submit({ pid, model, messages: req.messages, params, ...(req.priority ? { priority: req.priority } : {}), ...(signal ? { signal } : {}) });
+  function submit(req: ParsedChatRequest, signal: AbortSignal | undefined): Promise<JobHandle> {
+    return session.submit({
+      model: req.model, messages: req.messages, params: req.params, imageField: req.images[0]?.field,
+      ...(req.constraint ? { constraint: req.constraint } : {}), ...(req.priority ? { priority: req.priority } : {}), ...(signal ? { signal } : {}),
+      ...(req.images.length ? { check: () => checkImagesDecode(req.images) } : {}),
+    });
   }
 
   const usageOf = (r: JobResult): CompletionUsage => ({
@@ -174,7 +157,7 @@ export function connect(options: ConnectOptions): LlmOsClient {
   }
 
   async function list(): Promise<ModelList & AsyncIterable<Model>> {
-    const allowed = kernel.ps().find((p) => p.pid === pid)?.quota.allowedModels;
+    const allowed = kernel.ps().find((p) => p.pid === session.pid)?.quota.allowedModels;
     const data: Model[] = kernel.registeredModels()
       .filter((m) => !allowed || allowed.includes(m.id))
       .map((m): Model => {
@@ -186,18 +169,14 @@ export function connect(options: ConnectOptions): LlmOsClient {
 
   return {
     appId: options.appId,
-    pid,
+    pid: session.pid,
     kernel,
     chat: { completions: { create: create as LlmOsClient['chat']['completions']['create'] } },
     models: { list },
     close() {
       if (closed) return;
       closed = true;
-      try {
-        kernel.kill(pid);
-      } catch {
-        // Already gone (the task manager may have killed it): nothing to release.
-      }
+      session.close();
     },
   };
 }

@@ -7,9 +7,7 @@ import type { EngineKind } from '../../protocol/engine';
 import type { Kernel } from '../../kernel/kernel';
 import type { Priority } from '../../kernel/priority';
 import type { JobParams } from '../../kernel/types';
-import { spawnAppProcess } from '../app-identity';
-import { modelDefaults, resolveModel } from '../model-ref';
-import { getSharedKernel } from '../shared-kernel';
+import { AppSession } from '../app-session';
 
 /** Configuration of a `LanguageModel` polyfill class. */
 export interface LanguageModelOptions {
@@ -39,27 +37,27 @@ const DEFAULT_NCTX = 2048;
 
 /** @internal */
 export class LanguageModelEnv {
-  readonly kernel: Kernel;
-  private pidValue: number | null = null;
+  /** The app's process and admission path; re-spawned on demand (the task manager may have killed it). */
+  readonly session: AppSession;
 
   constructor(readonly options: LanguageModelOptions) {
-    this.kernel = options.kernel ?? getSharedKernel();
+    this.session = new AppSession({
+      appId: options.appId ?? 'llmos.prompt-api', name: 'Prompt API', respawn: true,
+      ...(options.priority ? { priority: options.priority } : {}), ...(options.kernel ? { kernel: options.kernel } : {}),
+    }, 'interactive');
   }
 
-  /** The app's process, (re)spawned on demand: the task manager may have killed it. */
+  get kernel(): Kernel {
+    return this.session.kernel;
+  }
+
   get pid(): number {
-    const alive = this.pidValue !== null && this.kernel.ps().some((p) => p.pid === this.pidValue && p.state !== 'exited');
-    if (!alive) {
-      this.pidValue = spawnAppProcess(this.kernel, {
-        appId: this.options.appId ?? 'llmos.prompt-api', name: 'Prompt API', ...(this.options.priority ? { priority: this.options.priority } : {}),
-      }, 'interactive');
-    }
-    return this.pidValue!;
+    return this.session.pid;
   }
 
   /** The registered model id (a GGUF URL is registered on first use). */
   model(signal?: AbortSignal): Promise<string> {
-    return resolveModel(this.kernel, this.options.model, signal);
+    return this.session.resolve(this.options.model, signal);
   }
 
   engineOf(model: string): EngineKind | undefined {
@@ -78,9 +76,9 @@ export class LanguageModelEnv {
     return this.options.maxOutputTokens ?? 1024;
   }
 
-  /** Generation parameters for `model`: the model's defaults under the configured ones. */
+  /** Generation parameters for `model`: the model's defaults under the configured ones (`mergeParams`). */
   params(model: string): JobParams {
-    return { ...modelDefaults(this.kernel, model), ...this.options.params };
+    return this.session.params(model, this.options.params);
   }
 
   get defaultTemperature(): number {

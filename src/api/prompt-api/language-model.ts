@@ -19,7 +19,7 @@ import { ContextLedger } from './context-ledger';
 import { abortReason, domError, toDomException } from './prompt-errors';
 import { MAX_IMAGES } from '../../protocol/image-input';
 import { canonicalizePrompt, resolveImages, type LanguageModelExpected, type LanguageModelPrompt } from './prompt-input';
-import { checkConstraint, constraintParams, validateOutput, type OutputConstraint } from '../structured/structured-output';
+import { checkConstraint, validateOutput, type OutputConstraint } from '../structured/structured-output';
 import { countTokens } from './token-counter';
 
 /** Options of `prompt()`, `promptStreaming()` and `measureContextUsage()`. */
@@ -175,15 +175,15 @@ export class LanguageModelSession extends EventTarget {
     this.#fit(requested + 1);
     const room = this.#ledger.window - this.#ledger.usage - requested;
     const params = {
-      ...this.#env.params(this.#model), temperature: this.temperature, topK: this.topK,
+      ...this.#env.options.params, temperature: this.temperature, topK: this.topK,
       maxTokens: Math.max(1, Math.min(this.#env.maxOutputTokens, room)),
-      ...(constraint ? constraintParams(constraint) : {}),
     };
-    const kernel = this.#env.kernel;
     let text: string;
     let usage: { promptTokens: number; completionTokens: number };
     try {
-      const handle = kernel.submit({ pid: this.#env.pid, model: this.#model, messages: [...this.#ledger.messages(), ...messages], params, signal });
+      const handle = await this.#env.session.submit({
+        model: this.#model, messages: [...this.#ledger.messages(), ...messages], params, signal, ...(constraint ? { constraint } : {}),
+      });
       if (emit && !constraint) for await (const t of handle.tokens) if (t.text && !signal.aborted) emit(t.text);
       const r = await handle.result;
       if (r.stopReason === 'abort' || r.stopReason === 'interrupt' || signal.aborted) throw abortReason(signal);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import './define';
 import type { LlmosTaskManager } from './llmos-task-manager';
-import { fixtureParams } from '../../desktop/fixture-params';
+import { randomFixtureDefaults as fixtureParams } from '../../api/model-ref';
 import { TINY_B_URL } from '../../../test/helpers/engines';
 import { addFixtureModel, disposeServices, mount, testServices, until } from '../../../test/helpers/desktop';
 

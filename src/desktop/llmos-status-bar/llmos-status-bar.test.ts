@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import './define';
 import type { LlmosStatusBar } from './llmos-status-bar';
-import { fixtureParams } from '../fixture-params';
+import { randomFixtureDefaults as fixtureParams } from '../../api/model-ref';
 import { addFixtureModel, disposeServices, mount, testServices, until } from '../../../test/helpers/desktop';
 
 const value = (el: LlmosStatusBar, key: string) => el.shadowRoot!.querySelector(`[data-status="${key}"] .value`)!.textContent!.trim();

@@ -18,11 +18,11 @@ import { estimateKvBytes } from '../../models/cost';
 import type { LibraryOptions, ModelLibrary } from '../../models/model-library';
 import type { CatalogEntry } from '../../models/catalog';
 import { openLlmOsDb, type LlmOsDatabase } from '../../storage/db';
-import { fixtureParams } from '../fixture-params';
-import { randomFixtureDefaults, setModelDefaults } from '../../api/model-ref';
+import { modelDefaults, randomFixtureDefaults, setModelDefaults } from '../../api/model-ref';
 import { DesktopSettings } from './desktop-settings';
 import { DownloadTracker } from './download-tracker';
-import { kernelChatBackend } from './kernel-chat-backend';
+import { KernelChatBackend } from '../../components/llmos-chat/kernel-chat-backend';
+import { AppSession } from '../../api/app-session';
 
 /** A model an app can choose. */
 export interface AppModel {
@@ -210,7 +210,10 @@ export class DesktopServices extends EventTarget {
   /** Add a model the apps can use without the library (already registered with the kernel). */
   addModel(model: AppModel): void {
     this.extraModels.set(model.id, model);
-    if (model.fixture) this.fixtureIds.add(model.id);
+    if (model.fixture) {
+      this.fixtureIds.add(model.id);
+      setModelDefaults(this.kernel, model.id, randomFixtureDefaults());
+    }
     this.dispatchEvent(new Event('models-changed'));
   }
 
@@ -227,14 +230,17 @@ export class DesktopServices extends EventTarget {
     return models[0]?.id ?? null;
   }
 
-  /** Generation parameters a model needs: fixtures decode greedily with byte tokens banned. */
+  /**
+   * The model's default parameters on this kernel (fixtures: greedy, byte tokens banned). Every job is
+   * admitted with them already (`AppSession`); an app reads them to show or extend them.
+   */
   paramsFor(modelId: string): JobParams {
-    return this.models().find((m) => m.id === modelId)?.fixture || this.fixtureIds.has(modelId) ? fixtureParams() : {};
+    return modelDefaults(this.kernel, modelId);
   }
 
   /** A chat backend whose generations are jobs of process `pid` on `model`. */
   backend(pid: number, model: string, priority?: Priority): ChatBackend {
-    return kernelChatBackend(this.kernel, { pid, model, keepAliveMs: this.settings.value.keepAliveMs, ...(priority ? { priority } : {}) });
+    return new KernelChatBackend({ session: AppSession.attach(this.kernel, pid), model, keepAliveMs: this.settings.value.keepAliveMs, ...(priority ? { priority } : {}) });
   }
 
   /** What each worker slot holding a model really runs on (never claims WebGPU after a fallback). */

@@ -108,6 +108,8 @@ export class SimEngine implements SlotEngine {
   private interruptFlag = false;
   private readonly pending = new Set<(e: LlmOsError) => void>();
   generations = 0;
+  /** Every request this engine was asked to generate, in order (what admission finally sent). */
+  readonly requests: GenerateRequest[] = [];
 
   constructor(private readonly clock: SimClock, private readonly device: SimDevice, private readonly options: SimEngineOptions = {}) {
     this.exited = new Promise((r) => { this.markExited = r; });
@@ -151,6 +153,7 @@ export class SimEngine implements SlotEngine {
     const model = this.model;
     if (!model) throw new GenerationError('SimEngine: no model loaded', {});
     this.generations++;
+    this.requests.push(request);
     this.interruptFlag = false;
     const t0 = this.clock.now();
     const spec = this.device.spec(model);
