@@ -5,18 +5,18 @@
  * to the elements their `for` attribute names, and exports the developer APIs. Every element on the
  * page runs on one shared kernel, as its own process.
  */
-import { LlmosChatStandalone } from './llmos-chat-standalone';
-import { LlmosTaskManagerStandalone } from './llmos-task-manager-standalone';
+import { LlmosChat } from '../components/llmos-chat/llmos-chat';
+import { LlmosTaskManager } from '../components/llmos-task-manager/llmos-task-manager';
 import { LlmosPrompt } from '../components/llmos-prompt/llmos-prompt';
 import { LlmosModelPicker } from '../components/llmos-model-picker/llmos-model-picker';
 import { getSharedKernel } from '../api/shared-kernel';
 import { bindModelPickers } from './picker-binding';
 
 const TAGS: [string, CustomElementConstructor][] = [
-  ['llmos-chat', LlmosChatStandalone],
+  ['llmos-chat', LlmosChat],
   ['llmos-prompt', LlmosPrompt],
   ['llmos-model-picker', LlmosModelPicker],
-  ['llmos-task-manager', LlmosTaskManagerStandalone],
+  ['llmos-task-manager', LlmosTaskManager],
 ];
 
 /** Define every tag that is still free (another version on the page keeps its own). Returns those defined. */
@@ -33,7 +33,9 @@ export function defineElements(): string[] {
 defineElements();
 bindModelPickers(() => getSharedKernel());
 
-export { LlmosChatStandalone as LlmosChat, LlmosTaskManagerStandalone as LlmosTaskManager, LlmosPrompt, LlmosModelPicker, bindModelPickers };
+export { LlmosChat, LlmosTaskManager, LlmosPrompt, LlmosModelPicker, bindModelPickers };
 export { LlmosTokenEvent, LlmosDoneEvent, LlmosErrorEvent } from '../components/shared/generation-events';
 export { LlmosRequestLoadEvent } from '../components/llmos-model-picker/request-load-event';
+export { KernelChatBackend } from '../components/llmos-chat/kernel-chat-backend';
+export type { KernelChatBackendOptions } from '../components/llmos-chat/kernel-chat-backend';
 export * from '../api/index';

@@ -1,4 +1,5 @@
 import { css, html } from 'lit';
+import { state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { msg, str } from '@lit/localize';
 import '../../components/llmos-chat/define';
@@ -63,34 +64,19 @@ export class LlmosChatApp extends AiAppElement {
     @container (max-width: 44rem) { :host { grid-template-columns: minmax(0, 1fr); } .sidebar { display: none; } }
     @media (max-width: 40rem) { :host { grid-template-columns: minmax(0, 1fr); } .sidebar { display: none; } }
   `];
-  static override properties = {
-    ...AiAppElement.properties,
-    conversations: { state: true },
-    current: { state: true },
-    grounding: { state: true },
-    facts: { state: true },
-  };
 
   readonly appId = 'chat';
-  /** @internal */ declare conversations: ConversationRecord[];
-  /** @internal */ declare current: ConversationRecord | null;
+  /** @internal */ @state() conversations: ConversationRecord[] = [];
+  /** @internal */ @state() current: ConversationRecord | null = null;
   /** Whether answers are grounded in the user's knowledge graph. */
-  declare grounding: boolean;
+  @state() grounding = false;
   /** @internal Facts cited for the last grounded answer. */
-  declare facts: CitedFact[];
+  @state() private facts: CitedFact[] = [];
   private db: LlmOsDatabase | null = null;
   private saver: ConversationSaver | null = null;
   private opened: Promise<void> | null = null;
   private readonly damagedStores: readonly CheckedStore[] = ['conversations'];
   private readonly ownDamaged = (r: DamagedRecord) => r.appId === this.appId;
-
-  constructor() {
-    super();
-    this.conversations = [];
-    this.current = null;
-    this.grounding = false;
-    this.facts = [];
-  }
 
   /** The chat element of this window. */
   get chat(): LlmosChat | null {

@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import '../../components/llmos-graph-explorer/define';
 import type { KnowledgeGraph } from '../../knowledge/knowledge-graph';
@@ -19,24 +20,15 @@ const NAMESPACES = ['user', SUPPORT_NAMESPACE] as const;
  */
 export class LlmosKnowledgeApp extends LitElement {
   static override styles = [themeStyles, appStyles, css`:host { overflow: auto; } llmos-graph-explorer { flex: 1; margin: 0.5rem 0.75rem; }`];
-  static override properties = {
-    namespace: { type: String },
-    graph: { state: true },
-    problem: { state: true },
-  };
-
   /** The namespace shown (`user` or `app:support`). */
-  declare namespace: string;
-  /** @internal */ declare graph: KnowledgeGraph | null;
-  /** @internal */ declare problem: ErrorWords | null;
+  @property({ type: String }) namespace = 'user';
+  /** @internal */ @state() private graph: KnowledgeGraph | null = null;
+  /** @internal */ @state() private problem: ErrorWords | null = null;
   private store: Promise<KnowledgeStore> | null = null;
 
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.namespace = 'user';
-    this.graph = null;
-    this.problem = null;
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {

@@ -5,6 +5,7 @@
  * the process) and the model's generation parameters (fixtures: byte tokens banned).
  */
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import type { Priority } from '../../kernel/priority';
 import type { ChatBackend } from '../../components/llmos-chat/chat-backend';
@@ -14,20 +15,13 @@ import type { AppModel, DesktopServices } from '../../desktop/services/desktop-s
 
 /** Base class of the built-in AI apps: `services`, `pid`, the chosen `model`, and a backend for them. */
 export abstract class AiAppElement extends LitElement {
-  static override properties = {
-    services: { attribute: false },
-    pid: { type: Number },
-    model: { type: String },
-    models: { state: true },
-  };
-
   /** Kernel, models and settings of the desktop. */
-  declare services: DesktopServices | null;
+  @property({ attribute: false }) services: DesktopServices | null = null;
   /** The process this window's jobs belong to. */
-  declare pid: number | null;
+  @property({ type: Number }) pid: number | null = null;
   /** The model in use (default: the app's default model, else the first usable one). */
-  declare model: string | null;
-  /** @internal */ declare models: AppModel[];
+  @property({ type: String }) model: string | null = null;
+  /** @internal */ @state() protected models: AppModel[] = [];
 
   /** The app id (defaults, conversations). */
   abstract readonly appId: string;
@@ -37,10 +31,6 @@ export abstract class AiAppElement extends LitElement {
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.services = null;
-    this.pid = null;
-    this.model = null;
-    this.models = [];
   }
 
   override connectedCallback(): void {

@@ -1,4 +1,5 @@
 import { css, html, nothing } from 'lit';
+import { state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
 import { themeStyles } from '../../components/shared/theme.styles';
 import { describeResult, renderError } from '../../components/llmos-chat/chat-parts';
@@ -37,28 +38,14 @@ export class LlmosSummariser extends AiAppElement {
     .tally { display: flex; gap: 1rem; font-size: 0.88rem; font-variant-numeric: tabular-nums; }
     .file { display: inline-flex; align-items: center; gap: 0.4rem; }
   `];
-  static override properties = {
-    ...AiAppElement.properties,
-    analysis: { state: true },
-    problem: { state: true },
-    tally: { state: true },
-  };
-
   readonly appId = 'summariser';
   /** The latest analysis. */
-  declare analysis: Analysis | null;
-  /** @internal */ declare problem: ErrorWords | null;
+  @state() analysis: Analysis | null = null;
+  /** @internal */ @state() private problem: ErrorWords | null = null;
   /** Analyses so far in this window, by sentiment. */
-  declare tally: Record<Sentiment, number>;
+  @state() tally: Record<Sentiment, number> = { positive: 0, neutral: 0, negative: 0 };
   /** The streamed JSON. */
   readonly view = new GenerationView(this);
-
-  constructor() {
-    super();
-    this.analysis = null;
-    this.problem = null;
-    this.tally = { positive: 0, neutral: 0, negative: 0 };
-  }
 
   /** Analyse `text` (default: the text box). Resolves with the analysis, or null (the reason is shown). */
   async analyse(text?: string): Promise<Analysis | null> {

@@ -1,4 +1,5 @@
 import { css, html, nothing } from 'lit';
+import { state } from 'lit/decorators.js';
 import { msg, str } from '@lit/localize';
 import '../../components/llmos-chat/define';
 import type { LlmosChat } from '../../components/llmos-chat/llmos-chat';
@@ -43,42 +44,20 @@ export class LlmosSupport extends AiAppElement {
     .sources li { margin: 0.15rem 0; color: var(--_muted); }
     .tag { font-family: var(--_mono); color: var(--_fg); font-weight: 600; }
   `];
-  static override properties = {
-    ...AiAppElement.properties,
-    faq: { state: true },
-    sources: { state: true },
-    facts: { state: true },
-    kgFacts: { state: true },
-    learning: { state: true },
-    note: { state: true },
-    problem: { state: true },
-  };
-
   readonly appId = 'support';
   /** The FAQ document. */
-  declare faq: string;
+  @state() faq = '';
   /** FAQ passages quoted for the last question. */
-  declare sources: RankedPassage[];
+  @state() sources: RankedPassage[] = [];
   /** Knowledge-graph facts quoted for the last question. */
-  declare facts: CitedFact[];
-  /** @internal */ declare kgFacts: number;
-  /** @internal */ declare learning: boolean;
-  /** @internal */ declare note: string;
-  /** @internal */ declare problem: ErrorWords | null;
+  @state() facts: CitedFact[] = [];
+  /** @internal */ @state() private kgFacts = 0;
+  /** @internal */ @state() private learning = false;
+  /** @internal */ @state() private note = '';
+  /** @internal */ @state() private problem: ErrorWords | null = null;
   private passages: Passage[] = [];
   private kg: KnowledgeGraph | null = null;
   private restored: Promise<void> | null = null;
-
-  constructor() {
-    super();
-    this.faq = '';
-    this.sources = [];
-    this.facts = [];
-    this.kgFacts = 0;
-    this.learning = false;
-    this.note = '';
-    this.problem = null;
-  }
 
   /** Resolves once the saved FAQ and the knowledge graph are loaded. */
   get ready(): Promise<void> {

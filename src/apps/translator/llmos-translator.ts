@@ -1,4 +1,5 @@
 import { css, html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
 import { msg } from '@lit/localize';
 import { themeStyles } from '../../components/shared/theme.styles';
 import { describeResult, renderError } from '../../components/llmos-chat/chat-parts';
@@ -26,25 +27,13 @@ export class LlmosTranslator extends AiAppElement {
     .actions { display: flex; gap: 0.5rem; align-items: center; padding: 0 0.75rem 0.75rem; flex-wrap: wrap; }
     button.swap { padding: 0.3em 0.6em; }
   `];
-  static override properties = {
-    ...AiAppElement.properties,
-    from: { type: String },
-    to: { type: String },
-  };
-
   readonly appId = 'translator';
   /** Source language (BCP 47 code). */
-  declare from: string;
+  @property({ type: String }) from = 'en';
   /** Target language (BCP 47 code). */
-  declare to: string;
+  @property({ type: String }) to = currentLocale() === 'zh-Hans' ? 'en' : 'zh-Hans';
   /** The streamed translation. */
   readonly view = new GenerationView(this);
-
-  constructor() {
-    super();
-    this.from = 'en';
-    this.to = currentLocale() === 'zh-Hans' ? 'en' : 'zh-Hans';
-  }
 
   /** Translate `text` (default: the source box). Resolves with the translation, or null on failure. */
   async translateText(text?: string): Promise<string | null> {

@@ -1,12 +1,16 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { AbortError, ModelNotLoadedError } from '../../errors';
 import { ImageAttachments } from './image-attachments';
 import type { ChatMessage, GenerateRequest, GenerateResult } from '../../protocol/engine';
+import type { Kernel } from '../../kernel/kernel';
+import type { Priority } from '../../kernel/priority';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords, type ErrorWords } from '../shared/error-words';
 import { LlmosDoneEvent, LlmosErrorEvent, LlmosMessagesChangeEvent, LlmosTokenEvent } from '../shared/generation-events';
+import { KernelBackendController } from '../shared/kernel-backend-controller';
 import type { ChatBackend } from './chat-backend';
 import { renderMarkdown } from './render-markdown';
 import { canDictate, canSpeak } from './speech';
@@ -45,6 +49,9 @@ export type ChatMessageWithImages = ChatMessage & { images?: string[] };
  * attachment only when `accepts-images` is set: pick files, paste or drop images; each is decoded by the
  * browser and scaled down to what a model sees (`imageFileToDataUrl`) before it is shown or sent. Without
  * `accepts-images` the backend gets the conversation without its images (a text-only model cannot see them).
+ * Replies come from `backend` when the page sets one; otherwise, with a `model` (a registered model id or
+ * a GGUF URL), the chat runs as its own process of the page's shared kernel (or of `kernel`), under
+ * `app-id` and `priority` — so one script tag and one attribute are enough.
  *
  * @summary Streaming chat with sanitised markdown, Stop, regenerate, copy, read-aloud and dictation.
  *
@@ -54,6 +61,8 @@ export type ChatMessageWithImages = ChatMessage & { images?: string[] };
  * @event llmos-done - `LlmosDoneEvent`: a reply finished; `detail.result` has stop reason and usage.
  * @event llmos-error - `LlmosErrorEvent`: a reply failed; `detail.error` is an `LlmOsError` with a `code`.
  * @event llmos-messages-change - `LlmosMessagesChangeEvent`: the transcript changed (send, every token, end, load).
+ * @event llmos-request-load - `LlmosRequestLoadEvent` (cancelable): a reply needs a model that is not
+ *   loaded; `preventDefault()` refuses the load (the reply fails with `PERMISSION_DENIED`).
  *
  * @csspart log - The message list; a polite live region (`role="log"`).
  * @csspart message - Every message (also `message-user` or `message-assistant`).
@@ -61,57 +70,58 @@ export type ChatMessageWithImages = ChatMessage & { images?: string[] };
  * @csspart meta - The finished-state line under an assistant reply.
  * @csspart actions - The Copy / Read aloud / Regenerate buttons of a reply.
  * @csspart error - An error shown in words.
- * @csspart form - The input row. @csspart input - The prompt textarea.
- * @csspart send - The Send button. @csspart stop - The Stop button.
+ * @csspart form - The input row.
+ * @csspart input - The prompt textarea.
+ * @csspart send - The Send button.
+ * @csspart stop - The Stop button.
  * @csspart voice - The dictation button (only where the Web Speech API exists).
  * @csspart attach - The image attachment button (only with `accepts-images`).
+ * @csspart pending - The images waiting to be sent, each with its remove button.
+ * @csspart viewer - The dialog showing an attached image at full size.
  *
  * @cssproperty --llmos-accent - Accent colour (buttons, user bubbles, focus). Default: blue, per scheme.
- * @cssproperty --llmos-bg - Background. @cssproperty --llmos-fg - Text colour.
+ * @cssproperty --llmos-accent-fg - Text on the accent colour (the Send button, user bubbles).
+ * @cssproperty --llmos-bg - Background.
+ * @cssproperty --llmos-fg - Text colour.
  * @cssproperty --llmos-surface - Assistant bubble and code background.
- * @cssproperty --llmos-border - Borders. @cssproperty --llmos-muted - Secondary text.
- * @cssproperty --llmos-danger - Error colour. @cssproperty --llmos-radius - Corner radius (10px).
- * @cssproperty --llmos-font - Font family. @cssproperty --llmos-mono - Code font family.
+ * @cssproperty --llmos-border - Borders.
+ * @cssproperty --llmos-muted - Secondary text.
+ * @cssproperty --llmos-danger - Error colour.
+ * @cssproperty --llmos-radius - Corner radius (10px).
+ * @cssproperty --llmos-font - Font family.
+ * @cssproperty --llmos-mono - Code font family.
  */
 export class LlmosChat extends LitElement {
   static override styles = [themeStyles, chatStyles, chatExtraStyles];
-  static override properties = {
-    backend: { attribute: false },
-    system: { type: String },
-    maxTokens: { type: Number, attribute: 'max-tokens' },
-    params: { attribute: false },
-    placeholder: { type: String },
-    busy: { type: Boolean, reflect: true },
-    acceptsImages: { type: Boolean, attribute: 'accepts-images' },
-    speechLang: { type: String, attribute: 'speech-lang' },
-    entries: { state: true },
-    notice: { state: true },
-    images: { state: true },
-    viewing: { state: true },
-    copied: { state: true },
-  };
-
   /** Where replies come from; `null` until a model is loaded (Send then explains in words). */
-  declare backend: ChatBackend | null;
+  @property({ attribute: false }) backend: ChatBackend | null = null;
   /** System prompt, sent first with every request (attribute `system`). */
-  declare system: string;
+  @property({ type: String }) system = '';
   /** Token limit per reply (attribute `max-tokens`, default 256). */
-  declare maxTokens: number;
+  @property({ type: Number, attribute: 'max-tokens' }) maxTokens = 256;
   /** Extra generation parameters merged into every request. `messages` and `maxTokens` come from the chat. */
-  declare params: Partial<GenerateRequest>;
+  @property({ attribute: false }) params: Partial<GenerateRequest> = {};
   /** Placeholder of the prompt box (default: localised "Ask something…"). */
-  declare placeholder: string;
+  @property({ type: String }) placeholder = '';
   /** True while a reply is being generated (reflected as the `busy` attribute). */
-  declare busy: boolean;
+  @property({ type: Boolean, reflect: true }) busy = false;
   /** Show image attachment (set it only for models that accept images). */
-  declare acceptsImages: boolean;
+  @property({ type: Boolean, attribute: 'accepts-images' }) acceptsImages = false;
   /** Language for dictation and read-aloud (default: the document's `lang`). */
-  declare speechLang: string;
-  /** @internal */ declare entries: ChatEntry[];
-  /** An error not tied to a reply (e.g. Send without a model). @internal */ declare notice: ErrorWords | null;
-  /** @internal */ declare images: string[];
-  /** The image shown full size, if any. @internal */ declare viewing: { src: string; index: number } | null;
-  /** @internal */ declare copied: number | null;
+  @property({ type: String, attribute: 'speech-lang' }) speechLang = '';
+  /** Model id or GGUF URL (attribute `model`). */
+  @property({ type: String }) model = '';
+  /** App id of the element's process (attribute `app-id`, default: the page's origin). */
+  @property({ type: String, attribute: 'app-id' }) appId = '';
+  /** Priority class of the element's process (attribute `priority`, default `interactive`). */
+  @property({ type: String }) priority: Priority | '' = '';
+  /** A kernel instead of the page's shared one. */
+  @property({ attribute: false }) kernel: Kernel | null = null;
+  /** @internal */ @state() entries: ChatEntry[] = [];
+  /** An error not tied to a reply (e.g. Send without a model). @internal */ @state() private notice: ErrorWords | null = null;
+  /** @internal */ @state() images: string[] = [];
+  /** The image shown full size, if any. @internal */ @state() viewing: { src: string; index: number } | null = null;
+  /** @internal */ @state() private copied: number | null = null;
 
   private readonly attachments = new ImageAttachments({
     acceptsImages: () => this.acceptsImages,
@@ -130,23 +140,12 @@ export class LlmosChat extends LitElement {
   /** Follow the stream only while the reader is at the bottom; scrolling up to read stops the follow. */
   private stickToBottom = true;
   private rendered = new WeakMap<ChatEntry, { source: string; fragment: DocumentFragment }>();
+  private readonly standalone = new KernelBackendController(this);
+  private auto: ChatBackend | null = null;
 
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.backend = null;
-    this.system = '';
-    this.maxTokens = 256;
-    this.params = {};
-    this.placeholder = '';
-    this.busy = false;
-    this.acceptsImages = false;
-    this.speechLang = '';
-    this.entries = [];
-    this.notice = null;
-    this.images = [];
-    this.viewing = null;
-    this.copied = null;
   }
 
   /** The conversation as chat messages (finished, non-empty turns; no system prompt). */
@@ -179,6 +178,17 @@ export class LlmosChat extends LitElement {
    * the result, or `null` when nothing was sent or the reply failed (the error is shown and fired).
    */
   async send(text?: string): Promise<GenerateResult | null> {
+    // Standalone: the kernel backend follows `model`, `app-id` and `priority`; a backend the page set is left alone.
+    if (this.model && (this.backend === null || this.backend === this.auto)) {
+      try {
+        this.auto = await this.standalone.backend();
+        this.backend = this.auto;
+      } catch (err) {
+        this.notice = errorWords(err);
+        this.dispatchEvent(new LlmosErrorEvent({ error: this.notice.error }));
+        return null;
+      }
+    }
     const box = this.textarea;
     const content = (text ?? box?.value ?? '').trim();
     if ((!content && !(this.acceptsImages && this.images.length)) || this.busy) return null;

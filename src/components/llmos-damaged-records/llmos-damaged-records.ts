@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { damagedRecords, type CheckedStore, type DamagedRecord } from '../../storage/damaged-records';
 import type { LlmOsDatabase } from '../../storage/db';
@@ -25,7 +26,8 @@ function noun(r: DamagedRecord): string {
  *
  * @event llmos-delete-request - `LlmosDeleteRequestEvent` (cancelable, `kind: 'damaged-record'`) before a record is deleted.
  *
- * @csspart notice - The notice box. @csspart item - One damaged record.
+ * @csspart notice - The notice box.
+ * @csspart item - One damaged record.
  */
 export class LlmosDamagedRecords extends LitElement {
   static override styles = [themeStyles, css`
@@ -38,31 +40,20 @@ export class LlmosDamagedRecords extends LitElement {
     code { font-family: var(--_mono); font-size: 0.8rem; color: var(--_muted); overflow-wrap: anywhere; }
     button { padding: 0.25em 0.7em; font-size: 0.82rem; }
   `];
-  static override properties = {
-    db: { attribute: false },
-    stores: { attribute: false },
-    match: { attribute: false },
-    failed: { state: true },
-  };
-
   /** The database whose damaged records are listed (none while null). */
-  declare db: LlmOsDatabase | null;
+  @property({ attribute: false }) db: LlmOsDatabase | null = null;
   /** Only records of these stores (default: every checked store). */
-  declare stores: readonly CheckedStore[] | null;
+  @property({ attribute: false }) stores: readonly CheckedStore[] | null = null;
   /** Only records this accepts (e.g. the conversations of one app). */
-  declare match: ((r: DamagedRecord) => boolean) | null;
+  @property({ attribute: false }) match: ((r: DamagedRecord) => boolean) | null = null;
   /** @internal A deletion that failed, in words. */
-  declare failed: string | null;
+  @state() private failed: string | null = null;
 
   private readonly onChange = () => this.requestUpdate();
 
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.db = null;
-    this.stores = null;
-    this.match = null;
-    this.failed = null;
   }
 
   override connectedCallback(): void {

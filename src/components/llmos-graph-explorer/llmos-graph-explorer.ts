@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords, type ErrorWords } from '../shared/error-words';
@@ -38,44 +39,47 @@ function provenanceText(p: Provenance): string {
  * @event llmos-graph-change - `LlmosGraphChangeEvent` after an edit, delete or import is stored.
  * @event llmos-graph-error - `LlmosGraphErrorEvent`: a malformed import, an invalid edit, a storage failure.
  *
- * @csspart toolbar - Search field and import/export buttons. @csspart search - The search field.
- * @csspart results - Search results. @csspart canvas - The SVG neighbourhood view.
- * @csspart node - Each entity in the view (also `selected-node` on the selected one). @csspart edge - Each relation line.
- * @csspart detail - The selected entity's panel. @csspart relations - Its relation list.
- * @csspart error - The error message. @csspart empty - The placeholder when nothing is selected.
+ * @csspart toolbar - Search field and import/export buttons.
+ * @csspart search - The search field.
+ * @csspart import - The Import button.
+ * @csspart export-json - The Export JSON button.
+ * @csspart export-gexf - The Export GEXF button.
+ * @csspart results - Search results.
+ * @csspart canvas - The SVG neighbourhood view.
+ * @csspart nodes - The group of entities in the view.
+ * @csspart node - Each entity in the view (also `selected-node` on the selected one).
+ * @csspart edges - The group of relation lines.
+ * @csspart edge - Each relation line.
+ * @csspart edge-labels - The relation labels (drawn only for small neighbourhoods).
+ * @csspart detail - The selected entity's panel.
+ * @csspart save - The Save button of the entity form.
+ * @csspart delete-entity - The button that deletes the selected entity.
+ * @csspart relations - Its relation list.
+ * @csspart delete-relation - The delete button of each relation.
+ * @csspart error - The error message.
+ * @csspart empty - The placeholder when nothing is selected.
  *
  * @cssproperty --llmos-graph-height - Height of the view (default 420px).
- * @cssproperty --llmos-graph-node - Entity colour. @cssproperty --llmos-graph-selected - Selected entity colour.
+ * @cssproperty --llmos-graph-node - Entity colour.
+ * @cssproperty --llmos-graph-selected - Selected entity colour.
  * @cssproperty --llmos-graph-edge - Relation colour.
  */
 export class LlmosGraphExplorer extends LitElement {
   static override styles = [themeStyles, explorerStyles];
-  static override properties = {
-    graph: { attribute: false },
-    selected: { type: String, reflect: true },
-    hops: { type: Number },
-    maxNodes: { type: Number, attribute: 'max-nodes' },
-    workerThreshold: { type: Number, attribute: 'worker-threshold' },
-    query: { state: true },
-    view: { state: true },
-    error: { state: true },
-    revision: { state: true },
-  };
-
   /** The namespace shown (property only). */
-  declare graph: KnowledgeGraph | null;
+  @property({ attribute: false }) graph: KnowledgeGraph | null = null;
   /** Id of the selected entity, whose neighbourhood is shown. */
-  declare selected: string | null;
+  @property({ type: String, reflect: true }) selected: string | null = null;
   /** Neighbourhood radius in hops (default 1). */
-  declare hops: number;
+  @property({ type: Number }) hops = 1;
   /** Most entities drawn (default 150). */
-  declare maxNodes: number;
+  @property({ type: Number, attribute: 'max-nodes' }) maxNodes = 150;
   /** Neighbourhoods larger than this are laid out in a worker (attribute `worker-threshold`, default 200). */
-  declare workerThreshold: number;
-  /** @internal */ declare query: string;
-  /** @internal */ declare view: NeighbourhoodView | null;
-  /** @internal */ declare error: ErrorWords | null;
-  /** @internal */ declare revision: number;
+  @property({ type: Number, attribute: 'worker-threshold' }) workerThreshold = 200;
+  /** @internal */ @state() private query = '';
+  /** @internal */ @state() private view: NeighbourhoodView | null = null;
+  /** @internal */ @state() private error: ErrorWords | null = null;
+  /** @internal */ @state() private revision = 0;
 
   /** How the last layout ran: `sync`, `worker` (large neighbourhood) or `none`. */
   layoutMode: LayoutMode = 'none';
@@ -89,15 +93,6 @@ export class LlmosGraphExplorer extends LitElement {
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.graph = null;
-    this.selected = null;
-    this.hops = 1;
-    this.maxNodes = 150;
-    this.workerThreshold = 200;
-    this.query = '';
-    this.view = null;
-    this.error = null;
-    this.revision = 0;
   }
 
   override disconnectedCallback(): void {

@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { LoadProgress } from '../../protocol/engine';
 import { themeStyles } from '../shared/theme.styles';
@@ -24,34 +25,25 @@ function phaseWords(phase: LoadProgress['phase']): string {
  * @csspart bar - The native `<progress>` element.
  * @csspart error - The failure in words.
  *
- * @cssproperty --llmos-accent - Bar colour. @cssproperty --llmos-danger - Error colour.
- * @cssproperty --llmos-surface - Track colour. @cssproperty --llmos-radius - Corner radius.
+ * @cssproperty --llmos-accent - Bar colour.
+ * @cssproperty --llmos-danger - Error colour.
+ * @cssproperty --llmos-surface - Track colour.
+ * @cssproperty --llmos-radius - Corner radius.
  */
 export class LlmosLoadProgress extends LitElement {
   static override styles = [themeStyles, loadProgressStyles];
-  static override properties = {
-    state: { type: String, reflect: true },
-    label: { type: String },
-    progress: { attribute: false },
-    error: { attribute: false },
-  };
-
   /** `idle` renders nothing; `loading`, `ready`, `error` (reflected). */
-  declare state: LoadState;
+  @property({ type: String, reflect: true }) state: LoadState = 'idle';
   /** The model being loaded, as the user knows it. */
-  declare label: string;
+  @property({ type: String }) label = '';
   /** The latest progress report. */
-  declare progress: LoadProgress | null;
+  @property({ attribute: false }) progress: LoadProgress | null = null;
   /** Why the load failed (any thrown value; shown in words). */
-  declare error: unknown;
+  @property({ attribute: false }) error: unknown = null;
 
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.state = 'idle';
-    this.label = '';
-    this.progress = null;
-    this.error = null;
   }
 
   /** Begin showing a load. */

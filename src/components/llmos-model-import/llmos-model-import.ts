@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { toLlmOsError } from '../../errors';
 import type { ImportFileOptions, LibraryEntry } from '../../models/model-library';
@@ -30,37 +31,28 @@ export interface ModelImporter {
  *   includes `image` once it has a projector).
  * @event llmos-model-import-error - `LlmosModelImportErrorEvent`: typed error (`detail.error.code`, e.g. `GGUF_INVALID`).
  *
- * @csspart zone - The drop zone. @csspart input - The model file input. @csspart projector-input - The input
- *   that adds a vision projector to the model just imported. @csspart status - The outcome line.
+ * @csspart zone - The drop zone.
+ * @csspart input - The model file input.
+ * @csspart projector-input - The input that adds a vision projector to the model just imported.
+ * @csspart progress - The progress bar while a file is read and stored.
+ * @csspart status - The outcome line.
  *
- * @cssproperty --llmos-accent - Zone highlight while dragging. @cssproperty --llmos-danger - Error colour.
+ * @cssproperty --llmos-accent - Zone highlight while dragging.
+ * @cssproperty --llmos-danger - Error colour.
  */
 export class LlmosModelImport extends LitElement {
   static override styles = [themeStyles, modelImportStyles];
-  static override properties = {
-    library: { attribute: false },
-    dragging: { type: Boolean, reflect: true },
-    busy: { state: true },
-    result: { state: true },
-    target: { state: true },
-  };
-
   /** The library files are imported into. */
-  declare library: ModelImporter | null;
+  @property({ attribute: false }) library: ModelImporter | null = null;
   /** True while a file is dragged over the zone. */
-  declare dragging: boolean;
-  /** @internal */ declare busy: { name: string; loaded: number; total: number } | null;
-  /** @internal */ declare result: { ok: true; entry: LibraryEntry } | { ok: false; words: ErrorWords } | null;
-  /** @internal The model just imported, which the second picker adds a projector to. */ declare target: LibraryEntry | null;
+  @property({ type: Boolean, reflect: true }) dragging = false;
+  /** @internal */ @state() private busy: { name: string; loaded: number; total: number } | null = null;
+  /** @internal */ @state() private result: { ok: true; entry: LibraryEntry } | { ok: false; words: ErrorWords } | null = null;
+  /** @internal The model just imported, which the second picker adds a projector to. */ @state() private target: LibraryEntry | null = null;
 
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.library = null;
-    this.dragging = false;
-    this.busy = null;
-    this.result = null;
-    this.target = null;
   }
 
   /**

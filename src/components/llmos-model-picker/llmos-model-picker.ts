@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import { themeStyles } from '../shared/theme.styles';
 import { formatBytes } from '../shared/format';
@@ -29,47 +30,42 @@ const stripExt = (name: string) => name.replace(/\.gguf$/i, '');
  *
  * @summary Pick a model source and ask for it to be loaded.
  *
- * @event llmos-request-load - `LlmosRequestLoadEvent` (cancelable): `detail` = `{engine, source, origin, label}`.
+ * @event llmos-request-load - `LlmosRequestLoadEvent` (cancelable): the user picked a model; `detail` =
+ *   `{engine, source, origin, label}`. `preventDefault()` refuses the load.
  *
- * @csspart tabs - The tab list. @csspart tab - Each tab. @csspart panel - The active tab's panel.
- * @csspart load - Every Load button. @csspart note - Explanatory notes under a panel.
+ * @attr for - Elements library only: ids of the elements (space-separated) whose `model` a pick sets
+ *   when no listener refused the load; the picked source is registered with the page's shared kernel.
+ *
+ * @csspart tabs - The tab list.
+ * @csspart tab - Each tab.
+ * @csspart panel - The active tab's panel.
+ * @csspart load - Every Load button.
+ * @csspart note - Explanatory notes under a panel.
  * @csspart current - The line naming the current choice.
  *
- * @cssproperty --llmos-accent - Active tab and buttons. @cssproperty --llmos-border - Borders.
- * @cssproperty --llmos-surface - Panel background. @cssproperty --llmos-radius - Corner radius.
+ * @cssproperty --llmos-accent - Active tab and buttons.
+ * @cssproperty --llmos-border - Borders.
+ * @cssproperty --llmos-surface - Panel background.
+ * @cssproperty --llmos-radius - Corner radius.
  */
 export class LlmosModelPicker extends LitElement {
   static override styles = [themeStyles, pickerStyles];
-  static override properties = {
-    fixtures: { attribute: false },
-    fixtureBase: { type: String, attribute: 'fixture-base' },
-    vramBudgetMB: { type: Number, attribute: 'vram-budget-mb' },
-    disabled: { type: Boolean, reflect: true },
-    current: { type: String },
-    tab: { state: true },
-    found: { state: true },
-    gpu: { state: true },
-    catalog: { state: true },
-    urlError: { state: true },
-    file: { state: true },
-  };
-
   /** Fixture file names to look for under `fixture-base`. */
-  declare fixtures: string[];
+  @property({ attribute: false }) fixtures: string[] = DEFAULT_FIXTURES;
   /** Where fixture models are served (attribute `fixture-base`, default `/fixtures/`). */
-  declare fixtureBase: string;
+  @property({ type: String, attribute: 'fixture-base' }) fixtureBase = '/fixtures/';
   /** Hide WebLLM models needing more VRAM than this (MB). Unset: no size filter. */
-  declare vramBudgetMB: number | undefined;
+  @property({ type: Number, attribute: 'vram-budget-mb' }) vramBudgetMB: number | undefined = undefined;
   /** Disables every Load button (e.g. while a load runs). */
-  declare disabled: boolean;
+  @property({ type: Boolean, reflect: true }) disabled = false;
   /** Label of the model last requested and not refused. */
-  declare current: string;
-  /** @internal */ declare tab: PickerTab;
-  /** @internal */ declare found: FixtureModel[] | null;
-  /** @internal */ declare gpu: GpuSupport | null;
-  /** @internal */ declare catalog: Catalog | null;
-  /** @internal */ declare urlError: string;
-  /** @internal */ declare file: File | null;
+  @property({ type: String }) current = '';
+  /** @internal */ @state() private tab: PickerTab = 'url';
+  /** @internal */ @state() private found: FixtureModel[] | null = null;
+  /** @internal */ @state() private gpu: GpuSupport | null = null;
+  /** @internal */ @state() private catalog: Catalog | null = null;
+  /** @internal */ @state() private urlError = '';
+  /** @internal */ @state() private file: File | null = null;
 
   private tabChosen = false;
   private probed = '';
@@ -77,17 +73,6 @@ export class LlmosModelPicker extends LitElement {
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.fixtures = DEFAULT_FIXTURES;
-    this.fixtureBase = '/fixtures/';
-    this.vramBudgetMB = undefined;
-    this.disabled = false;
-    this.current = '';
-    this.tab = 'url';
-    this.found = null;
-    this.gpu = null;
-    this.catalog = null;
-    this.urlError = '';
-    this.file = null;
     this.ready = new Promise((resolve) => { this.markReady = resolve; });
   }
 

@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { AbortError, ModelNotLoadedError } from '../../errors';
 import type { ChatMessage, GenerateRequest, GenerateResult } from '../../protocol/engine';
 import type { Kernel } from '../../kernel/kernel';
@@ -32,78 +33,46 @@ const STOP_WORDS: Record<GenerateResult['stopReason'], string> = { stop: 'Done',
  * @csspart status - The finished-state line (stop reason, tokens).
  * @csspart error - An error shown in words.
  *
- * @cssproperty --llmos-fg - Text colour. @cssproperty --llmos-muted - Status line colour.
- * @cssproperty --llmos-surface - Code background. @cssproperty --llmos-danger - Error colour.
- * @cssproperty --llmos-font - Font family. @cssproperty --llmos-mono - Code font family.
+ * @cssproperty --llmos-fg - Text colour.
+ * @cssproperty --llmos-muted - Status line colour.
+ * @cssproperty --llmos-surface - Code background.
+ * @cssproperty --llmos-danger - Error colour.
+ * @cssproperty --llmos-font - Font family.
+ * @cssproperty --llmos-mono - Code font family.
  */
 export class LlmosPrompt extends LitElement {
   static override styles = [themeStyles, promptStyles];
-  static override properties = {
-    backend: { attribute: false },
-    model: { type: String },
-    appId: { type: String, attribute: 'app-id' },
-    priority: { type: String },
-    kernel: { attribute: false },
-    prompt: { type: String },
-    system: { type: String },
-    maxTokens: { type: Number, attribute: 'max-tokens' },
-    params: { attribute: false },
-    manual: { type: Boolean },
-    busy: { type: Boolean, reflect: true },
-    answer: { state: true },
-    result: { state: true },
-    problem: { state: true },
-  };
-
   /** Where the answer comes from; when null, `model` is used on the page's shared kernel. */
-  declare backend: ChatBackend | null;
+  @property({ attribute: false }) backend: ChatBackend | null = null;
   /** Model id or GGUF URL (attribute `model`). */
-  declare model: string;
+  @property({ type: String }) model = '';
   /** App id of the element's process (attribute `app-id`, default: the page's origin). */
-  declare appId: string;
+  @property({ type: String, attribute: 'app-id' }) appId = '';
   /** Priority class of the element's process (attribute `priority`, default `interactive`). */
-  declare priority: Priority | '';
+  @property({ type: String }) priority: Priority | '' = '';
   /** A kernel instead of the page's shared one. */
-  declare kernel: Kernel | null;
+  @property({ attribute: false }) kernel: Kernel | null = null;
   /** The question (attribute `prompt`); the element's text when empty. */
-  declare prompt: string;
+  @property({ type: String }) prompt = '';
   /** System prompt (attribute `system`). */
-  declare system: string;
+  @property({ type: String }) system = '';
   /** Token limit of the answer (attribute `max-tokens`, default 256). */
-  declare maxTokens: number;
+  @property({ type: Number, attribute: 'max-tokens' }) maxTokens = 256;
   /** Extra generation parameters (temperature, logitBias, …). */
-  declare params: Partial<GenerateRequest>;
+  @property({ attribute: false }) params: Partial<GenerateRequest> = {};
   /** Do not ask by itself: only `run()` does (attribute `manual`). */
-  declare manual: boolean;
+  @property({ type: Boolean }) manual = false;
   /** True while answering (reflected). */
-  declare busy: boolean;
+  @property({ type: Boolean, reflect: true }) busy = false;
   /** The answer so far. */
-  declare answer: string;
+  @state() answer = '';
   /** The finished result, if any. */
-  declare result: GenerateResult | null;
-  /** @internal */ declare problem: ErrorWords | null;
+  @state() result: GenerateResult | null = null;
+  /** @internal */ @state() private problem: ErrorWords | null = null;
 
   private ctrl: AbortController | null = null;
   private readonly standalone = new KernelBackendController(this);
   private fragment: { source: string; node: DocumentFragment } | null = null;
-
-  constructor() {
-    super();
-    this.backend = null;
-    this.model = '';
-    this.appId = '';
-    this.priority = '';
-    this.kernel = null;
-    this.prompt = '';
-    this.system = '';
-    this.maxTokens = 256;
-    this.params = {};
-    this.manual = false;
-    this.busy = false;
-    this.answer = '';
-    this.result = null;
-    this.problem = null;
-  }
 
   /** The question: the `prompt` attribute, else the element's own text. */
   get question(): string {

@@ -1,7 +1,9 @@
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { Kernel } from '../../kernel/kernel';
+import { getSharedKernel } from '../../api/shared-kernel';
 import type { Budget } from '../../kernel/device-budget';
 import { PRIORITIES, type Priority } from '../../kernel/priority';
 import type { ProcessInfo, ResidentModel } from '../../kernel/types';
@@ -27,36 +29,28 @@ const fmtMs = (v: number | null) => (v === null ? '–' : v < 1000 ? `${Math.rou
  *
  * @summary Processes, resident models and live charts of the kernel.
  *
- * @csspart table - The process table. @csspart models - The resident-model bars. @csspart chart - Each chart.
+ * @csspart table - The process table.
+ * @csspart models - The resident-model bars.
+ * @csspart chart - Each chart.
  * @csspart incidents - Quarantined models and recent containment incidents.
  *
- * @cssproperty --llmos-accent - Accent colour. @cssproperty --llmos-danger - End-process button.
+ * @cssproperty --llmos-accent - Accent colour.
+ * @cssproperty --llmos-danger - End-process button.
  */
 export class LlmosTaskManager extends LitElement {
   static override styles = [themeStyles, taskManagerStyles];
-  static override properties = {
-    kernel: { attribute: false },
-    interval: { type: Number },
-    windowMinutes: { type: Number, attribute: 'window-minutes' },
-    showEnded: { type: Boolean, attribute: 'show-ended' },
-    procs: { state: true },
-    models: { state: true },
-    budget: { state: true },
-    problem: { state: true },
-  };
-
   /** The kernel to show. */
-  declare kernel: Kernel | null;
+  @property({ attribute: false }) kernel: Kernel | null = null;
   /** Sampling interval of the charts, ms (default 1000). */
-  declare interval: number;
+  @property({ type: Number }) interval = 1000;
   /** How many minutes the charts cover (default 5). */
-  declare windowMinutes: number;
+  @property({ type: Number, attribute: 'window-minutes' }) windowMinutes = 5;
   /** List exited processes too. */
-  declare showEnded: boolean;
-  /** @internal */ declare procs: ProcessInfo[];
-  /** @internal */ declare models: ResidentModel[];
-  /** @internal */ declare budget: Budget | null;
-  /** @internal */ declare problem: ErrorWords | null;
+  @property({ type: Boolean, attribute: 'show-ended' }) showEnded = false;
+  /** @internal */ @state() private procs: ProcessInfo[] = [];
+  /** @internal */ @state() private models: ResidentModel[] = [];
+  /** @internal */ @state() private budget: Budget | null = null;
+  /** @internal */ @state() private problem: ErrorWords | null = null;
 
   /** The sampled history (exposed for tests and embedding pages). */
   history = new MetricsHistory();
@@ -67,17 +61,11 @@ export class LlmosTaskManager extends LitElement {
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.kernel = null;
-    this.interval = 1000;
-    this.windowMinutes = 5;
-    this.showEnded = false;
-    this.procs = [];
-    this.models = [];
-    this.budget = null;
-    this.problem = null;
   }
 
   override connectedCallback(): void {
+    // Standalone: without a `kernel` given, show the page's shared kernel (the desktop's, once it installed it).
+    this.kernel ??= getSharedKernel();
     super.connectedCallback();
     this.restartTimer();
   }

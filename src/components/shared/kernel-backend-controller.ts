@@ -4,12 +4,20 @@
  * code is imported on first use only, so an element given a backend never loads it. The process is
  * ended when the element leaves the page, and replaced when `model`, `app-id` or `priority` change (or
  * when it was killed from a task manager).
+ *
+ * The standalone pattern, one for every element: standalone mode is built into the element class itself
+ * (no standalone subclass), so one class serves a tag wherever it is defined — its `define.ts`, the
+ * elements library (src/embed/elements.ts) and the public exports (src/index.ts). It switches on only
+ * when the page gives nothing: `<llmos-chat>` and `<llmos-prompt>` carry `model`, `app-id`, `priority`
+ * and `kernel` and use this controller while no `backend` is set; `<llmos-task-manager>` shows the
+ * page's shared kernel when connected without a `kernel`. Inside the desktop each element is given its
+ * backend or kernel, and the standalone path stays unused.
  * @internal
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Kernel } from '../../kernel/kernel';
 import type { Priority } from '../../kernel/priority';
-import type { KernelChatBackend } from '../../api/kernel-chat-backend';
+import type { KernelChatBackend } from '../llmos-chat/kernel-chat-backend';
 import { LlmosRequestLoadEvent } from '../llmos-model-picker/request-load-event';
 
 /** The attributes a standalone element carries. */
@@ -46,7 +54,7 @@ export class KernelBackendController implements ReactiveController {
       if (b.kernel.ps().some((p) => p.pid === b.pid && p.state !== 'exited')) return b;
     }
     this.close();
-    const backend = import('../../api/kernel-chat-backend').then(({ KernelChatBackend }) => new KernelChatBackend({
+    const backend = import('../llmos-chat/kernel-chat-backend').then(({ KernelChatBackend }) => new KernelChatBackend({
       model: h.model, appId, name: `<${h.localName}>${h.id ? `#${h.id}` : ''}`,
       ...(h.priority ? { priority: h.priority } : {}), ...(h.kernel ? { kernel: h.kernel } : {}),
       // Loading weights is heavy: the page may refuse it (cancelable event).

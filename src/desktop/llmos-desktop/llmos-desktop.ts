@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { DesktopServices } from '../services/desktop-services';
@@ -31,23 +32,14 @@ import { desktopStyles } from './llmos-desktop.styles';
  */
 export class LlmosDesktop extends LitElement {
   static override styles = [themeStyles, desktopStyles];
-  static override properties = {
-    services: { attribute: false },
-    layout: { type: String, reflect: true },
-    windows: { state: true },
-    active: { state: true },
-    warnings: { state: true },
-    dismissed: { state: true },
-  };
-
   /** The kernel, library and settings the apps share. */
-  declare services: DesktopServices | null;
+  @property({ attribute: false }) services: DesktopServices | null = null;
   /** `tabs` (one window visible) or `tiles` (all visible). Reflected; persisted in the settings. */
-  declare layout: 'tabs' | 'tiles';
-  /** @internal */ declare windows: readonly AppWindow[];
-  /** @internal */ declare active: string | null;
-  /** @internal */ declare warnings: DeviceWarning[];
-  /** @internal */ declare dismissed: ReadonlySet<string>;
+  @property({ type: String, reflect: true }) layout: 'tabs' | 'tiles' = 'tabs';
+  /** @internal */ @state() private windows: readonly AppWindow[] = [];
+  /** @internal */ @state() private active: string | null = null;
+  /** @internal */ @state() private warnings: DeviceWarning[] = [];
+  /** @internal */ @state() private dismissed: ReadonlySet<string> = new Set();
 
   private wm: WindowManager | null = null;
   private firstRunShown = false;
@@ -55,12 +47,6 @@ export class LlmosDesktop extends LitElement {
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.services = null;
-    this.layout = 'tabs';
-    this.windows = [];
-    this.active = null;
-    this.warnings = [];
-    this.dismissed = new Set();
     this.addEventListener('llmos-open-app', (e: LlmosOpenAppEvent) => void this.onOpenApp(e));
   }
 

@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { Budget, DeviceProbe } from '../../kernel/device-budget';
 import type { Kernel } from '../../kernel/kernel';
@@ -26,34 +27,19 @@ import { deviceReportStyles } from './llmos-device-report.styles';
  */
 export class LlmosDeviceReport extends LitElement {
   static override styles = [themeStyles, deviceReportStyles];
-  static override properties = {
-    kernel: { attribute: false },
-    probe: { attribute: false },
-    budget: { attribute: false },
-    catalog: { attribute: false },
-    isolated: { type: Boolean },
-    storage: { state: true },
-  };
-
   /** Read probe and budget from this kernel once it is ready (or set `probe` and `budget` directly). */
-  declare kernel: Kernel | null;
-  declare probe: DeviceProbe | null;
-  declare budget: Budget | null;
+  @property({ attribute: false }) kernel: Kernel | null = null;
+  @property({ attribute: false }) probe: DeviceProbe | null = null;
+  @property({ attribute: false }) budget: Budget | null = null;
   /** Catalog to recommend from (default: the full catalog without test fixtures, loaded lazily). */
-  declare catalog: readonly CatalogEntry[] | null;
+  @property({ attribute: false }) catalog: readonly CatalogEntry[] | null = null;
   /** Whether the page is cross-origin isolated (default: `crossOriginIsolated`). */
-  declare isolated: boolean;
-  /** @internal */ declare storage: { usage: number; quota: number; persisted: boolean } | null;
+  @property({ type: Boolean }) isolated = globalThis.crossOriginIsolated === true;
+  /** @internal */ @state() private storage: { usage: number; quota: number; persisted: boolean } | null = null;
 
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.kernel = null;
-    this.probe = null;
-    this.budget = null;
-    this.catalog = null;
-    this.isolated = globalThis.crossOriginIsolated === true;
-    this.storage = null;
   }
 
   override connectedCallback(): void {

@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { DesktopServices } from '../services/desktop-services';
@@ -31,22 +32,13 @@ import { modelLibraryStyles } from './llmos-model-library.styles';
  */
 export class LlmosModelLibrary extends LitElement {
   static override styles = [themeStyles, modelLibraryStyles];
-  static override properties = {
-    services: { attribute: false },
-    entries: { state: true },
-    storage: { state: true },
-    confirming: { state: true },
-    importing: { state: true },
-    problem: { state: true },
-  };
-
   /** Where the library and the download tracker come from. */
-  declare services: DesktopServices | null;
-  /** @internal */ declare entries: LibraryEntry[] | null;
-  /** @internal */ declare storage: StorageInfo | null;
-  /** @internal */ declare confirming: string | null;
-  /** @internal */ declare importing: { name: string; fraction: number } | null;
-  /** @internal */ declare problem: ErrorWords | null;
+  @property({ attribute: false }) services: DesktopServices | null = null;
+  /** @internal */ @state() entries: LibraryEntry[] | null = null;
+  /** @internal */ @state() private storage: StorageInfo | null = null;
+  /** @internal */ @state() private confirming: string | null = null;
+  /** @internal */ @state() private importing: { name: string; fraction: number } | null = null;
+  /** @internal */ @state() private problem: ErrorWords | null = null;
 
   private lib: ModelLibrary | null = null;
   private unsubscribe: (() => void) | null = null;
@@ -56,12 +48,6 @@ export class LlmosModelLibrary extends LitElement {
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.services = null;
-    this.entries = null;
-    this.storage = null;
-    this.confirming = null;
-    this.importing = null;
-    this.problem = null;
   }
 
   override disconnectedCallback(): void {

@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { DesktopServices } from '../services/desktop-services';
 import type { DesktopSettingsValue, ThemeChoice } from '../services/desktop-settings';
@@ -33,36 +34,19 @@ const MiB = 1024 * 1024;
  */
 export class LlmosSettings extends LitElement {
   static override styles = [themeStyles, settingsStyles];
-  static override properties = {
-    services: { attribute: false },
-    budget: { state: true },
-    value: { state: true },
-    budgetError: { state: true },
-    saved: { state: true },
-    originsError: { state: true },
-    originsSaved: { state: true },
-  };
-
-  declare services: DesktopServices | null;
-  /** @internal */ declare budget: Budget | null;
-  /** @internal */ declare value: DesktopSettingsValue | null;
-  /** @internal */ declare budgetError: ErrorWords | null;
-  /** @internal */ declare saved: boolean;
-  /** @internal */ declare originsError: string | null;
-  /** @internal */ declare originsSaved: boolean;
+  @property({ attribute: false }) services: DesktopServices | null = null;
+  /** @internal */ @state() private budget: Budget | null = null;
+  /** @internal */ @state() private value: DesktopSettingsValue | null = null;
+  /** @internal */ @state() private budgetError: ErrorWords | null = null;
+  /** @internal */ @state() private saved = false;
+  /** @internal */ @state() private originsError: string | null = null;
+  /** @internal */ @state() private originsSaved = false;
 
   private off: (() => void) | null = null;
 
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.services = null;
-    this.budget = null;
-    this.value = null;
-    this.budgetError = null;
-    this.saved = false;
-    this.originsError = null;
-    this.originsSaved = false;
   }
 
   override disconnectedCallback(): void {

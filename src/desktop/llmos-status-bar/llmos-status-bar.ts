@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { EngineCapabilities } from '../../protocol/engine';
 import type { Budget } from '../../kernel/device-budget';
@@ -28,27 +29,16 @@ export interface SlotBackend {
  */
 export class LlmosStatusBar extends LitElement {
   static override styles = [themeStyles, statusBarStyles];
-  static override properties = {
-    kernel: { attribute: false },
-    backends: { attribute: false },
-    budget: { state: true },
-    usage: { state: true },
-    slotsBusy: { state: true },
-    running: { state: true },
-    slotBackends: { state: true },
-    online: { state: true },
-  };
-
   /** The kernel to watch. */
-  declare kernel: Kernel | null;
+  @property({ attribute: false }) kernel: Kernel | null = null;
   /** Asks each loaded slot's engine what it runs on (the desktop passes `services.backends`). */
-  declare backends: (() => Promise<SlotBackend[]>) | null;
-  /** @internal */ declare budget: Budget | null;
-  /** @internal */ declare usage: { vramBytes: number; ramBytes: number };
-  /** @internal */ declare slotsBusy: number;
-  /** @internal */ declare running: number;
-  /** @internal */ declare slotBackends: SlotBackend[];
-  /** @internal */ declare online: boolean;
+  @property({ attribute: false }) backends: (() => Promise<SlotBackend[]>) | null = null;
+  /** @internal */ @state() private budget: Budget | null = null;
+  /** @internal */ @state() private usage: { vramBytes: number; ramBytes: number } = { vramBytes: 0, ramBytes: 0 };
+  /** @internal */ @state() private slotsBusy = 0;
+  /** @internal */ @state() private running = 0;
+  /** @internal */ @state() private slotBackends: SlotBackend[] = [];
+  /** @internal */ @state() private online = navigator.onLine;
 
   private timer: ReturnType<typeof setInterval> | undefined;
   private off: (() => void) | null = null;
@@ -57,14 +47,6 @@ export class LlmosStatusBar extends LitElement {
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.kernel = null;
-    this.backends = null;
-    this.budget = null;
-    this.usage = { vramBytes: 0, ramBytes: 0 };
-    this.slotsBusy = 0;
-    this.running = 0;
-    this.slotBackends = [];
-    this.online = navigator.onLine;
   }
 
   override connectedCallback(): void {

@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { property } from 'lit/decorators.js';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { themeStyles } from '../../components/shared/theme.styles';
 
@@ -29,21 +30,14 @@ export class LlmosUpdatePrompt extends LitElement {
     .notice span { flex: 1; }
     button { padding: 0.3em 0.8em; }
   `];
-  static override properties = {
-    needRefresh: { type: Boolean, attribute: 'need-refresh', reflect: true },
-    offlineReady: { type: Boolean, attribute: 'offline-ready', reflect: true },
-  };
-
   /** A new version waits to take over. */
-  declare needRefresh: boolean;
+  @property({ type: Boolean, attribute: 'need-refresh', reflect: true }) needRefresh = false;
   /** The app shell is cached: the desktop works offline. */
-  declare offlineReady: boolean;
+  @property({ type: Boolean, attribute: 'offline-ready', reflect: true }) offlineReady = false;
 
   constructor() {
     super();
     updateWhenLocaleChanges(this);
-    this.needRefresh = false;
-    this.offlineReady = false;
   }
 
   private accept(): void {
