@@ -4,14 +4,21 @@
  * streams tokens back with adaptive batching (one message per token while the page keeps up, batched
  * while a previous delivery is unacknowledged) and keeps a Web Lock for its whole life so the page can
  * tell at once when the worker dies.
+ *
+ * It also does, once for every engine, what engines have in common (engines only load and generate, see
+ * `Engine`): the running jobs, each with its own abort signal, which `abort(jobId)`, `interrupt()`,
+ * `load` and `unload` act on; the replay of a preempted generation (`ReplayFilter`); the empty result of
+ * a job aborted before its engine started; and the statistics (`EngineStats`).
  */
 import * as Comlink from 'comlink';
 import { AbortError, InvalidRequestError, ModelNotLoadedError } from '../errors';
 import type { EngineHostApi, WorkerHello } from '../protocol/engine-host-api';
-import type {
-  Engine, EngineCapabilities, EngineKind, EngineStats, GenerateRequest, GenerateResult, LoadOptions, LoadProgress,
-  ModelInfo, ModelSource, TokenEvent,
+import {
+  makeUsage,
+  type Engine, type EngineCapabilities, type EngineKind, type EngineStats, type GenerateRequest, type GenerateResult,
+  type LoadOptions, type LoadProgress, type ModelInfo, type ModelSource, type StopReason, type TokenEvent, type Usage,
 } from '../protocol/engine';
+import { ReplayFilter } from './replay-filter';
 
 export type EngineFactories = Partial<Record<EngineKind, () => Promise<Engine>>>;
 
@@ -21,9 +28,25 @@ interface EngineModelCache {
   deleteCached(source: ModelSource): Promise<void>;
 }
 
+/** A running generation. */
+interface Job {
+  ctrl: AbortController;
+  /** Stopped by `interrupt()`: its stop reason is `interrupt`, not `abort`. */
+  interrupted: boolean;
+  /** Settles when the engine's `generate` has (null until it started). */
+  settled: Promise<unknown> | null;
+}
+
+/** How long `load` and `unload` wait for aborted generations to end before they go ahead anyway. */
+const STOP_WAIT_MS = 5_000;
+
 export class EngineHost implements EngineHostApi {
   private engine: Engine | null = null;
-  private jobs = new Map<string, AbortController>();
+  private readonly jobs = new Map<string, Job>();
+  private loads = 0;
+  private generations = 0;
+  private tokensGenerated = 0;
+  private lastUsage: Usage | null = null;
 
   constructor(private readonly factories: EngineFactories) {}
 
@@ -46,13 +69,15 @@ export class EngineHost implements EngineHostApi {
   async load(kind: EngineKind, source: ModelSource, options: LoadOptions, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
     const factory = this.factories[kind];
     if (!factory) throw new InvalidRequestError(`This worker has no ${kind} engine`, { engine: kind });
-    if (this.engine && this.engine.kind !== kind) {
-      await this.engine.unload();
-      this.engine = null;
-    }
-    this.engine ??= await factory();
-    let last = -1;
+    this.loads++;
     try {
+      await this.stopJobs();
+      if (this.engine && this.engine.kind !== kind) {
+        await this.engine.unload();
+        this.engine = null;
+      }
+      this.engine ??= await factory();
+      let last = -1;
       return await this.engine.load(source, options, (p) => {
         // Progress is monotonic by contract, whatever the engine reports.
         if (p.fraction < last) p = { ...p, fraction: last };
@@ -60,15 +85,23 @@ export class EngineHost implements EngineHostApi {
         onProgress?.(p);
       });
     } finally {
+      this.loads--;
       release(onProgress);
     }
   }
 
-  async generate(jobId: string, request: GenerateRequest, onTokens: (t: TokenEvent[]) => void): Promise<GenerateResult> {
+  /**
+   * `signal`: for in-thread callers, who may abort with a signal instead of `abort(jobId)` (a signal
+   * cannot cross the worker boundary). One already aborted ends the job before the engine starts.
+   */
+  async generate(jobId: string, request: GenerateRequest, onTokens: (t: TokenEvent[]) => void, signal?: AbortSignal): Promise<GenerateResult> {
     const engine = this.requireEngine();
     if (this.jobs.has(jobId)) throw new InvalidRequestError(`Job ${jobId} is already running`, { jobId });
-    const ctrl = new AbortController();
-    this.jobs.set(jobId, ctrl);
+    const job: Job = { ctrl: new AbortController(), interrupted: false, settled: null };
+    this.jobs.set(jobId, job);
+    const onAbort = () => this.abort(jobId);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     let pending: TokenEvent[] = [];
     let inFlight: Promise<unknown> | null = null;
     const flush = (): Promise<unknown> | null => {
@@ -81,31 +114,66 @@ export class EngineHost implements EngineHostApi {
       });
       return inFlight;
     };
+    const deliver = (t: TokenEvent) => {
+      pending.push(t);
+      flush();
+    };
     try {
-      const result = await engine.generate(request, (t) => {
-        pending.push(t);
-        flush();
-      }, ctrl.signal);
+      if (job.ctrl.signal.aborted) return emptyResult(stopReason(job, 'abort'));
+      const replay = ReplayFilter.for(request, deliver);
+      const running = engine.generate(request, replay?.push ?? deliver, job.ctrl.signal);
+      job.settled = running.catch(() => undefined);
+      let result: GenerateResult;
+      try {
+        result = await running;
+      } catch (e) {
+        // An engine may refuse to start once aborted (`signal.throwIfAborted()`): an empty result.
+        if (job.ctrl.signal.aborted && e === job.ctrl.signal.reason) return emptyResult(stopReason(job, 'abort'));
+        throw e;
+      }
+      if (replay) result = replay.result(result);
+      result = { ...result, stopReason: stopReason(job, result.stopReason) };
+      this.generations++;
+      this.tokensGenerated += result.usage.completionTokens;
+      this.lastUsage = result.usage;
       // Every token reaches the page before the result does.
       while (inFlight || pending.length) await (flush() ?? Promise.resolve());
       return result;
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       this.jobs.delete(jobId);
       release(onTokens);
     }
   }
 
   abort(jobId: string): void {
-    this.jobs.get(jobId)?.abort(new AbortError('Aborted by caller', { jobId }));
+    this.jobs.get(jobId)?.ctrl.abort(new AbortError('Aborted by caller', { jobId }));
   }
 
+  /** Every running job stops at its next token boundary, with stop reason `interrupt`. */
   interrupt(): void {
-    this.engine?.interrupt();
+    for (const [jobId, job] of this.jobs) {
+      job.interrupted = true;
+      job.ctrl.abort(new AbortError('Interrupted', { jobId }));
+    }
   }
 
   async unload(): Promise<void> {
-    for (const c of this.jobs.values()) c.abort();
+    await this.stopJobs();
     await this.engine?.unload();
+  }
+
+  /** Abort every running job and wait until the engine has let go of them (at most `STOP_WAIT_MS`). */
+  private async stopJobs(): Promise<void> {
+    if (this.jobs.size === 0) return;
+    const settled: Promise<unknown>[] = [];
+    for (const [jobId, job] of this.jobs) {
+      job.ctrl.abort(new AbortError('The engine is unloading', { jobId }));
+      if (job.settled) settled.push(job.settled);
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([Promise.all(settled), new Promise((r) => { timer = setTimeout(r, STOP_WAIT_MS); })]);
+    clearTimeout(timer);
   }
 
   async capabilities(): Promise<EngineCapabilities> {
@@ -116,7 +184,15 @@ export class EngineHost implements EngineHostApi {
   }
 
   async stats(): Promise<EngineStats> {
-    return this.engine?.stats() ?? { modelId: null, loaded: false, generations: 0, tokensGenerated: 0, busy: false, lastUsage: null };
+    const modelId = this.engine?.loadedModel() ?? null;
+    return {
+      modelId,
+      loaded: modelId !== null,
+      generations: this.generations,
+      tokensGenerated: this.tokensGenerated,
+      busy: this.jobs.size > 0 || this.loads > 0,
+      lastUsage: this.lastUsage,
+    };
   }
 
   async hasCachedModel(kind: EngineKind, source: ModelSource): Promise<boolean> {
@@ -136,15 +212,21 @@ export class EngineHost implements EngineHostApi {
     return engine as Engine & EngineModelCache;
   }
 
-  crash(): void {
-    // Simulates a hard crash: the worker stops without replying to anything in flight.
-    (globalThis as unknown as { close(): void }).close();
-  }
-
   private requireEngine(): Engine {
     if (!this.engine) throw new ModelNotLoadedError('No model is loaded: load one first', {});
     return this.engine;
   }
+}
+
+/** A job's stop reason: `abort` becomes `interrupt` when `interrupt()` stopped it. */
+function stopReason(job: Job, reason: StopReason): StopReason {
+  return reason === 'abort' && job.interrupted ? 'interrupt' : reason;
+}
+
+/** The result of a job that ended before its engine produced anything. */
+function emptyResult(reason: StopReason): GenerateResult {
+  const now = performance.now();
+  return { text: '', stopReason: reason, usage: makeUsage(now, null, now, 0, 0) };
 }
 
 /**

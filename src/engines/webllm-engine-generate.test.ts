@@ -12,6 +12,7 @@ import { WebLLMEngine } from './webllm-engine';
 import type { LoadProgress, ModelSource, TokenEvent } from '../protocol/engine';
 import { GenerationError, InvalidRequestError, ModelNotLoadedError } from '../errors';
 import { MLC_SHARD_BYTES, mlcFixtureRecord } from '../../test/fixtures/mlc-fixture';
+import { hostAsEngine } from '../../test/helpers/engines';
 
 type Req = Record<string, unknown> & { max_tokens: number; stream_options?: { include_usage?: boolean } };
 
@@ -84,17 +85,20 @@ const source: ModelSource = { kind: 'mlc', id: record.model_id, record };
 const SHARD_TOTAL = MLC_SHARD_BYTES.reduce((a, b) => a + b, 0);
 const chat = (maxTokens: number) => ({ messages: [{ role: 'user' as const, content: 'hello' }], maxTokens });
 
+/** A scripted engine under an in-thread `EngineHost` (which keeps the statistics and does interrupt). */
+const hosted = () => hostAsEngine(new ScriptedWebLLMEngine());
+
 async function loaded() {
-  const engine = new ScriptedWebLLMEngine();
+  const engine = hosted();
   await engine.load(source);
-  return { engine, fake: engine.fake! };
+  return { engine, fake: engine.engine.fake! };
 }
 
 describe('WebLLMEngine once loaded (web-llm scripted, weights real)', () => {
   let events: LoadProgress[] = [];
-  let engine: ScriptedWebLLMEngine;
+  let engine: ReturnType<typeof hosted>;
   beforeAll(async () => {
-    engine = new ScriptedWebLLMEngine();
+    engine = hosted();
     expect(engine.capabilities().backend).toBe('none');
     const info = await engine.load(source, {}, (p) => events.push(p));
     expect(info).toMatchObject({ id: record.model_id, engine: 'webllm', weightBytes: SHARD_TOTAL, contextLength: 1024 });
@@ -117,7 +121,7 @@ describe('WebLLMEngine once loaded (web-llm scripted, weights real)', () => {
     expect(tokens.map((t) => t.index)).toEqual([0, 1, 2, 3, 4]);
     expect(res).toMatchObject({ text: 'w0 w1 w2 w3 w4 ', stopReason: 'length' });
     expect(res.usage).toEqual({ promptTokens: 7, completionTokens: 5, ttftMs: 100, decodeTokensPerSec: 40, prefillTokensPerSec: 70, totalMs: 500 });
-    expect(engine.fake!.requests.at(-1)).toMatchObject({
+    expect(engine.engine.fake!.requests.at(-1)).toMatchObject({
       stream: true, stream_options: { include_usage: true }, max_tokens: 5, temperature: 0, seed: 3, stop: ['\n'],
       logit_bias: { 3: -100 }, response_format: { type: 'json_object', schema: '{"type":"object"}' }, messages: [{ role: 'user', content: 'hello' }],
     });
@@ -127,8 +131,8 @@ describe('WebLLMEngine once loaded (web-llm scripted, weights real)', () => {
   test('a raw prompt goes through text completions', async () => {
     const res = await engine.generate({ prompt: 'the model is', maxTokens: 3, jsonMode: true }, () => {});
     expect(res.text).toBe('w0 w1 w2 ');
-    expect(engine.fake!.requests.at(-1)).toMatchObject({ prompt: 'the model is', response_format: { type: 'json_object' } });
-    expect(engine.fake!.requests.at(-1)).not.toHaveProperty('messages');
+    expect(engine.engine.fake!.requests.at(-1)).toMatchObject({ prompt: 'the model is', response_format: { type: 'json_object' } });
+    expect(engine.engine.fake!.requests.at(-1)).not.toHaveProperty('messages');
   });
 
   test('abort stops within one token with reason abort; interrupt() gives interrupt', async () => {
@@ -149,15 +153,15 @@ describe('WebLLMEngine once loaded (web-llm scripted, weights real)', () => {
     expect(res2.stopReason).toBe('interrupt');
     expect(n).toBeLessThanOrEqual(3);
     // Already aborted: nothing is sent to web-llm.
-    const before = engine.fake!.requests.length;
+    const before = engine.engine.fake!.requests.length;
     const aborted = new AbortController();
     aborted.abort();
     expect((await engine.generate(chat(5), () => {}, aborted.signal)).stopReason).toBe('abort');
-    expect(engine.fake!.requests.length).toBe(before);
+    expect(engine.engine.fake!.requests.length).toBe(before);
   });
 
   test('web-llm errors during generation are typed', async () => {
-    const fake = engine.fake!;
+    const fake = engine.engine.fake!;
     fake.failWith = Object.assign(new Error('Make sure 0 < top_p <= 1'), { name: 'RangeError' });
     await expect(engine.generate(chat(3), () => {})).rejects.toBeInstanceOf(InvalidRequestError);
     fake.failWith = new Error('GPU went away mid-step');

@@ -12,6 +12,7 @@ import {
 import {
   MLC_FILES, MLC_FIXTURE_MODEL_PATH, MLC_INVALID_LIB_PATH, MLC_MISSING_LIB_PATH, MLC_SHARD_BYTES, MLC_SHARD_NAMES, mlcFixtureRecord,
 } from '../../test/fixtures/mlc-fixture';
+import { hostAsEngine } from '../../test/helpers/engines';
 
 const origin = location.origin;
 const record = mlcFixtureRecord(origin);
@@ -43,7 +44,7 @@ function expectMonotonic(events: LoadProgress[]) {
 
 beforeAll(async () => {
   performance.setResourceTimingBufferSize(100_000);
-  // Preconditions of this rig: SwiftShader WebGPU, which has no shader-f16 (shared/ENVIRONMENT.md).
+  // Preconditions of this rig: SwiftShader WebGPU, which has no shader-f16 (docs/architecture.md, "Measured on these machines").
   const gpu = await probeGpu();
   expect(gpu.available).toBe(true);
   expect(gpu.f16).toBe(false);
@@ -80,9 +81,10 @@ describe('WebLLMEngine refusals before any download (in-thread)', () => {
 
   test('generate without a model is a typed error; a GGUF source is refused', async () => {
     const engine = new WebLLMEngine();
+    const hosted = hostAsEngine(engine);
     await expect(engine.generate({ prompt: 'x' }, () => {})).rejects.toBeInstanceOf(ModelNotLoadedError);
-    await expect(engine.load({ kind: 'gguf-url', id: 'tiny', url: '/fixtures/tiny.gguf' })).rejects.toMatchObject({ code: 'MODEL_UNSUPPORTED' });
-    expect(engine.stats()).toMatchObject({ loaded: false, modelId: null, busy: false });
+    await expect(hosted.load({ kind: 'gguf-url', id: 'tiny', url: '/fixtures/tiny.gguf' })).rejects.toMatchObject({ code: 'MODEL_UNSUPPORTED' });
+    expect(hosted.stats()).toMatchObject({ loaded: false, modelId: null, busy: false });
   });
 });
 
@@ -121,7 +123,7 @@ describe('WebLLMEngine with the generated MLC directory (in-thread)', () => {
     for (const f of MLC_FILES) expect(seen.filter((u) => u === base + f)).toHaveLength(1);
     expect(seen.filter((u) => !u.startsWith(base) && u !== missingLib)).toEqual([]);
     expect(engine.capabilities().backend).toBe('none');
-    expect(engine.stats().loaded).toBe(false);
+    expect(engine.loadedModel()).toBeNull();
   });
 
   test('a second load reads the weights from the cache; an invalid library is a typed error and is not kept', async () => {
@@ -155,7 +157,7 @@ describe('WebLLMEngine with the generated MLC directory (in-thread)', () => {
   });
 
   test('unload() during the download aborts the load with AbortError, and the engine loads again after', async () => {
-    const engine = new WebLLMEngine();
+    const engine = hostAsEngine(new WebLLMEngine());
     let unloading: Promise<void> | null = null;
     const err = await engine.load(source, {}, (p) => {
       if (p.phase === 'download' && p.loaded > 0 && !unloading) unloading = engine.unload();

@@ -14,13 +14,12 @@ import {
 } from '@mlc-ai/web-llm';
 import {
   AbortError, DeviceUnsupportedError, InvalidRequestError, ModelLibraryError, ModelNotLoadedError, UnsupportedModelError,
-  ReplayDivergedError, UnsupportedInputError, WebGpuUnavailableError,
+  UnsupportedInputError, WebGpuUnavailableError,
 } from '../errors';
 import { needsShaderF16 } from '../models/webllm-catalog';
-import {
-  makeUsage,
-  type Engine, type EngineCapabilities, type EngineStats, type GenerateRequest, type GenerateResult, type InputModality,
-  type LoadOptions, type LoadProgress, type ModelInfo, type ModelSource, type StopReason, type TokenEvent, type Usage,
+import type {
+  Engine, EngineCapabilities, GenerateRequest, GenerateResult, InputModality, LoadOptions, LoadProgress, ModelInfo, ModelSource,
+  StopReason, TokenEvent,
 } from '../protocol/engine';
 import { probeGpu } from './gpu-probe';
 import { validateRequest } from '../protocol/validate-request';
@@ -30,8 +29,6 @@ import { classifyGenerateError, classifyLoadError, withFetchLog, type LoadContex
 import { webllmMessages, webllmRequestParams, webllmUsage } from './webllm-request';
 
 export { deleteCachedModel, hasCachedModel } from './webllm-cache';
-
-interface Running { aborted: boolean; interrupted: boolean; done: Promise<unknown> }
 
 /** Share of the progress bar given to downloading; the rest is loading onto the GPU. */
 const DOWNLOAD_SHARE = 0.9;
@@ -45,10 +42,6 @@ export class WebLLMEngine implements Engine {
   private f16 = false;
   private adapter: { vendor: string; architecture: string } | undefined;
   private loading: AbortController | null = null;
-  private running = new Set<Running>();
-  private generations = 0;
-  private tokensGenerated = 0;
-  private lastUsage: Usage | null = null;
 
   async load(source: ModelSource, options: LoadOptions = {}, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
     if (source.kind !== 'mlc') throw new UnsupportedModelError('WebLLMEngine loads MLC (WebLLM) models only', { id: source.id });
@@ -150,23 +143,21 @@ export class WebLLMEngine implements Engine {
     if (request.messages?.some((m) => m.images?.length) && !this.inputs.includes('image')) {
       throw new UnsupportedInputError(`Model ${this.modelId} does not accept images (not a WebLLM vision model)`, { input: 'image', modelId: this.modelId });
     }
-    if (signal?.aborted) return emptyResult('abort');
-    let finished!: () => void;
-    const run: Running = { aborted: false, interrupted: false, done: new Promise<void>((r) => { finished = r; }) };
+    // Already aborted: nothing is sent to web-llm.
+    signal?.throwIfAborted();
+    let aborted = false;
     // web-llm stops between decode steps once interrupted (finish_reason "abort").
     const onAbort = () => {
-      run.aborted = true;
+      aborted = true;
       void mlc.interruptGenerate();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    this.running.add(run);
     const t0 = performance.now();
     let tFirst: number | null = null;
     let text = '';
     let index = 0;
     let finish: string | null = null;
     let usage: ChatCompletionChunk['usage'] | undefined;
-    let replay = request.replayPrefix ?? '';
     try {
       const common = webllmRequestParams(request);
       const stream: AsyncIterable<ChatCompletionChunk | Completion> = request.messages
@@ -176,49 +167,33 @@ export class WebLLMEngine implements Engine {
         if (chunk.usage) usage = chunk.usage;
         const choice = chunk.choices[0];
         if (choice?.finish_reason) finish = choice.finish_reason;
-        if (run.aborted || run.interrupted) {
+        if (aborted) {
           void mlc.interruptGenerate(); // web-llm clears the flag when a request starts: repeat it
-          continue; // nothing is reported after an abort or interrupt
+          continue; // nothing is reported after an abort
         }
-        let piece = (choice && 'delta' in choice ? choice.delta.content : choice && 'text' in choice ? choice.text : '') ?? '';
-        if (replay && piece) {
-          // Replaying a preempted generation: swallow the text already delivered before the preemption.
-          const n = Math.min(replay.length, piece.length);
-          if (piece.slice(0, n) !== replay.slice(0, n)) {
-            void mlc.interruptGenerate();
-            throw new ReplayDivergedError('Replay diverged from the preempted generation', { expected: replay.slice(0, n), got: piece.slice(0, n) });
-          }
-          replay = replay.slice(n);
-          piece = piece.slice(n);
-        }
+        const piece = (choice && 'delta' in choice ? choice.delta.content : choice && 'text' in choice ? choice.text : '') ?? '';
         if (!piece) continue;
         tFirst ??= performance.now();
         text += piece;
-        onToken({ text: piece, index: index++ });
+        try {
+          onToken({ text: piece, index: index++ });
+        } catch (e) {
+          void mlc.interruptGenerate(); // the caller refused the token (a diverged replay): stop decoding
+          throw e;
+        }
       }
     } catch (e) {
       throw classifyGenerateError(e, this.modelId);
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      this.running.delete(run);
-      finished();
     }
-    const stopReason: StopReason = run.interrupted ? 'interrupt' : run.aborted || finish === 'abort' ? 'abort' : finish === 'length' ? 'length' : 'stop';
-    const result = { text, stopReason, usage: webllmUsage(usage, t0, tFirst, index, request.replayTokens ?? 0) };
-    this.generations++;
-    this.tokensGenerated += result.usage.completionTokens;
-    this.lastUsage = result.usage;
-    return result;
+    const stopReason: StopReason = aborted || finish === 'abort' ? 'abort' : finish === 'length' ? 'length' : 'stop';
+    return { text, stopReason, usage: webllmUsage(usage, t0, tFirst, index) };
   }
 
   /** Seam for tests: build web-llm's in-thread engine. */
   protected createMLCEngine(config: MLCEngineConfig): MLCEngine {
     return new MLCEngine(config);
-  }
-
-  interrupt(): void {
-    for (const run of this.running) run.interrupted = true;
-    if (this.running.size) void this.mlc?.interruptGenerate();
   }
 
   async unload(): Promise<void> {
@@ -228,11 +203,8 @@ export class WebLLMEngine implements Engine {
     this.modelId = null;
     this.backend = 'none';
     if (!mlc) return;
-    for (const run of this.running) run.aborted = true;
+    // EngineHost has already aborted the generations and let them end (see `Engine.unload`).
     await mlc.interruptGenerate();
-    // Generations stop within one decode step; do not free the pipeline under them (bounded wait).
-    const runs = [...this.running].map((r) => r.done);
-    await Promise.race([Promise.allSettled(runs), new Promise((r) => setTimeout(r, 5_000))]);
     await mlc.unload().catch(() => undefined);
   }
 
@@ -260,19 +232,7 @@ export class WebLLMEngine implements Engine {
     };
   }
 
-  stats(): EngineStats {
-    return {
-      modelId: this.modelId,
-      loaded: this.mlc !== null && this.modelId !== null,
-      generations: this.generations,
-      tokensGenerated: this.tokensGenerated,
-      busy: this.running.size > 0 || this.loading !== null,
-      lastUsage: this.lastUsage,
-    };
+  loadedModel(): string | null {
+    return this.mlc !== null ? this.modelId : null;
   }
-}
-
-function emptyResult(stopReason: StopReason): GenerateResult {
-  const now = performance.now();
-  return { text: '', stopReason, usage: makeUsage(now, null, now, 0, 0) };
 }

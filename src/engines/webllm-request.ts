@@ -51,11 +51,11 @@ export function responseFormat(r: GenerateRequest): { response_format?: Response
 }
 
 /** web-llm's usage (`usage.extra` carries TTFT and speeds) or, without it, our own timings. */
-export function webllmUsage(u: ChatCompletionChunk['usage'] | undefined, t0: number, tFirst: number | null, tokens: number, replayed: number): Usage {
+export function webllmUsage(u: ChatCompletionChunk['usage'] | undefined, t0: number, tFirst: number | null, tokens: number): Usage {
   if (!u) return makeUsage(t0, tFirst, performance.now(), 0, tokens);
   return {
     promptTokens: u.prompt_tokens,
-    completionTokens: Math.max(0, u.completion_tokens - replayed),
+    completionTokens: u.completion_tokens,
     ttftMs: u.extra.time_to_first_token_s * 1000,
     decodeTokensPerSec: u.extra.decode_tokens_per_s,
     prefillTokensPerSec: u.extra.prefill_tokens_per_s,

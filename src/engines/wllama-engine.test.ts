@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WllamaEngine } from './wllama-engine';
-import type { Engine } from '../protocol/engine';
 import { EngineClient } from '../kernel/engine-client';
-import { clientAsEngine, collect, greedy, TINY_B_URL, TINY_URL } from '../../test/helpers/engines';
+import {
+  clientAsEngine, collect, crashWorker, greedy, hostAsEngine, spawnTestEngineWorker, TINY_B_URL, TINY_URL, type HostedEngine,
+} from '../../test/helpers/engines';
 import { GgufError, LlmOsError, WorkerCrashedError } from '../errors';
 
 async function blobOf(url: string) {
   return (await fetch(url)).blob();
 }
 
-function describeEngine(name: string, make: () => Promise<Engine>, dispose: (e: Engine) => Promise<void>) {
+function describeEngine(name: string, make: () => Promise<HostedEngine>, dispose: (e: HostedEngine) => Promise<void>) {
   describe(name, () => {
-    let engine: Engine;
+    let engine: HostedEngine;
     beforeAll(async () => {
       engine = await make();
       await engine.load({ kind: 'gguf-url', id: 'tiny', url: TINY_URL }, { nThreads: 2, nCtx: 512 });
@@ -77,7 +78,7 @@ function describeEngine(name: string, make: () => Promise<Engine>, dispose: (e: 
   });
 }
 
-describeEngine('WllamaEngine in-thread', async () => new WllamaEngine(), (e) => e.unload());
+describeEngine('WllamaEngine in-thread', async () => hostAsEngine(new WllamaEngine()), (e) => e.unload());
 describeEngine('WllamaEngine in a worker', async () => clientAsEngine(await EngineClient.start(), 'wllama'),
   async (e) => { await e.unload(); (e as ReturnType<typeof clientAsEngine>).client.terminate(); });
 
@@ -152,11 +153,11 @@ describe('worker lifecycle and faults', () => {
   });
 
   test('a worker that crashes by itself is detected through its life lock', async () => {
-    const client = await EngineClient.start();
+    const client = await EngineClient.start(spawnTestEngineWorker());
     await client.load('wllama', { kind: 'gguf-url', id: 'tiny', url: TINY_URL }, { nThreads: 2, nCtx: 512 });
     let seen = 0;
     const pending = client.generate(greedy({ maxTokens: 500 }), () => {
-      if (++seen === 2) client.crash();
+      if (++seen === 2) crashWorker(client);
     });
     const err = await pending.catch((e) => e);
     expect(err).toBeInstanceOf(WorkerCrashedError);

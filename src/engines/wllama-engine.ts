@@ -1,21 +1,20 @@
 /**
  * `WllamaEngine`: GGUF models through @wllama/wllama (llama.cpp in wasm). CPU with an explicit thread
  * count, WebGPU only where the adapter has `shader-f16` (wllama falls back to CPU silently otherwise,
- * see shared/ENVIRONMENT.md), and the backend it reports is read from llama.cpp's own load log.
+ * see docs/architecture.md, "Measured on these machines"), and the backend it reports is read from llama.cpp's own load log.
  * Worker-side only: the page bundle never imports this module.
  */
 import { Wllama, WllamaAbortError, WllamaError, type LoadModelParams } from '@wllama/wllama';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import {
-  GenerationError, GgufError, LlmOsError, ModelLoadError, ModelNotLoadedError,
-  ReplayDivergedError, UnsupportedInputError, UnsupportedModelError,
+  GenerationError, GgufError, LlmOsError, ModelLoadError, ModelNotLoadedError, UnsupportedInputError, UnsupportedModelError,
 } from '../errors';
 import { hyperParams, readGgufHeader } from '../models/gguf-header';
 import { estimateKvBytes } from '../models/cost';
 import {
   makeUsage,
-  type ChatMessage, type Engine, type EngineCapabilities, type EngineStats, type GenerateRequest, type GenerateResult,
-  type InputModality, type LoadOptions, type LoadProgress, type ModelInfo, type ModelSource, type StopReason, type TokenEvent, type Usage,
+  type ChatMessage, type Engine, type EngineCapabilities, type GenerateRequest, type GenerateResult,
+  type InputModality, type LoadOptions, type LoadProgress, type ModelInfo, type ModelSource, type StopReason, type TokenEvent,
 } from '../protocol/engine';
 import { imageForModel } from '../protocol/image-input';
 import { fetchBlob } from './fetch-blob';
@@ -30,8 +29,6 @@ interface StreamChunk {
   timings?: { prompt_n: number; predicted_n: number; cache_n?: number };
 }
 
-interface Running { ctrl: AbortController; interrupted: boolean }
-
 export class WllamaEngine implements Engine {
   readonly kind = 'wllama' as const;
   private wllama: Wllama | null = null;
@@ -41,10 +38,8 @@ export class WllamaEngine implements Engine {
   private multithread = false;
   private f16 = false;
   private adapter: { vendor: string; architecture: string } | undefined;
-  private running = new Set<Running>();
-  private generations = 0;
-  private tokensGenerated = 0;
-  private lastUsage: Usage | null = null;
+  /** Completions in progress (wllama runs several at once): a poisoned instance is replaced only when idle. */
+  private active = 0;
   private logLines: string[] = [];
   /** What the current model was loaded from, to reload it after an engine-side failure. */
   private loaded: { blobs: Blob[]; params: LoadModelParams; bos: string; eos: string; inputs: InputModality[] } | null = null;
@@ -175,7 +170,7 @@ export class WllamaEngine implements Engine {
   async generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal?: AbortSignal): Promise<GenerateResult> {
     if (!this.wllama || !this.loaded) throw new ModelNotLoadedError('No model is loaded', {});
     validateRequest(request);
-    if (this.poisoned && this.running.size === 0) {
+    if (this.poisoned && this.active === 0) {
       const old = this.wllama;
       this.wllama = null;
       await old.exit().catch(() => undefined);
@@ -199,11 +194,11 @@ export class WllamaEngine implements Engine {
     // done before the run starts: a template error is the request's, and leaves llama.cpp untouched.
     const prompt = !constrained ? undefined : request.messages ? this.renderChat(request.messages) : request.prompt ?? '';
     const wllama = this.wllama;
-    const run: Running = { ctrl: new AbortController(), interrupted: false };
-    if (signal?.aborted) return this.emptyResult('abort');
-    const onAbort = () => run.ctrl.abort();
+    signal?.throwIfAborted();
+    const ctrl = new AbortController();
+    const onAbort = () => ctrl.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    this.running.add(run);
+    this.active++;
     const t0 = performance.now();
     let tFirst: number | null = null;
     let text = '';
@@ -211,11 +206,10 @@ export class WllamaEngine implements Engine {
     let promptTokens = 0;
     let completionTokens = 0;
     let finish: string | null = null;
-    let replay = request.replayPrefix ?? '';
     const onData = (chunk: StreamChunk) => {
-      if (run.ctrl.signal.aborted) return; // nothing is reported after an abort or interrupt
+      if (ctrl.signal.aborted) return; // nothing is reported after an abort
       const choice = chunk.choices?.[0];
-      let piece = choice?.text ?? choice?.delta?.content ?? '';
+      const piece = choice?.text ?? choice?.delta?.content ?? '';
       if (chunk.timings) {
         // `prompt_n` counts only the tokens evaluated now; `cache_n` those reused from the slot's prompt cache.
         promptTokens = chunk.timings.prompt_n + (chunk.timings.cache_n ?? 0);
@@ -226,16 +220,6 @@ export class WllamaEngine implements Engine {
         completionTokens = chunk.usage.completion_tokens;
       }
       if (choice?.finish_reason) finish = choice.finish_reason;
-      if (replay) {
-        // Replaying a preempted generation: swallow the text already delivered before the preemption.
-        const n = Math.min(replay.length, piece.length);
-        if (piece.slice(0, n) !== replay.slice(0, n)) {
-          throw new ReplayDivergedError('Replay diverged from the preempted generation', { expected: replay.slice(0, n), got: piece.slice(0, n) });
-        }
-        replay = replay.slice(n);
-        piece = piece.slice(n);
-        if (!piece) return;
-      }
       if (!piece) return;
       tFirst ??= performance.now();
       text += piece;
@@ -253,7 +237,7 @@ export class WllamaEngine implements Engine {
       ...(request.ignoreEos ? { ignore_eos: true } : {}),
       ...(request.logitBias ? { logit_bias: Object.entries(request.logitBias).map(([t, b]) => [Number(t), b]) } : {}),
       timings_per_token: true,
-      abortSignal: run.ctrl.signal,
+      abortSignal: ctrl.signal,
       onData,
     };
     let stopReason: StopReason;
@@ -263,10 +247,10 @@ export class WllamaEngine implements Engine {
       } else {
         await wllama.createCompletion({ ...common, prompt: prompt ?? request.prompt ?? '' } as never);
       }
-      stopReason = run.interrupted ? 'interrupt' : run.ctrl.signal.aborted ? 'abort' : finish === 'length' ? 'length' : 'stop';
+      stopReason = ctrl.signal.aborted ? 'abort' : finish === 'length' ? 'length' : 'stop';
     } catch (e) {
-      if (e instanceof WllamaAbortError || run.ctrl.signal.aborted) {
-        stopReason = run.interrupted ? 'interrupt' : 'abort';
+      if (e instanceof WllamaAbortError || ctrl.signal.aborted) {
+        stopReason = 'abort';
       } else if (e instanceof LlmOsError) {
         throw e;
       } else {
@@ -278,31 +262,12 @@ export class WllamaEngine implements Engine {
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      this.running.delete(run);
+      this.active--;
     }
-    const replayed = request.replayTokens ?? 0;
-    const produced = Math.max(0, completionTokens - replayed);
-    const usage = makeUsage(t0, tFirst, performance.now(), promptTokens, produced || index);
-    this.generations++;
-    this.tokensGenerated += usage.completionTokens;
-    this.lastUsage = usage;
-    return { text, stopReason, usage };
-  }
-
-  private emptyResult(stopReason: StopReason): GenerateResult {
-    const now = performance.now();
-    return { text: '', stopReason, usage: makeUsage(now, null, now, 0, 0) };
-  }
-
-  interrupt(): void {
-    for (const run of this.running) {
-      run.interrupted = true;
-      run.ctrl.abort();
-    }
+    return { text, stopReason, usage: makeUsage(t0, tFirst, performance.now(), promptTokens, completionTokens || index) };
   }
 
   async unload(): Promise<void> {
-    for (const run of this.running) run.ctrl.abort();
     const w = this.wllama;
     this.wllama = null;
     this.loaded = null;
@@ -323,15 +288,8 @@ export class WllamaEngine implements Engine {
     };
   }
 
-  stats(): EngineStats {
-    return {
-      modelId: this.modelId,
-      loaded: this.wllama !== null,
-      generations: this.generations,
-      tokensGenerated: this.tokensGenerated,
-      busy: this.running.size > 0,
-      lastUsage: this.lastUsage,
-    };
+  loadedModel(): string | null {
+    return this.wllama ? this.modelId : null;
   }
 }
 

@@ -3,7 +3,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { BudgetError, ModelTooLargeError, PermissionError, QueueFullError, UnknownModelError, UnknownProcessError, WorkerCrashedError } from '../errors';
-import { greedy, TINY_B_URL, TINY_URL } from '../../test/helpers/engines';
+import { crashWorker, greedy, spawnTestEngineWorker, TINY_B_URL, TINY_URL } from '../../test/helpers/engines';
 import type { GenerateRequest } from '../protocol/engine';
 import { EngineClient } from './engine-client';
 import { Kernel, type KernelOptions } from './kernel';
@@ -25,11 +25,11 @@ async function blobOf(url: string): Promise<Blob> {
   return blobs.get(url)!;
 }
 
-/** A kernel with real engine workers; `clients` lists every worker it started. */
+/** A kernel with real engine workers (test workers: they can crash on request); `clients` lists every worker it started. */
 async function realKernel(budget: { ramMB: number; slots: number }, options: KernelOptions = {}) {
   const clients: EngineClient[] = [];
   const kernel = new Kernel({
-    createEngine: async () => { const c = await EngineClient.start(); clients.push(c); return c; },
+    createEngine: async () => { const c = await EngineClient.start(spawnTestEngineWorker()); clients.push(c); return c; },
     settings: memorySettingsStore(), budget: { ...budget, vramMB: 0 }, ...options,
   });
   kernels.push(kernel);
@@ -185,7 +185,7 @@ describe('kernel with real wllama workers', () => {
     const pid = kernel.spawn({ name: 'app' }, { priority: 'normal' });
     const h = job(kernel, pid, 'tiny', { maxTokens: 300 });
     let n = 0;
-    const reading = (async () => { for await (const _t of h.tokens) if (++n === 3) clients[0]!.crash(); })();
+    const reading = (async () => { for await (const _t of h.tokens) if (++n === 3) crashWorker(clients[0]!); })();
     await expect(h.result).rejects.toBeInstanceOf(WorkerCrashedError);
     await expect(reading).rejects.toMatchObject({ code: 'WORKER_CRASHED' });
     await expect(job(kernel, pid, 'tiny', { maxTokens: 3 }).result).resolves.toMatchObject({ stopReason: 'length' });

@@ -19,17 +19,19 @@ export interface EngineHostApi {
   hello(lifeLock: string): Promise<WorkerHello>;
   /** Load a model into the given engine, unloading whatever was loaded before. */
   load(engine: EngineKind, source: ModelSource, options: LoadOptions, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo>;
-  /** Generate; `onTokens` receives tokens in order (batched when the page is slow to take them). */
+  /**
+   * Generate; `onTokens` receives tokens in order (batched when the page is slow to take them). A request
+   * with `replayPrefix` reports only what follows it (the host swallows the replayed text).
+   */
   generate(jobId: string, request: GenerateRequest, onTokens: (t: TokenEvent[]) => void): Promise<GenerateResult>;
   /** Abort the generation `jobId` (it resolves with stop reason `abort`). No-op if it already ended. */
   abort(jobId: string): void;
-  /** Interrupt the running generation at the next token boundary (stop reason `interrupt`). */
+  /** Interrupt the running generations at the next token boundary (stop reason `interrupt`). */
   interrupt(): void;
+  /** Unload the model; running generations are aborted first. */
   unload(): Promise<void>;
   capabilities(): Promise<EngineCapabilities>;
   stats(): Promise<EngineStats>;
-  /** Test hook: make the worker die the way a crash would (no reply, no cleanup). */
-  crash(): void;
   /** Whether the engine's own cache holds the model (WebLLM's IndexedDB cache). Optional: absent on older hosts. */
   hasCachedModel(engine: EngineKind, source: ModelSource): Promise<boolean>;
   /** Delete the model from the engine's own cache (WebLLM). Optional: absent on older hosts. */

@@ -156,6 +156,7 @@ export interface EngineCapabilities {
   adapter?: { vendor: string; architecture: string } | undefined;
 }
 
+/** Kept by `EngineHost` for the engine it hosts (`busy`: a generation or a load is in progress). */
 export interface EngineStats {
   modelId: string | null;
   loaded: boolean;
@@ -165,15 +166,38 @@ export interface EngineStats {
   lastUsage: Usage | null;
 }
 
+/**
+ * What an inference engine implements: loading a model and generating with it. An engine runs under
+ * `EngineHost` (src/engines/engine-host.ts), which does for every engine what is the same for all: job
+ * ids, abort and `interrupt()`, the replay of a preempted generation (`replayPrefix`), statistics
+ * (`EngineStats`) and the empty result of a job aborted before it started. Callers (the page, through
+ * `EngineHostApi`) never hold an `Engine` directly.
+ */
 export interface Engine {
   readonly kind: EngineKind;
   load(source: ModelSource, options?: LoadOptions, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo>;
+  /**
+   * Run one generation. The engine's part of the contract (`EngineHost` does the rest):
+   * - Report each token through `onToken`, in order, indexed from 0; `text` is their concatenation.
+   * - Replay (`replayTokens`): generate up to `maxTokens + replayTokens` tokens and report every one of
+   *   them, the regenerated ones included, counting them all in `usage.completionTokens`. `EngineHost`
+   *   swallows the `replayPrefix` text, fails with `ReplayDivergedError` where it differs, re-indexes
+   *   what remains and corrects `text` and `usage`.
+   * - Abort: once `signal` aborts, report nothing more and resolve at the next token boundary with stop
+   *   reason `abort` (`EngineHost` reports `interrupt` when its `interrupt()` was the cause). An engine
+   *   that finds `signal` aborted before it starts may instead reject with `signal.reason`
+   *   (`signal.throwIfAborted()`): `EngineHost` answers that with an empty result.
+   * - If `onToken` throws, stop generating and reject with that error, as is.
+   */
   generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal?: AbortSignal): Promise<GenerateResult>;
-  /** Stop the running generation at the next token boundary; it resolves with `interrupt`. */
-  interrupt(): void;
+  /**
+   * Free the model (and whatever it holds). `EngineHost` calls `unload` and `load` only after it aborted
+   * the running generations and waited (a few seconds at most) for them to end.
+   */
   unload(): Promise<void>;
   capabilities(): EngineCapabilities;
-  stats(): EngineStats;
+  /** The id of the loaded model, or null: none loaded, unloaded, or lost (with its GPU device, say). */
+  loadedModel(): string | null;
 }
 
 /** Shared helper: turn timestamps into a `Usage`. */

@@ -15,7 +15,7 @@ import { describeGguf } from '../../src/kernel/model-registry';
 import { memorySettingsStore } from '../../src/kernel/settings-store';
 import type { JobHandle, SlotEngine } from '../../src/kernel/types';
 import { PRIORITIES } from '../../src/kernel/priority';
-import { greedy, TINY_B_URL, TINY_URL } from '../helpers/engines';
+import { greedy, hostAsEngine, TINY_B_URL, TINY_URL } from '../helpers/engines';
 import { faultCase } from './reliability';
 
 /** Live GPU buffers of this page: created, not destroyed, on a device not destroyed. */
@@ -36,9 +36,9 @@ afterAll(() => {
   GPUDevice.prototype.destroy = proto.destroyDevice;
 });
 
-/** The WebGPU engine in this page as a kernel slot (what a worker slot is, minus the worker). */
+/** The WebGPU engine in this page as a kernel slot (what a worker slot is, minus the worker: its `EngineHost` runs here). */
 class InPageSlot implements SlotEngine {
-  readonly engine = new WebGpuEngine();
+  readonly engine = hostAsEngine(new WebGpuEngine());
   private dead: LlmOsError | null = null;
   private markDead!: (e: LlmOsError) => void;
   readonly exited = new Promise<LlmOsError>((r) => { this.markDead = r; });

@@ -14,13 +14,14 @@ import { ERROR_TEXT } from '../../src/errors';
 import { EngineClient } from '../../src/kernel/engine-client';
 import type { Kernel } from '../../src/kernel/kernel';
 import { BAN_BYTES, fixtureKernel, idle } from '../helpers/api';
+import { crashWorker, spawnTestEngineWorker } from '../helpers/engines';
 import { faultCase } from './reliability';
 
 let kernel: Kernel;
 let client: LlmOsClient;
 const workers: EngineClient[] = [];
 beforeAll(async () => {
-  kernel = await fixtureKernel({ maxRetries: 0, createEngine: async () => { const c = await EngineClient.start(); workers.push(c); return c; } });
+  kernel = await fixtureKernel({ maxRetries: 0, createEngine: async () => { const c = await EngineClient.start(spawnTestEngineWorker()); workers.push(c); return c; } });
   client = connect({ appId: 'test.v1-faults', kernel });
 });
 afterAll(() => kernel.shutdown());
@@ -95,7 +96,7 @@ describe('SSE streams that go wrong', () => {
   faultCase('/v1 endpoint', 'SSE: the engine worker dies mid-stream', 'stream ends with data: {error} (worker_crashed); the openai client throws it; the endpoint serves on', async () => {
     let n = 0;
     const r = await post({ ...chat, max_tokens: 300, stream: true }, undefined, () => {
-      if (++n === 4) workers.find((w) => w.alive)!.crash();
+      if (++n === 4) crashWorker(workers.find((w) => w.alive)!);
     });
     expect(r.status).toBe(200);
     expect(r.headers['Content-Type']).toMatch(/^text\/event-stream/);

@@ -12,7 +12,7 @@ import { Kernel, type KernelOptions } from '../../src/kernel/kernel';
 import { describeGguf } from '../../src/kernel/model-registry';
 import { memorySettingsStore } from '../../src/kernel/settings-store';
 import type { JobHandle } from '../../src/kernel/types';
-import { greedy, TINY_B_URL, TINY_URL } from '../helpers/engines';
+import { crashWorker, greedy, spawnTestEngineWorker, TINY_B_URL, TINY_URL } from '../helpers/engines';
 import { faultCase } from './reliability';
 
 let kernel: Kernel | null = null;
@@ -22,7 +22,7 @@ async function twoSlotKernel(options: KernelOptions = {}) {
   const bySlot = new Map<number, EngineClient[]>();
   const k = new Kernel({
     createEngine: async (slot) => {
-      const c = await EngineClient.start();
+      const c = await EngineClient.start(spawnTestEngineWorker());
       bySlot.set(slot, [...(bySlot.get(slot) ?? []), c]);
       return c;
     },
@@ -89,7 +89,7 @@ describe('a worker dies mid-generation', () => {
     const b = k.spawn({ name: 'bystander' }, { priority: 'normal' });
     const other = read(submit(k, b, 'tiny-b', { maxTokens: 64 }));
     const h = submit(k, a, 'tiny', { maxTokens: 300 });
-    const reading = read(h, (n) => { if (n === 5) bySlot.get(k.jobs().find((j) => j.pid === a)!.slot!)!.at(-1)!.crash(); });
+    const reading = read(h, (n) => { if (n === 5) crashWorker(bySlot.get(k.jobs().find((j) => j.pid === a)!.slot!)!.at(-1)!); });
     const err = await h.result.then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(WorkerCrashedError);
     expect((err as WorkerCrashedError).code).toBe('WORKER_CRASHED');

@@ -1,13 +1,26 @@
 /** Test helpers: one Engine contract, run in-thread and through a real worker. */
-import type { Engine, EngineKind, GenerateRequest, TokenEvent } from '../../src/protocol/engine';
+import type * as Comlink from 'comlink';
+import type { Engine, EngineKind, EngineStats, GenerateRequest, TokenEvent } from '../../src/protocol/engine';
 import { EngineClient } from '../../src/kernel/engine-client';
+import { EngineHost } from '../../src/engines/engine-host';
+import type { TestEngineHostApi } from '../workers/engine-test.worker';
 
 export const TINY_URL = '/fixtures/tiny.gguf';
 export const TINY_B_URL = '/fixtures/tiny-b.gguf';
 export const BENCH_URL = '/fixtures/bench-40m.gguf';
 
-/** Adapt a worker-backed `EngineClient` to the `Engine` interface, so one suite runs against both. */
-export function clientAsEngine(client: EngineClient, kind: EngineKind): Engine & { client: EngineClient } {
+/**
+ * An engine as its callers see it: the engine's own methods plus what `EngineHost` adds for every
+ * engine (interrupt, statistics; replay and abort handling happen inside `generate`).
+ */
+export interface HostedEngine extends Engine {
+  interrupt(): void;
+  /** As of the end of the last load, generate or unload. */
+  stats(): EngineStats;
+}
+
+/** Adapt a worker-backed `EngineClient` to `HostedEngine`, so one suite runs against both. */
+export function clientAsEngine(client: EngineClient, kind: EngineKind): HostedEngine & { client: EngineClient } {
   let caps: Awaited<ReturnType<EngineClient['capabilities']>> | null = null;
   let stats: Awaited<ReturnType<EngineClient['stats']>> | null = null;
   return {
@@ -19,7 +32,51 @@ export function clientAsEngine(client: EngineClient, kind: EngineKind): Engine &
     unload: async () => { await client.unload(); stats = await client.stats(); },
     capabilities: () => caps!,
     stats: () => stats!,
+    loadedModel: () => stats?.modelId ?? null,
   };
+}
+
+let jobSeq = 0;
+
+/**
+ * Host `engine` in this thread with the production `EngineHost` (what an engine worker runs, minus the
+ * worker), as a `HostedEngine`; `engine` stays reachable for its own extras.
+ */
+export function hostAsEngine<E extends Engine>(engine: E): HostedEngine & { engine: E; host: EngineHost } {
+  const kind = engine.kind;
+  const host = new EngineHost({ [kind]: async () => engine });
+  let stats: EngineStats = { modelId: null, loaded: false, generations: 0, tokensGenerated: 0, busy: false, lastUsage: null };
+  const refresh = async () => { stats = await host.stats(); };
+  return {
+    kind,
+    engine,
+    host,
+    load: (s, o, p) => host.load(kind, s, o ?? {}, p).finally(refresh),
+    generate: (r, t, sig) => host.generate(`in-thread-${jobSeq++}`, r, (batch) => { for (const x of batch) t(x); }, sig).finally(refresh),
+    interrupt: () => host.interrupt(),
+    unload: () => host.unload().finally(refresh),
+    capabilities: () => engine.capabilities(),
+    stats: () => stats,
+    loadedModel: () => engine.loadedModel(),
+  };
+}
+
+const testWorkers = new WeakSet<Worker>();
+
+/**
+ * Start the test engine worker (test/workers/engine-test.worker.ts): the production `EngineHost` plus
+ * test hooks (`crashWorker`). Pass it to `EngineClient.start()`, e.g. in a kernel's `createEngine`.
+ */
+export function spawnTestEngineWorker(name = 'llmos-test-engine'): Worker {
+  const worker = new Worker(new URL('../workers/engine-test.worker.ts', import.meta.url), { type: 'module', name });
+  testWorkers.add(worker);
+  return worker;
+}
+
+/** Make a test engine worker die the way a crash would (no reply, no cleanup). */
+export function crashWorker(client: EngineClient): void {
+  if (!testWorkers.has(client.worker)) throw new Error('crashWorker() needs a client of spawnTestEngineWorker()');
+  void (client.remote as unknown as Comlink.Remote<TestEngineHostApi>).crash();
 }
 
 export async function collect(engine: Engine, req: GenerateRequest, signal?: AbortSignal) {
@@ -28,7 +85,7 @@ export async function collect(engine: Engine, req: GenerateRequest, signal?: Abo
   return { tokens, result, text: tokens.map((t) => t.text).join('') };
 }
 
-/** Greedy, byte tokens banned (random models emit invalid UTF-8 otherwise; see ENVIRONMENT.md). */
+/** Greedy, byte tokens banned (random models emit invalid UTF-8 otherwise; see docs/architecture.md, "Measured on these machines"). */
 export function greedy(extra: Partial<GenerateRequest> = {}): GenerateRequest {
   const bias: Record<number, number> = {};
   for (let id = 3; id < 3 + 256; id++) bias[id] = -100;

@@ -2,21 +2,21 @@ import { describe, expect, test } from 'vitest';
 import { WebGpuEngine } from './webgpu-engine';
 import { DESTROY_DEVICE, FAULT_CHANNEL } from './fault-channel';
 import { EngineClient } from '../../kernel/engine-client';
-import { collect, greedy, TINY_URL } from '../../../test/helpers/engines';
+import { collect, greedy, hostAsEngine, TINY_URL } from '../../../test/helpers/engines';
 import { DeviceLostError, LlmOsError } from '../../errors';
 
 const TINY = { kind: 'gguf-url' as const, id: 'tiny', url: TINY_URL };
 
 describe('GPU device lost mid-generation', () => {
   test('in-thread: a typed DeviceLostError, then the engine loads again on a fresh device', async () => {
-    const engine = new WebGpuEngine();
+    const engine = hostAsEngine(new WebGpuEngine());
     try {
       await engine.load(TINY, { nCtx: 256 });
       const before = await collect(engine, greedy({ maxTokens: 12 }));
-      const first = engine.gpuDevice();
+      const first = engine.engine.gpuDevice();
       let seen = 0;
       const err = await engine.generate(greedy({ maxTokens: 300 }), () => {
-        if (++seen === 3) engine.gpuDevice()!.destroy();
+        if (++seen === 3) engine.engine.gpuDevice()!.destroy();
       }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DeviceLostError);
       expect(err).toBeInstanceOf(LlmOsError);
@@ -24,11 +24,11 @@ describe('GPU device lost mid-generation', () => {
       expect((err as DeviceLostError).details.modelId).toBe('tiny');
       expect(seen).toBeLessThanOrEqual(4);
       expect(engine.stats()).toMatchObject({ loaded: false, modelId: null, busy: false });
-      expect(engine.gpuBytes()).toBe(0);
+      expect(engine.engine.gpuBytes()).toBe(0);
       // Until it is reloaded, it keeps saying why.
       await expect(engine.generate(greedy(), () => {})).rejects.toBeInstanceOf(DeviceLostError);
       await engine.load(TINY, { nCtx: 256 });
-      expect(engine.gpuDevice()).not.toBe(first);
+      expect(engine.engine.gpuDevice()).not.toBe(first);
       const after = await collect(engine, greedy({ maxTokens: 12 }));
       expect(after.text).toBe(before.text);
     } finally {

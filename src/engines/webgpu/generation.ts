@@ -1,10 +1,11 @@
 /**
  * One generation on a loaded `GpuLlama`: reuse the KV cache for the prompt prefix it already holds,
  * prefill the rest, then sample / stream / decode token by token until a stop condition. Stop
- * conditions: end-of-generation token (unless `ignoreEos`), a stop string, `maxTokens`, a full
- * context, or the caller (`abort` / `interrupt`, checked at every token boundary).
+ * conditions: end-of-generation token (unless `ignoreEos`), a stop string, `maxTokens` (plus
+ * `replayTokens`: a replayed run regenerates those, and `EngineHost` swallows them), a full context,
+ * or the caller's abort (checked at every token boundary).
  */
-import { GenerationError, ReplayDivergedError } from '../../errors';
+import { GenerationError } from '../../errors';
 import type { GenerateRequest, StopReason, TokenEvent } from '../../protocol/engine';
 import type { GpuLlama } from './gpu-llama';
 import { Sampler } from './sampler';
@@ -36,7 +37,7 @@ function commonPrefix(a: number[], b: number[]): number {
 
 export async function runGeneration(
   ctx: GenerationContext, prompt: number[], req: GenerateRequest, onToken: (t: TokenEvent) => void,
-  stopRequested: () => 'abort' | 'interrupt' | null,
+  aborted: () => boolean,
 ): Promise<GenerationOutcome> {
   const { model, tokenizer } = ctx;
   const nCtx = model.nCtx;
@@ -44,9 +45,7 @@ export async function runGeneration(
   if (prompt.length >= nCtx) {
     throw new GenerationError(`The prompt has ${prompt.length} tokens; the context holds ${nCtx}`, { promptTokens: prompt.length, nCtx });
   }
-  const replayTokens = req.replayTokens ?? 0;
-  let replay = req.replayPrefix ?? '';
-  const maxTokens = (req.maxTokens ?? 256) + replayTokens;
+  const maxTokens = (req.maxTokens ?? 256) + (req.replayTokens ?? 0);
   const sampler = new Sampler({
     temperature: req.temperature ?? 0,
     topK: req.topK ?? 40,
@@ -56,8 +55,7 @@ export async function runGeneration(
     banned: req.ignoreEos ? tokenizer.eog : [],
   });
   const stream = new TextStream(req.stop ?? []);
-  const early = stopRequested();
-  if (early) return { text: '', stopReason: early, promptTokens: prompt.length, completionTokens: 0, tFirst: null };
+  if (aborted()) return { text: '', stopReason: 'abort', promptTokens: prompt.length, completionTokens: 0, tFirst: null };
 
   const reuse = Math.min(commonPrefix(ctx.cached, prompt), prompt.length - 1);
   ctx.cached.length = reuse;
@@ -70,22 +68,12 @@ export async function runGeneration(
   let tFirst: number | null = null;
   let stopReason: StopReason;
   const deliver = (piece: string) => {
-    if (replay) {
-      const n = Math.min(replay.length, piece.length);
-      if (piece.slice(0, n) !== replay.slice(0, n)) {
-        throw new ReplayDivergedError('Replay diverged from the preempted generation', { expected: replay.slice(0, n), got: piece.slice(0, n) });
-      }
-      replay = replay.slice(n);
-      piece = piece.slice(n);
-      if (!piece && produced <= replayTokens) return;
-    }
     tFirst ??= performance.now();
     text += piece;
     onToken({ text: piece, index: index++ });
   };
   for (;;) {
-    const asked = stopRequested();
-    if (asked) { stopReason = asked; break; }
+    if (aborted()) { stopReason = 'abort'; break; }
     const token = sampler.sample(logits);
     if (!req.ignoreEos && tokenizer.eog.has(token)) { stopReason = 'stop'; break; }
     produced++;
@@ -95,9 +83,9 @@ export async function runGeneration(
     logits = await model.forward([token], ctx.cached.length, ctx.lost);
     ctx.cached.push(token);
   }
-  if (stopReason !== 'abort' && stopReason !== 'interrupt') {
+  if (stopReason !== 'abort') {
     const rest = stream.flush();
     if (rest) deliver(rest);
   }
-  return { text, stopReason, promptTokens: prompt.length, completionTokens: Math.max(0, produced - replayTokens), tFirst };
+  return { text, stopReason, promptTokens: prompt.length, completionTokens: produced, tFirst };
 }

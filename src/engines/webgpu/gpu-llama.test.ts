@@ -4,7 +4,7 @@ import { acquireDevice } from './gpu-device';
 import { GpuLlama } from './gpu-llama';
 import type { KernelVariant } from './gpu-kernels';
 import { llamaConfig } from './model-config';
-import { ReferenceLlama } from './reference';
+import { ReferenceLlama } from '../../../test/helpers/webgpu-reference';
 
 /** max |a − b| / max |b|: the logits' error relative to their scale. */
 function relErr(a: Float32Array, b: Float32Array): number {

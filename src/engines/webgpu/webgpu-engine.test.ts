@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WebGpuEngine } from './webgpu-engine';
-import { clientAsEngine, collect, greedy, TINY_URL } from '../../../test/helpers/engines';
-import { UnsupportedInputError, UnsupportedModelError } from '../../errors';
+import { clientAsEngine, collect, greedy, hostAsEngine, TINY_URL } from '../../../test/helpers/engines';
+import { ReplayDivergedError, UnsupportedInputError, UnsupportedModelError } from '../../errors';
 import { imageUrl } from '../../../test/helpers/images';
 import { EngineClient } from '../../kernel/engine-client';
 import { readGgufHeader } from '../../models/gguf-header';
 import { Tokenizer } from './tokenizer';
 
 describe('WebGpuEngine in-thread', () => {
-  const engine = new WebGpuEngine();
+  const engine = hostAsEngine(new WebGpuEngine());
   beforeAll(async () => {
     await engine.load({ kind: 'gguf-url', id: 'tiny', url: TINY_URL }, { nCtx: 256 });
   });
@@ -21,7 +21,7 @@ describe('WebGpuEngine in-thread', () => {
     expect(caps.f16).toBe(false); // SwiftShader: the case this engine exists for
     expect(caps.adapter?.architecture).toBe('swiftshader');
     expect(engine.stats()).toMatchObject({ modelId: 'tiny', loaded: true, busy: false });
-    expect(engine.gpuBytes()).toBeGreaterThan(1_000_000);
+    expect(engine.engine.gpuBytes()).toBeGreaterThan(1_000_000);
   });
 
   test('greedy generation is deterministic and streams tokens in order', async () => {
@@ -108,7 +108,16 @@ describe('WebGpuEngine in-thread', () => {
     const head = whole.tokens.slice(0, 5).map((t) => t.text).join('');
     const resumed = await collect(engine, greedy({ maxTokens: 7, replayPrefix: head, replayTokens: 5 }));
     expect(head + resumed.text).toBe(whole.text);
+    expect(resumed.result.text).toBe(resumed.text);
+    expect(resumed.tokens.map((t) => t.index)).toEqual(resumed.tokens.map((_, i) => i));
     expect(resumed.result.usage.completionTokens).toBe(7);
+  });
+
+  test('a replay whose prefix the model does not regenerate fails with ReplayDivergedError; the engine carries on', async () => {
+    const err = await collect(engine, greedy({ maxTokens: 4, replayPrefix: ' certainly not this', replayTokens: 3 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ReplayDivergedError);
+    expect(err).toMatchObject({ code: 'REPLAY_DIVERGED', message: 'Replay diverged from the preempted generation' });
+    expect((await collect(engine, greedy({ maxTokens: 3 }))).result.usage.completionTokens).toBe(3);
   });
 
   test('sampling with a seed is reproducible and differs across seeds', async () => {

@@ -12,8 +12,8 @@ import {
 import { hyperParams, readGgufHeader } from '../../models/gguf-header';
 import {
   makeUsage,
-  type Engine, type EngineCapabilities, type EngineStats, type GenerateRequest, type GenerateResult, type LoadOptions,
-  type LoadProgress, type ModelInfo, type ModelSource, type TokenEvent, type Usage,
+  type Engine, type EngineCapabilities, type GenerateRequest, type GenerateResult, type LoadOptions,
+  type LoadProgress, type ModelInfo, type ModelSource, type TokenEvent,
 } from '../../protocol/engine';
 import { fetchBlob } from '../fetch-blob';
 import { validateRequest } from '../../protocol/validate-request';
@@ -33,12 +33,10 @@ export class WebGpuEngine implements Engine {
   readonly kind = 'webgpu' as const;
   private loaded: Loaded | null = null;
   private lostError: DeviceLostError | null = null;
-  private running: { ctrl: AbortController; interrupted: boolean } | null = null;
+  /** One generation at a time: the model has one KV cache. */
+  private generating = false;
   private adapter: { vendor: string; architecture: string } | undefined;
   private f16 = false;
-  private generations = 0;
-  private tokensGenerated = 0;
-  private lastUsage: Usage | null = null;
   private faults: BroadcastChannel | null = null;
 
   async load(source: ModelSource, options: LoadOptions = {}, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
@@ -131,31 +129,23 @@ export class WebGpuEngine implements Engine {
     validateRequest(request);
     const l = this.loaded;
     if (!l) throw this.lostError ?? new ModelNotLoadedError('No model is loaded', {});
-    if (this.running) throw new EngineBusyError('The WebGPU engine is already generating', { modelId: l.id });
+    if (this.generating) throw new EngineBusyError('The WebGPU engine is already generating', { modelId: l.id });
     if (request.messages?.some((m) => m.images?.length)) {
       throw new UnsupportedInputError('The WebGPU engine runs text-only models: it takes no images', { input: 'image', modelId: l.id });
     }
-    const run = { ctrl: new AbortController(), interrupted: false };
-    this.running = run;
-    const onAbort = () => run.ctrl.abort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    if (signal?.aborted) run.ctrl.abort();
+    this.generating = true;
     const t0 = performance.now();
     try {
       const text = request.messages ? l.template.render(request.messages) : request.prompt ?? '';
       const prompt = l.tokenizer.encode(text, { addSpecial: true, parseSpecial: true });
       const out = await runGeneration({ model: l.model, tokenizer: l.tokenizer, lost: l.gpu.lost, cached: l.cached }, prompt, request, onToken,
-        () => (run.interrupted ? 'interrupt' : run.ctrl.signal.aborted ? 'abort' : null));
+        () => signal?.aborted === true);
       const usage = makeUsage(t0, out.tFirst, performance.now(), out.promptTokens, out.completionTokens);
-      this.generations++;
-      this.tokensGenerated += usage.completionTokens;
-      this.lastUsage = usage;
       return { text: out.text, stopReason: out.stopReason, usage };
     } catch (e) {
       throw await this.classify(e, l);
     } finally {
-      signal?.removeEventListener('abort', onAbort);
-      this.running = null;
+      this.generating = false;
     }
   }
 
@@ -170,15 +160,7 @@ export class WebGpuEngine implements Engine {
     return toLlmOsError(e, GenerationError, { modelId: l.id, engine: 'webgpu' });
   }
 
-  interrupt(): void {
-    if (this.running) {
-      this.running.interrupted = true;
-      this.running.ctrl.abort();
-    }
-  }
-
   async unload(): Promise<void> {
-    this.running?.ctrl.abort();
     const l = this.loaded;
     this.loaded = null;
     this.faults?.close();
@@ -201,14 +183,7 @@ export class WebGpuEngine implements Engine {
     };
   }
 
-  stats(): EngineStats {
-    return {
-      modelId: this.loaded?.id ?? null,
-      loaded: this.loaded !== null,
-      generations: this.generations,
-      tokensGenerated: this.tokensGenerated,
-      busy: this.running !== null,
-      lastUsage: this.lastUsage,
-    };
+  loadedModel(): string | null {
+    return this.loaded?.id ?? null;
   }
 }

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { WllamaEngine } from '../wllama-engine';
 import { WebGpuEngine } from './webgpu-engine';
-import { ReferenceLlama } from './reference';
+import { ReferenceLlama } from '../../../test/helpers/webgpu-reference';
 import { Tokenizer } from './tokenizer';
 import { readGgufHeader } from '../../models/gguf-header';
 import { collect, greedy } from '../../../test/helpers/engines';
@@ -101,7 +101,7 @@ describe('Q4_0', () => {
       let same = 0;
       while (same < a.texts.length && a.texts[same] === b.texts[same]) same++;
       // llama.cpp multiplies Q4_0 weights with Q8_0-quantised activations; at step ~21 this random
-      // model has a logit margin of 2e-3, below that rounding's effect (see the README, Portable f32 WebGPU engine).
+      // model has a logit margin of 2e-3, below that rounding's effect (see docs/architecture.md, "Our f32 WebGPU engine", Correctness).
       expect(same).toBeGreaterThanOrEqual(16);
     } finally {
       await wl.unload();

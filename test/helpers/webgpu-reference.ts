@@ -1,13 +1,14 @@
 /**
- * A plain TypeScript forward pass of the llama graph — the engine's test oracle. Weights are
- * dequantised to f32 exactly as the GPU kernels dequantise them; sums are taken in f64; the KV cache
- * rounds through f16 as the engine's (and llama.cpp's) f16 cache does. Slow and simple on purpose.
+ * TEST ORACLE — a plain TypeScript forward pass of the llama graph, for the tests of the WebGPU engine
+ * (src/engines/webgpu/). Weights are dequantised to f32 exactly as the GPU kernels dequantise them; sums
+ * are taken in f64; the KV cache rounds through f16 as the engine's (and llama.cpp's) f16 cache does.
+ * Slow and simple on purpose.
  */
-import { readGgufHeader } from '../../models/gguf-header';
-import { dequantize, readTensorBytes } from './tensor-data';
-import { llamaConfig, type LlamaConfig } from './model-config';
-import { roundF16 } from './f16';
-import { ropeHead, ropeTable } from './rope';
+import { readGgufHeader } from '../../src/models/gguf-header';
+import { dequantize, readTensorBytes } from '../../src/engines/webgpu/tensor-data';
+import { llamaConfig, type LlamaConfig } from '../../src/engines/webgpu/model-config';
+import { roundF16 } from '../../src/engines/webgpu/f16';
+import { ropeHead, ropeTable } from '../../src/engines/webgpu/rope';
 
 interface Layer {
   attnNorm: Float32Array; ffnNorm: Float32Array;
