@@ -15,10 +15,23 @@
  * reads a clock or sets a timer of its own: time comes from the scheduler's injected clock.
  */
 import { TimeoutError } from '../errors';
-import type { StopCause, WatchdogLimit } from './events';
+import type { Clock } from './clock';
+import type { JobEventDetail, KernelEvents, StopCause, WatchdogLimit } from './events';
 import type { Job } from './job';
-import type { Scheduler } from './scheduler';
-import type { Slot } from './worker-pool';
+import type { SchedulerConfig } from './scheduler-config';
+import type { Slot, WorkerPool } from './worker-pool';
+
+/** What containment needs from the scheduler that owns it (known only by this interface). */
+export interface ContainmentHost {
+  readonly clock: Clock;
+  readonly events: KernelEvents;
+  readonly config: SchedulerConfig;
+  readonly pool: WorkerPool;
+  readonly jobs: ReadonlyMap<string, Job>;
+  jobDetail(job: Job): JobEventDetail;
+  schedule(): void;
+  fail(job: Job, err: unknown): void;
+}
 
 /** The watchdog deadline of a running job: the earliest limit and when it falls. */
 export function watchdogDeadline(job: Job, limits: { firstTokenMs: number; interTokenMs: number; wallMs: number }): { limit: WatchdogLimit; at: number; ms: number } {
@@ -39,7 +52,7 @@ const LIMIT_WORDS: Record<WatchdogLimit, string> = {
 
 /** @internal */
 export class Containment {
-  constructor(private readonly s: Scheduler) {}
+  constructor(private readonly s: ContainmentHost) {}
 
   /** The limits a job runs under: its process's, else the kernel's defaults. */
   limitsOf(job: Job): { firstTokenMs: number; interTokenMs: number; wallMs: number } {

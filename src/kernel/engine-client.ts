@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import { AbortError, TimeoutError, WorkerCrashedError } from '../errors';
 import { installErrorTransfer } from '../protocol/error-transfer';
 import type { EngineHostApi, WorkerHello } from '../protocol/engine-host-api';
+import { systemClock, withTimeout, type Clock } from './clock';
 import type {
   EngineCapabilities, EngineKind, EngineStats, GenerateRequest, GenerateResult, LoadOptions, LoadProgress, ModelInfo,
   ModelSource, TokenEvent,
@@ -24,6 +25,8 @@ export function spawnEngineWorker(name = 'llmos-engine'): Worker {
 export interface EngineClientOptions {
   /** Time allowed for the worker to start and answer `hello`. */
   startTimeoutMs?: number;
+  /** Time source of that limit (default: the system clock). */
+  clock?: Clock;
 }
 
 export class EngineClient {
@@ -51,20 +54,15 @@ export class EngineClient {
     const client = new EngineClient(worker);
     const lock = `llmos-worker-life-${client.id}`;
     const timeout = options.startTimeoutMs ?? 30_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      client.hello = await Promise.race([
-        client.remote.hello(lock),
-        client.exited.then((e) => Promise.reject(e)),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new TimeoutError(`Engine worker did not start within ${timeout} ms`, { timeoutMs: timeout })), timeout);
-        }),
-      ]);
+      client.hello = await withTimeout(
+        Promise.race([client.remote.hello(lock), client.exited.then((e) => Promise.reject(e))]),
+        timeout, options.clock ?? systemClock,
+        () => new TimeoutError(`Engine worker did not start within ${timeout} ms`, { timeoutMs: timeout }),
+      );
     } catch (e) {
       client.terminate();
       throw e;
-    } finally {
-      clearTimeout(timer);
     }
     // Granted only when the worker (the lock holder) is gone.
     void navigator.locks.request(lock, async () => client.die('Engine worker exited unexpectedly'));
@@ -145,10 +143,5 @@ export class EngineClient {
   /** Delete this model from the engine's own cache. */
   deleteCachedModel(kind: EngineKind, source: ModelSource): Promise<void> {
     return this.call(async () => { await this.remote.deleteCachedModel(kind, source); });
-  }
-
-  /** Test hook: ask the worker to die as a crash would. */
-  crash(): void {
-    void this.remote.crash();
   }
 }

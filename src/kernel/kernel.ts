@@ -16,9 +16,8 @@ import { KernelEvents } from './events';
 import { DEFAULT_MAX_TOKENS, Job } from './job';
 import { ModelRegistry, quarantineError, resolveRegistration, type RegisteredModel } from './model-registry';
 import { refusal } from './placement';
-import { parsePriority, rankOf, type Priority } from './priority';
+import { parsePriority, type Priority } from './priority';
 import { ProcessTable, type ProcessRecord } from './process-table';
-import { effectiveRank } from './run-queue';
 import { Scheduler, type SchedulerConfig } from './scheduler';
 import { localSettingsStore, type KernelSettingsStore } from './settings-store';
 import type {
@@ -87,8 +86,8 @@ export class Kernel {
     this.events = new KernelEvents(options.historyLimit);
     this.settings = options.settings ?? localSettingsStore();
     this.session = validateOverrides(options.budget ?? {});
-    const create = options.createEngine ?? (() => EngineClient.start());
-    const pool = new WorkerPool(create, (slot, err, model) => this.scheduler.onWorkerExit(slot, err, model));
+    const create = options.createEngine ?? (() => EngineClient.start(undefined, { clock }));
+    const pool = new WorkerPool(create, (slot, err, model) => this.scheduler.onWorkerExit(slot, err, model), clock);
     this.scheduler = new Scheduler(clock, this.events, pool, this.registry, config);
     const probe = options.probe ?? (() => probeDevice());
     // A failing probe must not leave the kernel without a budget (jobs would wait forever): fall back
@@ -134,10 +133,8 @@ export class Kernel {
 
   private applyBudget(): Budget {
     const budget = deriveBudget(this.probeResult!, { ...this.settings.read(), ...this.session });
-    this.scheduler.budget = budget;
-    this.scheduler.pool.resize(budget.slots);
+    this.scheduler.setBudget(budget);
     this.events.emit('budget-changed', { budget, at: this.scheduler.clock.now() });
-    this.scheduler.schedule();
     return budget;
   }
 
@@ -162,12 +159,8 @@ export class Kernel {
     const prio = parsePriority(priority);
     p.checkPriority(prio);
     p.priority = prio;
-    const step = this.scheduler.config.agingStepMs;
-    for (const j of this.jobsOf(p)) {
-      if (j.phase === 'running' && j.explicitPriority === null) j.runRank = effectiveRank(rankOf(prio), j.waitedMs, step);
-    }
+    this.scheduler.reniced(this.jobsOf(p));
     this.events.emit('process-reniced', { pid: p.pid, name: p.name, priority: prio, at: this.scheduler.clock.now() });
-    this.scheduler.schedule();
   }
 
   /** Make a model known: its engine, source and memory cost. Re-registering an idle model updates it. */

@@ -10,44 +10,21 @@
  *   5. arms one timer for the next keepAlive expiry or aging step.
  * The asynchronous work a pass starts (runs, loads, unloads) lives in `slot-ops.ts`.
  */
-import { ModelTooLargeError, WorkerCrashedError, type LlmOsError } from '../errors';
+import { AbortError, DeviceLostError, ModelTooLargeError, NetworkError, ReplayDivergedError, TimeoutError, WorkerCrashedError, type LlmOsError } from '../errors';
 import type { Clock, TimerHandle } from './clock';
 import type { Budget } from './device-budget';
 import type { KernelEvents } from './events';
 import type { Job } from './job';
-import type { ModelRegistry } from './model-registry';
+import { quarantineError, type ModelRegistry } from './model-registry';
 import { place, placeLru, retentionValue, type PlacementModel, type PlacementResult } from './placement';
-import { FAIR_SHARE_SLACK, compareQueued, jobDemand, msToNextAging } from './run-queue';
-import { SlotOps } from './slot-ops';
+import { FAIR_SHARE_SLACK, compareQueued, effectiveRank, jobDemand, msToNextAging } from './run-queue';
+import { SlotOps, type RunOutcome } from './slot-ops';
+import type { SchedulerConfig } from './scheduler-config';
 import { Containment } from './containment';
 import { classWeight, rankOf } from './priority';
 import type { Slot, WorkerPool } from './worker-pool';
 
-/** Tunables of the scheduler (see `KernelOptions` for their meaning and defaults). */
-export interface SchedulerConfig {
-  queueLimit: number;
-  jobsPerSlot: number;
-  maxRetries: number;
-  agingStepMs: number;
-  defaultKeepAliveMs: number;
-  sliceTokens: number;
-  loadTimeoutMs: number;
-  unloadTimeoutMs: number;
-  placement: 'optimal' | 'lru';
-  exactLimit: number;
-  /** `fifo` (a benchmark baseline): one class for all, submission order, no preemption. */
-  discipline: 'priority' | 'fifo';
-  /** Time a run told to stop (cancel, kill, watchdog, preemption) has before its worker is terminated. */
-  killGraceMs: number;
-  /** Watchdog defaults (see `JobLimits`): first token of a run, gap between tokens, wall time of a job. */
-  firstTokenTimeoutMs: number;
-  interTokenTimeoutMs: number;
-  jobTimeoutMs: number;
-  /** Fraction of `queueLimit` one process may fill by default (`ProcessQuota.maxQueuedJobs`). */
-  queueShare: number;
-  /** Consecutive failed or timed-out loads after which a model is quarantined. */
-  quarantineAfter: number;
-}
+export type { SchedulerConfig };
 
 interface Keyed { job: Job; rank: number; pass: number; seq: number }
 
@@ -60,7 +37,7 @@ export const RESIDENT_HYSTERESIS = 2;
 
 /** @internal */
 export class Scheduler {
-  budget: Budget | null = null;
+  private budgetValue: Budget | null = null;
   /** Unfinished jobs. */
   readonly jobs = new Map<string, Job>();
   readonly ops: SlotOps;
@@ -71,6 +48,8 @@ export class Scheduler {
   closed = false;
   /** Fair-share floor: the pass an idle process re-enters with (monotonic). */
   private vtime = 0;
+  /** Consecutive failed loads of a model (a success resets it); `quarantineAfter` of them quarantine it. */
+  private readonly loadFailures = new Map<string, number>();
 
   constructor(
     readonly clock: Clock,
@@ -81,6 +60,26 @@ export class Scheduler {
   ) {
     this.ops = new SlotOps(this);
     this.containment = new Containment(this);
+  }
+
+  /** The budget in force (`null` until the device probe has answered). */
+  get budget(): Budget | null {
+    return this.budgetValue;
+  }
+
+  /** A new budget: the pool grows or shrinks to its slots, and the next pass enforces its memory. */
+  setBudget(budget: Budget): void {
+    this.budgetValue = budget;
+    this.pool.resize(budget.slots);
+    this.schedule();
+  }
+
+  /** A process changed class: its running jobs (without a per-job priority) compete at the new rank. */
+  reniced(jobs: Iterable<Job>): void {
+    for (const j of jobs) {
+      if (j.phase === 'running' && j.explicitPriority === null) j.runRank = effectiveRank(rankOf(j.priority), j.waitedMs, this.config.agingStepMs);
+    }
+    this.schedule();
   }
 
   /** Request a pass (coalesced). */
@@ -325,6 +324,62 @@ export class Scheduler {
     const at = this.clock.now();
     this.events.emit('worker-crashed', { slot: slot.index, error: error.toJSON(), at });
     if (model) this.events.emit('model-evicted', { model, slot: slot.index, reason: 'crash', at });
+    this.schedule();
+  }
+
+  /**
+   * A run ended (SlotOps reports, with the slot already updated): decide what follows — finish the job,
+   * re-queue it after a preemption or a crash, resume it by continuation, or fail it.
+   */
+  runEnded(job: Job, slot: Slot, epoch: number, outcome: RunOutcome): void {
+    // A cancelled or timed-out job already ended for its caller (the run was only winding down).
+    if (job.phase === 'done') return this.schedule();
+    const { error: e, result: r, preempting } = outcome;
+    if (e) {
+      if (e instanceof WorkerCrashedError && job.reclaimed) this.requeueReclaimed(job);
+      else if (e instanceof WorkerCrashedError) this.retryOrFail(job, e);
+      // A resumed run's replay did not reproduce the delivered text (sampling the engine cannot reproduce).
+      else if (e instanceof ReplayDivergedError && job.engineTokens > 0 && !job.continuation && job.canContinue) this.continueInstead(job);
+      else this.fail(job, e);
+      // The engine lost its GPU device and with it the model (the worker lives on): forget the model, so
+      // the next job reloads it on a new device instead of failing against a model that is gone.
+      if (e instanceof DeviceLostError && slot.epoch === epoch && slot.running.size === 0 && slot.model !== null) {
+        const model = slot.model;
+        slot.clearModel();
+        this.events.emit('model-evicted', { model, slot: slot.index, reason: 'device-lost', at: this.clock.now() });
+        this.schedule();
+      }
+      return;
+    }
+    if (r!.stopReason === 'stop' || r!.stopReason === 'length' || !preempting) {
+      // Ended by itself; an interrupt nobody asked for (another caller of the engine) ends it as aborted.
+      return this.finish(job, r!.stopReason === 'interrupt' ? 'abort' : r!.stopReason);
+    }
+    job.preemptions++;
+    job.proc.preemptions++;
+    job.requeue(this.clock.now());
+    this.enqueue(job, true);
+  }
+
+  /** A load ended (SlotOps reports, slot already updated): count failures, quarantine, fail what cannot run. */
+  loadEnded(model: string, error: LlmOsError | null): void {
+    if (!error) {
+      this.loadFailures.delete(model);
+      return this.schedule();
+    }
+    // The network and a cancelled load say nothing about the model; anything else counts towards quarantine.
+    const counts = !(error instanceof AbortError || error instanceof NetworkError);
+    const n = counts ? (this.loadFailures.get(model) ?? 0) + 1 : 0;
+    if (counts) this.loadFailures.set(model, n);
+    if (n >= this.config.quarantineAfter) {
+      this.loadFailures.delete(model);
+      const q = this.registry.quarantine(model, n, error, this.clock.now());
+      this.events.emit('model-quarantined', { model, failures: n, error: error.toJSON(), at: q.since });
+      this.failQueued(model, quarantineError(q));
+    } else if (!(error instanceof WorkerCrashedError || error instanceof TimeoutError)) {
+      // A crash or a stuck load may be the worker's fault: its jobs stay queued for one more try.
+      this.failQueued(model, error);
+    }
     this.schedule();
   }
 

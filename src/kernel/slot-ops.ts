@@ -1,33 +1,47 @@
 /**
  * The asynchronous work a scheduler pass starts on a slot: run a job (one run of it), stop a run at a
  * token boundary, load a model, evict a model. Each op updates the slot synchronously when it starts
- * (so the pass that started it sees the new state), and requests a new pass when it ends. Results of a
- * slot whose worker was replaced meanwhile (`epoch` changed) are ignored: the crash path owns them.
+ * (so the pass that started it sees the new state) and, when it ends, reports the outcome to its host
+ * (`SlotOpsHost.runEnded` / `loadEnded`): the scheduler alone decides what follows (finish, re-queue,
+ * continuation, quarantine). Results of a slot whose worker was replaced meanwhile (`epoch` changed)
+ * are ignored: the crash path owns them. Slot ops know the scheduler only by that interface.
  */
-import {
-  AbortError, DeviceLostError, ModelLoadError, NetworkError, ReplayDivergedError, TimeoutError, WorkerCrashedError, toLlmOsError,
-} from '../errors';
+import { ModelLoadError, TimeoutError, WorkerCrashedError, toLlmOsError, type LlmOsError } from '../errors';
 import type { GenerateResult, TokenEvent } from '../protocol/engine';
-import { withTimeout } from './clock';
+import { withTimeout, type Clock } from './clock';
+import type { Budget } from './device-budget';
+import type { JobEventDetail, KernelEvents } from './events';
 import type { Job } from './job';
-import { quarantineError, type RegisteredModel } from './model-registry';
-import type { Scheduler } from './scheduler';
-import type { Slot } from './worker-pool';
+import type { RegisteredModel } from './model-registry';
+import type { SchedulerConfig } from './scheduler-config';
+import type { Slot, WorkerPool } from './worker-pool';
+
+/** How a run ended: its result, or the typed error it failed with; `preempting`: why it was told to yield. */
+export interface RunOutcome {
+  result: GenerateResult | null;
+  error: LlmOsError | null;
+  preempting: Job['preempting'];
+}
 
 /**
- * A resumed run's replay did not reproduce the delivered text (sampling the engine cannot reproduce).
- * Engines report it as a `ReplayDivergedError`.
+ * What slot ops need from the scheduler that owns them, and where they report. The ops carry out; the
+ * scheduler decides (`runEnded`, `loadEnded`): retry, continuation, preemption, quarantine.
  */
-function isReplayDivergence(e: unknown, job: Job): boolean {
-  return e instanceof ReplayDivergedError && job.engineTokens > 0 && !job.continuation;
+export interface SlotOpsHost {
+  readonly clock: Clock;
+  readonly events: KernelEvents;
+  readonly config: SchedulerConfig;
+  readonly pool: WorkerPool;
+  readonly budget: Budget | null;
+  jobDetail(job: Job): JobEventDetail;
+  schedule(): void;
+  runEnded(job: Job, slot: Slot, epoch: number, outcome: RunOutcome): void;
+  loadEnded(model: string, error: LlmOsError | null): void;
 }
 
 /** @internal */
 export class SlotOps {
-  /** Consecutive failed loads of a model (a success resets it); `quarantineAfter` of them quarantine it. */
-  private readonly loadFailures = new Map<string, number>();
-
-  constructor(private readonly s: Scheduler) {}
+  constructor(private readonly s: SlotOpsHost) {}
 
   /** Run `job` on `slot` (its model is loaded there) until it ends, is preempted or fails. */
   run(job: Job, slot: Slot, rank: number): void {
@@ -90,33 +104,7 @@ export class SlotOps {
     slot.lastUsed = now;
     const preempting = job.preempting;
     job.endRun(res, now);
-    // A cancelled or timed-out job already ended for its caller (the run was only winding down).
-    if (job.phase === 'done') return s.schedule();
-    if (err) {
-      const e = toLlmOsError(err);
-      if (e instanceof WorkerCrashedError && job.reclaimed) s.requeueReclaimed(job);
-      else if (e instanceof WorkerCrashedError) s.retryOrFail(job, e);
-      else if (isReplayDivergence(e, job) && job.canContinue) s.continueInstead(job);
-      else s.fail(job, e);
-      // The engine lost its GPU device and with it the model (the worker lives on): forget the model, so
-      // the next job reloads it on a new device instead of failing against a model that is gone.
-      if (e instanceof DeviceLostError && slot.epoch === epoch && slot.running.size === 0 && slot.model !== null) {
-        const model = slot.model;
-        slot.clearModel();
-        s.events.emit('model-evicted', { model, slot: slot.index, reason: 'device-lost', at: now });
-        s.schedule();
-      }
-      return;
-    }
-    const r = res!;
-    if (r.stopReason === 'stop' || r.stopReason === 'length' || !preempting) {
-      // Ended by itself; an interrupt nobody asked for (another caller of the engine) ends it as aborted.
-      return s.finish(job, r.stopReason === 'interrupt' ? 'abort' : r.stopReason);
-    }
-    job.preemptions++;
-    job.proc.preemptions++;
-    job.requeue(now);
-    s.enqueue(job, true);
+    s.runEnded(job, slot, epoch, { result: res, error: err ? toLlmOsError(err) : null, preempting });
   }
 
   /** Ask a run to stop at the next token boundary: interrupt when it is alone on its worker, else abort it. */
@@ -181,8 +169,8 @@ export class SlotOps {
       slot.fresh = true;
       slot.idleSince = now;
       slot.lastUsed = now;
-      this.loadFailures.delete(reg.id);
       s.events.emit('model-loaded', { model: reg.id, slot: slot.index, ms: now - t0, at: now });
+      s.loadEnded(reg.id, null);
     } catch (e) {
       const err = toLlmOsError(e, ModelLoadError, { model: reg.id });
       if (slot.model === reg.id && slot.modelState === 'loading') {
@@ -191,19 +179,7 @@ export class SlotOps {
         else if (slot.epoch === epoch) slot.clearModel();
       }
       s.events.emit('model-load-failed', { model: reg.id, slot: slot.index, error: err.toJSON(), at: s.clock.now() });
-      // The network and a cancelled load say nothing about the model; anything else counts towards quarantine.
-      const counts = !(err instanceof AbortError || err instanceof NetworkError);
-      const n = counts ? (this.loadFailures.get(reg.id) ?? 0) + 1 : 0;
-      if (counts) this.loadFailures.set(reg.id, n);
-      if (n >= s.config.quarantineAfter) {
-        this.loadFailures.delete(reg.id);
-        const q = s.registry.quarantine(reg.id, n, err, s.clock.now());
-        s.events.emit('model-quarantined', { model: reg.id, failures: n, error: err.toJSON(), at: q.since });
-        s.failQueued(reg.id, quarantineError(q));
-      } else if (!(err instanceof WorkerCrashedError || err instanceof TimeoutError)) {
-        // A crash or a stuck load may be the worker's fault: its jobs stay queued for one more try.
-        s.failQueued(reg.id, err);
-      }
+      s.loadEnded(reg.id, err);
     } finally {
       s.schedule();
     }

@@ -8,6 +8,7 @@
 import { TimeoutError, WorkerCrashedError, toLlmOsError, type LlmOsError } from '../errors';
 import type { Job } from './job';
 import type { SlotEngine } from './types';
+import { systemClock, withTimeout, type Clock } from './clock';
 
 /** @internal One worker slot and what it holds. */
 export class Slot {
@@ -53,6 +54,7 @@ export class WorkerPool {
     private readonly create: EngineFactory,
     /** Called when a slot's worker dies unexpectedly, with the model it held (already cleared). */
     private readonly onExit: (slot: Slot, error: LlmOsError, model: string | null) => void,
+    private readonly clock: Clock = systemClock,
     private readonly startTimeoutMs = 60_000,
   ) {}
 
@@ -71,11 +73,8 @@ export class WorkerPool {
     if (slot.engine?.alive) return Promise.resolve(slot.engine);
     if (slot.starting) return slot.starting;
     const epoch = ++slot.epoch;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimeoutError(`Engine worker for slot ${slot.index} did not start in time`, { slot: slot.index })), this.startTimeoutMs);
-    });
-    const starting = Promise.race([this.create(slot.index), timeout]).finally(() => clearTimeout(timer));
+    const starting = withTimeout(this.create(slot.index), this.startTimeoutMs, this.clock,
+      () => new TimeoutError(`Engine worker for slot ${slot.index} did not start in time`, { slot: slot.index }));
     slot.starting = starting.then((engine) => {
       slot.starting = null;
       if (slot.epoch !== epoch) {
