@@ -62,8 +62,12 @@ export class UnknownModelError extends defineError('UnknownModelError', 'MODEL_U
 export class DeviceUnsupportedError extends defineError('DeviceUnsupportedError', 'DEVICE_UNSUPPORTED') {}
 /** WebGPU is unavailable where the caller required it. */
 export class WebGpuUnavailableError extends defineError('WebGpuUnavailableError', 'WEBGPU_UNAVAILABLE') {}
-/** The engine's compiled model library (WebLLM wasm) is missing or invalid. */
-export class ModelLibraryError extends defineError('ModelLibraryError', 'MODEL_LIBRARY_MISSING') {}
+/** WebLLM's compiled model library (the model's wasm, not our model library) is missing or invalid. */
+export class WebLlmLibraryError extends defineError('WebLlmLibraryError', 'MODEL_LIBRARY_MISSING') {}
+/** @deprecated The old, misleading name of `WebLlmLibraryError` (same class, same code). */
+export const ModelLibraryError = WebLlmLibraryError;
+/** @deprecated See `WebLlmLibraryError`. */
+export type ModelLibraryError = WebLlmLibraryError;
 /** `generate()` called while no model is loaded. */
 export class ModelNotLoadedError extends defineError('ModelNotLoadedError', 'MODEL_NOT_LOADED') {}
 /** The engine is busy with another generation or load. */
@@ -131,7 +135,7 @@ export const ERROR_CLASSES = {
   UnknownModelError,
   DeviceUnsupportedError,
   WebGpuUnavailableError,
-  ModelLibraryError,
+  WebLlmLibraryError,
   ModelNotLoadedError,
   EngineBusyError,
   GenerationError,

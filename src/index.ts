@@ -98,6 +98,8 @@ export { probeDevice, deriveBudget, validateOverrides, MAX_SLOTS } from './kerne
 export type { Budget, BudgetOverrides, DeviceProbe } from './kernel/device-budget';
 export { localSettingsStore, memorySettingsStore, BUDGET_SETTINGS_KEY } from './kernel/settings-store';
 export type { KernelSettingsStore } from './kernel/settings-store';
+export { describeGguf } from './kernel/model-registry';
+export type { RegisteredModel } from './kernel/model-registry';
 export { systemClock } from './kernel/clock';
 export type { Clock } from './kernel/clock';
 export type { EngineFactory } from './kernel/worker-pool';
@@ -107,6 +109,7 @@ export { LlmosDesktop } from './desktop/llmos-desktop/llmos-desktop';
 export { LlmosTaskManager } from './components/llmos-task-manager/llmos-task-manager';
 export { DesktopServices } from './desktop/services/desktop-services';
 export type { AppModel, DesktopServicesOptions } from './desktop/services/desktop-services';
+export type { AppId } from './desktop/registry';
 export { KernelChatBackend } from './components/llmos-chat/kernel-chat-backend';
 export type { KernelChatBackendOptions } from './components/llmos-chat/kernel-chat-backend';
 export { LOCALES, initLocalization, setLocale, currentLocale, preferredLocale } from './locales/locale';

@@ -1,4 +1,9 @@
-/** Worker-side probe of the WebGPU adapter: the facts engines need to pick a backend honestly. */
+/**
+ * Worker-side view of the shared adapter probe (`protocol/adapter-probe.ts`): the facts engines need to
+ * pick a backend honestly, asked once per worker.
+ */
+import { probeAdapterOnce } from '../protocol/adapter-probe';
+
 export interface GpuProbe {
   available: boolean;
   f16: boolean;
@@ -8,27 +13,9 @@ export interface GpuProbe {
   maxStorageBufferBindingSize: number;
 }
 
-let cached: Promise<GpuProbe> | null = null;
-
-export function probeGpu(): Promise<GpuProbe> {
-  cached ??= (async () => {
-    const none: GpuProbe = { available: false, f16: false, vendor: '', architecture: '', maxBufferSize: 0, maxStorageBufferBindingSize: 0 };
-    const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
-    if (!gpu) return none;
-    try {
-      const adapter = await gpu.requestAdapter();
-      if (!adapter) return none;
-      return {
-        available: true,
-        f16: adapter.features.has('shader-f16'),
-        vendor: adapter.info?.vendor ?? '',
-        architecture: adapter.info?.architecture ?? '',
-        maxBufferSize: adapter.limits.maxBufferSize,
-        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-      };
-    } catch {
-      return none;
-    }
-  })();
-  return cached;
+export async function probeGpu(): Promise<GpuProbe> {
+  const a = await probeAdapterOnce();
+  return a
+    ? { available: true, f16: a.f16, vendor: a.vendor, architecture: a.architecture, maxBufferSize: a.maxBufferSize, maxStorageBufferBindingSize: a.maxStorageBufferBindingSize }
+    : { available: false, f16: false, vendor: '', architecture: '', maxBufferSize: 0, maxStorageBufferBindingSize: 0 };
 }

@@ -1,13 +1,13 @@
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { WebLLMEngine, deleteCachedModel, hasCachedModel } from './webllm-engine';
-import { WEBLLM_DB, cachedUrls } from './webllm-cache';
+import { WEBLLM_DB, cachedUrls } from './webllm-prefetch';
 import { probeGpu } from './gpu-probe';
 import type { LoadProgress, ModelSource } from '../protocol/engine';
 import { EngineClient } from '../kernel/engine-client';
 import type { Remote } from 'comlink';
 import type { EngineHostApi } from '../protocol/engine-host-api';
 import {
-  AbortError, DeviceUnsupportedError, LlmOsError, ModelLibraryError, ModelNotLoadedError, NetworkError, UnknownModelError,
+  AbortError, DeviceUnsupportedError, LlmOsError, WebLlmLibraryError, ModelNotLoadedError, NetworkError, UnknownModelError,
 } from '../errors';
 import {
   MLC_FILES, MLC_FIXTURE_MODEL_PATH, MLC_INVALID_LIB_PATH, MLC_MISSING_LIB_PATH, MLC_SHARD_BYTES, MLC_SHARD_NAMES, mlcFixtureRecord,
@@ -100,7 +100,7 @@ describe('WebLLMEngine with the generated MLC directory (in-thread)', () => {
     performance.clearResourceTimings();
     const err = (await engine.load(source, {}, (p) => events.push(p)).catch((e: unknown) => e)) as LlmOsError;
 
-    expect(err).toBeInstanceOf(ModelLibraryError);
+    expect(err).toBeInstanceOf(WebLlmLibraryError);
     expect(err.code).toBe('MODEL_LIBRARY_MISSING');
     expect(err.details).toMatchObject({ modelId: record.model_id, url: missingLib, status: 404, reason: 'missing' });
     expect(err.message).toContain(missingLib);
@@ -134,7 +134,7 @@ describe('WebLLMEngine with the generated MLC directory (in-thread)', () => {
     performance.clearResourceTimings();
     const events: LoadProgress[] = [];
     const err = (await engine.load({ kind: 'mlc', id: invalid.model_id, record: invalid }, {}, (p) => events.push(p)).catch((e: unknown) => e)) as LlmOsError;
-    expect(err).toBeInstanceOf(ModelLibraryError);
+    expect(err).toBeInstanceOf(WebLlmLibraryError);
     expect(err.details).toMatchObject({ modelId: invalid.model_id, url: invalidLib, reason: 'invalid' });
     expect(downloads()).toEqual([invalidLib]); // no weights fetched again
     expect(events.at(-1)).toMatchObject({ loaded: SHARD_TOTAL, total: SHARD_TOTAL });
@@ -167,7 +167,7 @@ describe('WebLLMEngine with the generated MLC directory (in-thread)', () => {
     expect(err).toMatchObject({ code: 'ABORTED', details: { modelId: record.model_id } });
     expect(await hasCachedModel(record.model_id, record)).toBe(false);
     expect(engine.stats()).toMatchObject({ busy: false, loaded: false });
-    await expect(engine.load(source)).rejects.toBeInstanceOf(ModelLibraryError);
+    await expect(engine.load(source)).rejects.toBeInstanceOf(WebLlmLibraryError);
     expect(await hasCachedModel(record.model_id, record)).toBe(true);
   });
 
@@ -198,7 +198,7 @@ describe('WebLLMEngine through a real engine worker', () => {
 
       const events: LoadProgress[] = [];
       const lib = await client.load('webllm', source, {}, (p) => events.push(p)).catch((e: unknown) => e);
-      expect(lib).toBeInstanceOf(ModelLibraryError);
+      expect(lib).toBeInstanceOf(WebLlmLibraryError);
       expect(lib).toMatchObject({ code: 'MODEL_LIBRARY_MISSING', details: { modelId: record.model_id, url: missingLib, reason: 'missing' } });
       expect(events.filter((e) => e.phase === 'download').length).toBeGreaterThan(MLC_SHARD_BYTES.length);
       expectMonotonic(events);

@@ -24,11 +24,11 @@ import type {
 import { probeGpu } from './gpu-probe';
 import { validateRequest } from '../protocol/validate-request';
 import { resolveWebLLMModel } from './webllm-app-config';
-import { deleteCachedModel, hasCachedModel, prefetchModel, type PrefetchResult } from './webllm-cache';
+import { deleteCachedModel, hasCachedModel, prefetchModel, type PrefetchResult } from './webllm-prefetch';
 import { classifyGenerateError, classifyLoadError, withFetchLog, type LoadContext } from './webllm-errors';
 import { webllmMessages, webllmRequestParams, webllmUsage } from './webllm-request';
 
-export { deleteCachedModel, hasCachedModel } from './webllm-cache';
+export { deleteCachedModel, hasCachedModel } from './webllm-prefetch';
 
 /** Share of the progress bar given to downloading; the rest is loading onto the GPU. */
 const DOWNLOAD_SHARE = 0.9;

@@ -7,7 +7,7 @@
  */
 import {
   AbortError, DeviceLostError, DeviceUnsupportedError, GenerationError, IntegrityError, InvalidRequestError, LlmOsError,
-  ModelLibraryError, ModelLoadError, NetworkError, UnknownModelError, WebGpuUnavailableError, type ErrorDetails,
+  WebLlmLibraryError, ModelLoadError, NetworkError, UnknownModelError, WebGpuUnavailableError, type ErrorDetails,
 } from '../errors';
 
 /** One request seen while web-llm was loading. */
@@ -87,8 +87,8 @@ function isWasmFailure(e: unknown): boolean {
 
 /**
  * Classify a failure of web-llm's `reload()` for model `ctx.modelId`:
- * - the model library's URL failed with an HTTP status → `ModelLibraryError` (reason `missing`);
- * - the library downloaded but would not compile/instantiate → `ModelLibraryError` (reason `invalid`);
+ * - the model library's URL failed with an HTTP status → `WebLlmLibraryError` (reason `missing`);
+ * - the library downloaded but would not compile/instantiate → `WebLlmLibraryError` (reason `invalid`);
  * - any other request failed → `NetworkError` with `details.url` (and `status`);
  * - web-llm's own classes (no WebGPU, missing shader-f16, device lost, integrity) → ours;
  * - anything else → `ModelLoadError`. Every one names the model; the cause's text is kept.
@@ -107,11 +107,11 @@ export function classifyLoadError(err: unknown, ctx: LoadContext): LlmOsError {
   if (name === 'DeviceLostError') return new DeviceLostError(`The GPU device was lost while loading ${ctx.modelId}`, base, opts);
   if (name === 'IntegrityError') return new IntegrityError(`${ctx.modelId}: ${messageOf(err)}`, base, opts);
   if (name === 'ModelNotFoundError') return new UnknownModelError(`Unknown WebLLM model "${ctx.modelId}"`, base, opts);
-  if (name === 'MissingModelWasmError') return new ModelLibraryError(`${ctx.modelId} has no model library`, { ...base, url: ctx.libUrl, reason: 'missing' }, opts);
+  if (name === 'MissingModelWasmError') return new WebLlmLibraryError(`${ctx.modelId} has no model library`, { ...base, url: ctx.libUrl, reason: 'missing' }, opts);
 
   const libFetch = [...ctx.log].reverse().find((r) => r.url === ctx.libUrl);
   if (libFetch && libFetch.status !== undefined && failed(libFetch)) {
-    return new ModelLibraryError(`The model library of ${ctx.modelId} is missing: ${ctx.libUrl} answered HTTP ${libFetch.status}`, {
+    return new WebLlmLibraryError(`The model library of ${ctx.modelId} is missing: ${ctx.libUrl} answered HTTP ${libFetch.status}`, {
       ...base, url: ctx.libUrl, status: libFetch.status, reason: 'missing',
     }, opts);
   }
@@ -123,7 +123,7 @@ export function classifyLoadError(err: unknown, ctx: LoadContext): LlmOsError {
     }, opts);
   }
   if (isWasmFailure(err)) {
-    return new ModelLibraryError(`The model library of ${ctx.modelId} is invalid (${ctx.libUrl}): ${messageOf(err)}`, {
+    return new WebLlmLibraryError(`The model library of ${ctx.modelId} is invalid (${ctx.libUrl}): ${messageOf(err)}`, {
       ...base, url: ctx.libUrl, reason: 'invalid',
     }, opts);
   }

@@ -7,6 +7,7 @@
  */
 import { BudgetError } from '../errors';
 import { MB } from '../models/cost';
+import { probeAdapter } from '../protocol/adapter-probe';
 
 /** What the probe saw. */
 export interface DeviceProbe {
@@ -120,22 +121,11 @@ function withTimeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
 
 /** Probe the real device. Each part that fails or hangs (beyond `timeoutMs`) is reported as absent. */
 export async function probeDevice(nav: NavigatorLike | undefined = globalThis.navigator as NavigatorLike | undefined, timeoutMs = 5000): Promise<DeviceProbe> {
-  const adapter = nav?.gpu ? await withTimeout(nav.gpu.requestAdapter(), timeoutMs, null) : null;
-  let gpu: DeviceProbe['gpu'] = null;
-  if (adapter) {
-    const info = adapter.info;
-    const architecture = info?.architecture ?? '';
-    gpu = {
-      vendor: info?.vendor ?? '',
-      architecture,
-      description: info?.description ?? '',
-      features: [...adapter.features].map(String).sort(),
-      maxBufferSize: Number(adapter.limits.maxBufferSize),
-      maxStorageBufferBindingSize: Number(adapter.limits.maxStorageBufferBindingSize),
-      software: /swiftshader|llvmpipe|software/i.test(`${architecture} ${info?.description ?? ''}`)
-        || (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter === true,
-    };
-  }
+  const facts = nav?.gpu ? await probeAdapter(nav.gpu, timeoutMs) : null;
+  const gpu: DeviceProbe['gpu'] = facts && {
+    vendor: facts.vendor, architecture: facts.architecture, description: facts.description, features: facts.features,
+    maxBufferSize: facts.maxBufferSize, maxStorageBufferBindingSize: facts.maxStorageBufferBindingSize, software: facts.software,
+  };
   const est = nav?.storage?.estimate ? await withTimeout(nav.storage.estimate(), timeoutMs, null) : null;
   return {
     gpu,

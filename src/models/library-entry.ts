@@ -7,7 +7,7 @@ import type { ModelRecord, ModelState } from '../storage/schema';
 import type { CatalogEntry } from './catalog';
 import { toMB } from './cost';
 import { foldProjector, projectorIdOf } from './projector';
-import type { WebllmCacheState } from './webllm-cache-state';
+import type { WebllmCacheState } from './webllm-cache-reader';
 
 /** One row of the library. */
 export interface LibraryEntry {

@@ -6,7 +6,7 @@ import { deleteLlmOsDb } from '../storage/db';
 import { readChunks } from '../storage/weight-store';
 import { fullCatalog, type CatalogEntry, type GgufCatalogData } from './catalog';
 import { ModelLibrary } from './model-library';
-import { webllmBaseUrl } from './webllm-cache-state';
+import { webllmBaseUrl } from './webllm-cache-reader';
 import type { WebLLMCatalogEntry } from './webllm-catalog';
 import { fixtureHits, storedSha256, token, urlSha256 } from '../../test/helpers/storage';
 import { greedy, TINY_B_URL, TINY_URL } from '../../test/helpers/engines';

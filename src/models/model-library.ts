@@ -28,7 +28,7 @@ import { catalogRow, recordRow, webllmRow, type LibraryEntry } from './library-e
 import { importGguf, importProjector } from './model-import';
 import { foldProjector, isProjector, projectorIdOf, splitModelFiles } from './projector';
 import { sha256Hex } from './sha256';
-import { deleteWebllmCache, webllmCacheStates } from './webllm-cache-state';
+import { deleteWebllmCache, webllmCacheStates } from './webllm-cache-reader';
 
 export type { LibraryEntry } from './library-entry';
 

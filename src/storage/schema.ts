@@ -18,7 +18,7 @@ export interface ModelRecord {
   /** Stable id (catalog id, `url:<digest of the URL>` or `import:<name>`). */
   id: string;
   name: string;
-  /** Only GGUF models are stored here; WebLLM keeps its own cache (see `models/webllm-cache.ts`). */
+  /** Only GGUF models are stored here; WebLLM keeps its own cache (see `models/webllm-cache-reader.ts`). */
   engine: 'wllama';
   origin: ModelOrigin;
   /** Source URL for downloads and resumes (absent for imports). */

@@ -11,7 +11,7 @@ import { Kernel } from '../../src/kernel/kernel';
 import { describeGguf } from '../../src/kernel/model-registry';
 import { memorySettingsStore } from '../../src/kernel/settings-store';
 import { MB } from '../../src/models/cost';
-import { WEBLLM_DB } from '../../src/engines/webllm-cache';
+import { WEBLLM_DB } from '../../src/engines/webllm-prefetch';
 import { mlcFixtureRecord } from '../fixtures/mlc-fixture';
 import { greedy, TINY_URL } from '../helpers/engines';
 import { fixtureHits } from '../helpers/storage';

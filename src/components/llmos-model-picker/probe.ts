@@ -2,6 +2,7 @@
  * Page-side probes the picker needs: which fixture models this server serves, and what the WebGPU
  * adapter offers. Every probe has a timeout; none throws.
  */
+import { probeAdapterOnce } from '../../protocol/adapter-probe';
 
 /** A fixture model the server really serves. */
 export interface FixtureModel {
@@ -40,22 +41,8 @@ export interface GpuSupport {
   f16: boolean;
 }
 
-let gpu: Promise<GpuSupport> | null = null;
-
-/** Probe `navigator.gpu` once (cached): is there an adapter, and does it have `shader-f16`? */
-export function probeGpuSupport(timeoutMs = 5000): Promise<GpuSupport> {
-  gpu ??= (async () => {
-    const api = (navigator as Navigator & { gpu?: GPU }).gpu;
-    if (!api) return { webgpu: false, f16: false };
-    try {
-      const adapter = await Promise.race([
-        api.requestAdapter(),
-        new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs)),
-      ]);
-      return adapter ? { webgpu: true, f16: adapter.features.has('shader-f16') } : { webgpu: false, f16: false };
-    } catch {
-      return { webgpu: false, f16: false };
-    }
-  })();
-  return gpu;
+/** Is there an adapter, and does it have `shader-f16`? (The shared probe, asked once.) */
+export async function probeGpuSupport(): Promise<GpuSupport> {
+  const a = await probeAdapterOnce();
+  return { webgpu: a !== null, f16: a?.f16 ?? false };
 }
