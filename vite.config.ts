@@ -7,7 +7,7 @@ import { COMMON_SECURITY_HEADERS, securityHeaders } from './src/api/v1/security-
 import { examplesPlugin } from './examples/examples-plugin.ts';
 import webManifest from './src/desktop/web-manifest.json' with { type: 'json' };
 
-/** Chromium flags measured in shared/ENVIRONMENT.md: headless WebGPU on SwiftShader, no background network. */
+/** Chromium flags measured on the project machines (docs/architecture.md, "Measured on these machines"): headless WebGPU on SwiftShader, no background network. */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--enable-unsafe-webgpu',

@@ -1,4 +1,4 @@
-/** The device probe and persisted overrides in real Chromium (SwiftShader WebGPU, see ENVIRONMENT.md). */
+/** The device probe and persisted overrides in real Chromium (SwiftShader WebGPU, see docs/architecture.md, "Measured on these machines"). */
 import { afterEach, describe, expect, test } from 'vitest';
 import { MB } from '../models/cost';
 import { deriveBudget, probeDevice } from './device-budget';

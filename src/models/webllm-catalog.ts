@@ -32,7 +32,7 @@ const F16_QUANT = /q\d+f16/i;
 
 /**
  * Whether a WebLLM model needs the `shader-f16` WebGPU feature. WebLLM declares it for only some
- * models, but every `q*f16*` model needs it (see shared/ENVIRONMENT.md), so the quantisation named in
+ * models, but every `q*f16*` model needs it (docs/architecture.md, "Measured on these machines"), so the quantisation named in
  * the id, the weights URL or the library URL counts as much as `required_features`.
  */
 export function needsShaderF16(m: { model_id: string; model?: string; model_lib?: string; required_features?: string[] | undefined }): boolean {

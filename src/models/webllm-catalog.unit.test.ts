@@ -43,7 +43,7 @@ describe('webllmModelsFor', () => {
     expect(list.every((m) => (m.vram_required_MB ?? Infinity) <= 1000)).toBe(true);
     const vram = list.map((m) => m.vram_required_MB ?? 0);
     expect(vram).toEqual([...vram].sort((a, b) => a - b));
-    // The smallest chat model that runs without f16 (shared/ENVIRONMENT.md).
+    // The smallest chat model that runs without f16 (docs/architecture.md, "Measured on these machines").
     expect(list[0]!.model_id).toBe('SmolLM2-360M-Instruct-q4f32_1-MLC');
     expect(webllmModelsFor({ f16: true, vramBudgetMB: 10 })).toEqual([]);
   });

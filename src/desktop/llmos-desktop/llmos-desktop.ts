@@ -24,11 +24,15 @@ import { desktopStyles } from './llmos-desktop.styles';
  *
  * @event llmos-open-app - Handled here: any element may ask to open an app (`detail.app`).
  *
- * @csspart topbar - The header with the launcher. @csspart launcher - The launcher buttons.
- * @csspart banner - Each device banner. @csspart tabs - The window tab list.
- * @csspart window - Each window. @csspart statusbar - The status bar.
+ * @csspart topbar - The header with the launcher.
+ * @csspart launcher - The launcher buttons.
+ * @csspart banner - Each device banner.
+ * @csspart tabs - The window tab list.
+ * @csspart window - Each window.
+ * @csspart statusbar - The status bar.
  *
- * @cssproperty --llmos-accent - Accent colour. @cssproperty --llmos-page-bg - Desktop background.
+ * @cssproperty --llmos-accent - Accent colour.
+ * @cssproperty --llmos-page-bg - Desktop background.
  */
 export class LlmosDesktop extends LitElement {
   static override styles = [themeStyles, desktopStyles];
