@@ -3,7 +3,9 @@
  * a JSON schema is compiled to a grammar in the engine worker and the output checked in the constraint
  * worker — both bundled as their own files — so structured output still works, while a hostile schema
  * is refused with the typed error naming its limit and a runaway output check is ended by the worker's
- * time limit; the page sees no long task (> 200 ms) through any of it.
+ * time limit; the page sees no long task over 500 ms through any of it. A hostile check on the page would
+ * block it for at least `validationMs` (1 s); the margin below that absorbs a busy 2-core CI machine
+ * (a 292 ms task was seen there while other work loaded the machine).
  */
 import { expect, test } from '@playwright/test';
 
@@ -13,7 +15,7 @@ const BAN_BYTES = Object.fromEntries(Array.from({ length: 256 }, (_, i) => [Stri
 const RELIABILITY = (expected: string) => ({ type: 'reliability', description: JSON.stringify({ area: 'containment', expected }) });
 
 test('built library: structured output works, hostile schemas and runaway checks are refused without freezing the page', {
-  annotation: RELIABILITY('valid JSON for a normal schema; InvalidRequestError {limit} for 3 000 properties and a 40-level deep schema; validationMs for a backtracking RegExp; no page task > 200 ms'),
+  annotation: RELIABILITY('valid JSON for a normal schema; InvalidRequestError {limit} for 3 000 properties and a 40-level deep schema; validationMs for a backtracking RegExp; no page task > 500 ms'),
 }, async ({ page }) => {
   await page.goto('/examples/embed.html');
   await expect.poll(() => page.evaluate(() => !!customElements.get('llmos-chat'))).toBe(true);
@@ -51,5 +53,5 @@ test('built library: structured output works, hostile schemas and runaway checks
   expect(r.redos).toEqual({ name: 'InvalidRequestError', code: 'INVALID_REQUEST', limit: 'validationMs' });
   expect(r.after).toEqual({ ok: true });
   expect(typeof r.again.ok).toBe('boolean');
-  expect(r.longest).toBeLessThan(200);
+  expect(r.longest).toBeLessThan(500);
 });
