@@ -17,6 +17,8 @@ export interface RegisteredModel extends ModelRegistration {
   vramBytes: number;
   ramBytes: number;
   totalBytes: number;
+  /** When it was registered, Unix seconds (wall clock: `/v1/models` reports it as `created`). */
+  registeredAt: number;
 }
 
 const ENGINES = new Set(['wllama', 'webllm', 'webgpu', 'scripted']);
@@ -59,6 +61,7 @@ export function resolveRegistration(reg: ModelRegistration): RegisteredModel {
     vramBytes: backend === 'webgpu' ? weightBytes + kvBytes : 0,
     ramBytes: backend === 'webgpu' ? overhead : total,
     totalBytes: total,
+    registeredAt: Math.floor(Date.now() / 1000),
   };
 }
 

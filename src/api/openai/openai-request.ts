@@ -24,6 +24,8 @@ export interface ParsedChatRequest {
   messages: ChatMessage[];
   params: JobParams;
   stream: boolean;
+  /** `stream_options.include_usage`: a last chunk with `choices: []` carries the usage; other chunks `usage: null`. */
+  includeUsage: boolean;
   constraint: OutputConstraint | null;
   priority: Priority | undefined;
   /** Every image of the request, in message order (empty for text-only requests). */
@@ -155,6 +157,17 @@ export function parseChatRequest(body: unknown, defaults: Partial<JobParams> = {
   void n;
   const stream = b.stream === undefined || b.stream === null ? false : b.stream;
   if (typeof stream !== 'boolean') throw bad('stream', 'stream must be a boolean', stream);
+  let includeUsage = false;
+  if (b.stream_options !== undefined && b.stream_options !== null) {
+    if (!stream) throw bad('stream_options', 'stream_options is only allowed when stream is true');
+    if (typeof b.stream_options !== 'object' || Array.isArray(b.stream_options)) throw bad('stream_options', 'stream_options must be an object');
+    const iu = (b.stream_options as Record<string, unknown>)['include_usage'];
+    if (iu !== undefined && iu !== null && typeof iu !== 'boolean') throw bad('stream_options.include_usage', 'include_usage must be a boolean', iu);
+    includeUsage = iu === true;
+  }
+  // Log probabilities are not computed: refused, never silently ignored.
+  if (b.logprobs !== undefined && b.logprobs !== null && b.logprobs !== false) throw bad('logprobs', 'logprobs is not supported by local models yet');
+  if (b.top_logprobs !== undefined && b.top_logprobs !== null) throw bad('top_logprobs', 'top_logprobs is not supported by local models yet');
   const maxTokens = optNumber(b, 'max_completion_tokens', 1, 32_768, true) ?? optNumber(b, 'max_tokens', 1, 32_768, true);
   const temperature = optNumber(b, 'temperature', 0, 2);
   const topP = optNumber(b, 'top_p', 0, 1);
@@ -176,7 +189,7 @@ export function parseChatRequest(body: unknown, defaults: Partial<JobParams> = {
   const priority = b.priority === undefined ? undefined : parsePriority(b.priority);
   const images: ImageRef[] = [];
   const messages = parseMessages(b.messages, images);
-  return { model: b.model, messages, params, stream, constraint, priority, images };
+  return { model: b.model, messages, params, stream, includeUsage, constraint, priority, images };
 }
 
 /**

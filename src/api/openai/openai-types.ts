@@ -111,7 +111,8 @@ export interface ChatCompletionChunk {
     finish_reason: FinishReason | null;
     logprobs: null;
   }[];
-  usage: CompletionUsage | null;
+  /** Present only with `stream_options.include_usage`: `null`, except on the last chunk (whose `choices` is empty). */
+  usage?: CompletionUsage | null;
 }
 
 /** One entry of `models.list()`. */

@@ -102,7 +102,8 @@ export function connect(options: ConnectOptions): LlmOsClient {
   async function complete(req: ParsedChatRequest, signal: AbortSignal | undefined): Promise<ChatCompletion> {
     const handle = await submit(req, signal);
     const r = await ended(handle, signal);
-    if (req.constraint) await validateOutput(r.text, req.constraint);
+    // A reply cut off by max_tokens is returned as it is, with finish_reason 'length' (as OpenAI does).
+    if (req.constraint && r.stopReason !== 'length') await validateOutput(r.text, req.constraint);
     return {
       id: newId(), object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: req.model, system_fingerprint: FINGERPRINT,
       choices: [{ index: 0, message: { role: 'assistant', content: r.text, refusal: null }, finish_reason: finishOf(r), logprobs: null }],
@@ -116,9 +117,9 @@ export function connect(options: ConnectOptions): LlmOsClient {
     const handle = await submit(req, combined);
     const id = newId();
     const created = Math.floor(Date.now() / 1000);
-    const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: FinishReason | null = null, usage: CompletionUsage | null = null): ChatCompletionChunk => ({
-      id, object: 'chat.completion.chunk', created, model: req.model, system_fingerprint: FINGERPRINT,
-      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], usage,
+    const head = { id, object: 'chat.completion.chunk' as const, created, model: req.model, system_fingerprint: FINGERPRINT };
+    const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: FinishReason | null = null): ChatCompletionChunk => ({
+      ...head, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...(req.includeUsage ? { usage: null } : {}),
     });
     async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
       let finished = false;
@@ -129,11 +130,13 @@ export function connect(options: ConnectOptions): LlmOsClient {
         }
         const r = await ended(handle, combined);
         if (req.constraint) {
-          await validateOutput(r.text, req.constraint);
+          if (r.stopReason !== 'length') await validateOutput(r.text, req.constraint);
           yield chunk({ content: r.text });
         }
         finished = true;
-        yield chunk({}, finishOf(r), usageOf(r));
+        yield chunk({}, finishOf(r));
+        // As OpenAI streams it: one more chunk, with no choices, carrying the usage.
+        if (req.includeUsage) yield { ...head, choices: [], usage: usageOf(r) };
       } finally {
         // A consumer that stops iterating early cancels the job.
         if (!finished) handle.cancel();
@@ -162,7 +165,7 @@ export function connect(options: ConnectOptions): LlmOsClient {
       .filter((m) => !allowed || allowed.includes(m.id))
       .map((m): Model => {
         const inputs = registrationInputs(m);
-        return { id: m.id, object: 'model', created: 0, owned_by: `llmos-${m.engine}`, ...(inputs ? { input_modalities: inputs } : {}) };
+        return { id: m.id, object: 'model', created: m.registeredAt, owned_by: `llmos-${m.engine}`, ...(inputs ? { input_modalities: inputs } : {}) };
       });
     return { object: 'list', data, [Symbol.asyncIterator]: async function* () { yield* data; } };
   }

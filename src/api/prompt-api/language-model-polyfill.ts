@@ -122,7 +122,14 @@ export function createLanguageModelClass(options: LanguageModelOptions): Languag
 
     static async availability(raw?: LanguageModelCreateCoreOptions): Promise<Availability> {
       const o = checkOptions(raw);
-      sampling(o, env);
+      // Sampling values create() would refuse (topK < 1, a negative temperature) are not errors here: such a
+      // session is simply unavailable (WPT ai/language-model availability: a value, never a rejection).
+      try {
+        sampling(o, env);
+      } catch (e) {
+        if (e instanceof RangeError) return 'unavailable';
+        throw e;
+      }
       return availabilityOf(env, canonicalizeExpected(o.expectedInputs, 'expectedInputs'), canonicalizeExpected(o.expectedOutputs, 'expectedOutputs'));
     }
 

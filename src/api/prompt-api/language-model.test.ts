@@ -69,6 +69,22 @@ describe('create() and availability()', () => {
     await expect(LM.create({ expectedInputs: [{ type: 'video' as never }] })).rejects.toBeInstanceOf(TypeError);
     await expect(LM.create({ initialPrompts: 'hi' as never })).rejects.toBeInstanceOf(TypeError);
     expect(() => new (LM as unknown as new () => unknown)()).toThrow(TypeError);
+    // availability() answers a value where create() would throw on sampling values (WPT availability).
+    for (const o of [{ topK: -2 }, { topK: 0 }, { temperature: -0.5 }]) expect(await LM.availability(o)).toBe('unavailable');
+  });
+
+  test('WebIDL conversions: null, undefined, {} and numbers are prompts as strings; an iterable is a message list', async () => {
+    const session = await LM.create();
+    for (const input of [null, undefined, {}, 42]) {
+      await expect(session.prompt(input as never)).resolves.toEqual(expect.any(String));
+      expect(lastConversation().at(-1)).toEqual({ role: 'user', content: String(input) });
+    }
+    await expect(session.append(null as never)).resolves.toBeUndefined();
+    const iterable = { *[Symbol.iterator]() { yield { role: 'user', content: 'from an iterable' }; } };
+    await session.prompt(iterable as never);
+    expect(lastConversation().at(-1)).toEqual({ role: 'user', content: 'from an iterable' });
+    await expect(session.prompt(Symbol('no') as never)).rejects.toBeInstanceOf(TypeError);
+    session.destroy();
   });
 
   test('unsupported inputs or languages are unavailable, and create() fails with NotSupportedError', async () => {
@@ -198,6 +214,9 @@ describe('prompting', () => {
     expect(err.cause).toBeInstanceOf(OutputValidationError);
     await expect(s.prompt('x', { responseConstraint: 42 as never })).rejects.toBeInstanceOf(TypeError);
     await expect(s.prompt('x', { omitResponseConstraintInput: true })).rejects.toBeInstanceOf(TypeError);
+    const circular: Record<string, unknown> = { type: 'object' };
+    circular['properties'] = { self: circular };
+    await expect(s.prompt('x', { responseConstraint: circular })).rejects.toMatchObject({ name: 'NotSupportedError' });
   });
 
   test('destroy(): pending calls reject with AbortError, later calls too, streams error', async () => {
@@ -215,6 +234,25 @@ describe('prompting', () => {
     const t = await LM.create({ signal: ctrl.signal });
     ctrl.abort('bye');
     await expect(t.prompt('x')).rejects.toBe('bye');
+  });
+
+  test('aborting right after the call (WPT testAbortPromise / testAbortReadableStream)', async () => {
+    const s = await LM.create();
+    const ctrl = new AbortController();
+    const cloned = s.clone({ signal: ctrl.signal });
+    ctrl.abort();
+    await expect(cloned).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(s.clone({ signal: ctrl.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    // promptStreaming with an aborted signal throws at once; aborted after the call, the stream errors.
+    expect(() => s.promptStreaming('x', { signal: ctrl.signal })).toThrow(expect.objectContaining({ name: 'AbortError' }));
+    const custom = new AbortController();
+    custom.abort(new DOMException('test', 'VersionError'));
+    expect(() => s.promptStreaming('x', { signal: custom.signal })).toThrow(expect.objectContaining({ name: 'VersionError' }));
+    const later = new AbortController();
+    const stream = s.promptStreaming('x', { signal: later.signal });
+    later.abort();
+    await expect(stream.pipeTo(new WritableStream())).rejects.toMatchObject({ name: 'AbortError' });
+    await idle(kernel);
   });
 });
 

@@ -14,6 +14,7 @@
  * the engine reports for them. A session holds at most `MAX_IMAGES` (16) images in all.
  */
 import type { ChatMessage } from '../../protocol/engine';
+import { LlmOsError } from '../../errors';
 import type { LanguageModelEnv } from './language-model-env';
 import { ContextLedger } from './context-ledger';
 import { abortReason, domError, toDomException } from './prompt-errors';
@@ -61,7 +62,8 @@ function constraintOf(c: LanguageModelPromptOptions['responseConstraint'], omit:
   try {
     return checkConstraint(c instanceof RegExp ? { kind: 'regexp', regexp: c } : { kind: 'json', schema: c }, 'responseConstraint');
   } catch (e) {
-    throw toDomException(e);
+    // A schema that is no JSON (circular: a TypeError or a stack overflow while walking it) is not supported.
+    throw e instanceof LlmOsError ? toDomException(e) : domError('NotSupportedError', 'responseConstraint is not a JSON value (is it circular?)');
   }
 }
 
@@ -210,6 +212,8 @@ export class LanguageModelSession extends EventTarget {
    * validated first and arrives as one chunk. Cancelling the stream cancels the generation.
    */
   promptStreaming(input: LanguageModelPrompt, options: LanguageModelPromptOptions = {}): ReadableStream<string> {
+    // An already aborted signal throws here, as the native method does (WPT testAbortReadableStream).
+    if (options.signal?.aborted) throw abortReason(options.signal);
     const cancel = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, cancel.signal]) : cancel.signal;
     return new ReadableStream<string>({
@@ -257,10 +261,9 @@ export class LanguageModelSession extends EventTarget {
 
   /** A new session with the same options and conversation. */
   clone(options: { signal?: AbortSignal } = {}): Promise<LanguageModelSession> {
-    const signal = options.signal ? AbortSignal.any([this.#destroyed.signal, options.signal]) : this.#destroyed.signal;
-    if (signal.aborted) return Promise.reject(abortReason(signal));
     const Ctor = this.constructor as new (t: typeof SESSION_TOKEN, i: SessionInit) => LanguageModelSession;
-    return Promise.resolve(new Ctor(SESSION_TOKEN, { ...this.#init, ledger: this.#ledger.clone(), signal: options.signal }));
+    // In call order after the session's earlier operations; a signal aborted before it settles rejects it.
+    return this.#run(options.signal, async () => new Ctor(SESSION_TOKEN, { ...this.#init, ledger: this.#ledger.clone(), signal: options.signal }));
   }
 
   /** End the session: pending and later calls reject with an `AbortError` (or `reason`). */

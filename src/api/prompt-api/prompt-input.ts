@@ -65,6 +65,14 @@ export function expectedTypes(expected: readonly LanguageModelExpected[]): Set<L
  */
 export function canonicalizePrompt(input: unknown, hasAppendedInput: boolean, expected: readonly LanguageModelExpected[] = []): CanonicalMessage[] {
   if (typeof input === 'string') return [{ role: 'user', content: input }];
+  // WebIDL conversion of (sequence<LanguageModelMessage> or DOMString): an iterable object is a sequence;
+  // anything else (null, undefined, {}, a number) becomes its string; a Symbol cannot be one.
+  if (typeof input === 'symbol') throw new TypeError('A prompt cannot be a Symbol');
+  const iterable = (typeof input === 'object' && input !== null) || typeof input === 'function'
+    ? typeof (input as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function'
+    : false;
+  if (!iterable) return [{ role: 'user', content: String(input) }];
+  if (!Array.isArray(input)) input = Array.from(input as Iterable<unknown>);
   if (!Array.isArray(input)) throw new TypeError('A prompt must be a string or an array of messages');
   if (input.length === 0) return [{ role: 'user', content: '' }];
   const types = expectedTypes(expected);

@@ -116,4 +116,34 @@ describe('/v1 HTTP semantics', () => {
     expect(finish).toBe('length');
     await expect(openai.chat.completions.create({ model: 'tiny', messages: [] })).rejects.toMatchObject({ status: 400 });
   });
+
+  test('the openai client sees OpenAI semantics: usage chunk, model_not_found, 422 without retries, logprobs refused, created', async () => {
+    const openai = new OpenAI({ baseURL: `${location.origin}/v1`, apiKey: 'local', dangerouslyAllowBrowser: true, fetch: handlerFetch });
+    const models = await openai.models.list();
+    const now = Math.floor(Date.now() / 1000);
+    for (const m of models.data) expect(m.created).toBeGreaterThan(now - 24 * 3600);
+
+    const chunks: OpenAI.ChatCompletionChunk[] = [];
+    const stream = await openai.chat.completions.create({
+      ...chat, messages: [{ role: 'user', content: 'hi' }], max_tokens: 4, stream: true, stream_options: { include_usage: true },
+    } as never) as unknown as AsyncIterable<OpenAI.ChatCompletionChunk>;
+    for await (const c of stream) chunks.push(c);
+    expect(chunks.at(-1)!.choices).toEqual([]);
+    expect(chunks.at(-1)!.usage).toMatchObject({ completion_tokens: 4 });
+
+    await expect(openai.chat.completions.create({ ...chat, model: 'nope' } as never)).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
+    await expect(openai.chat.completions.create({ ...chat, logprobs: true } as never)).rejects.toMatchObject({ status: 400, param: 'logprobs' });
+
+    // Output failing its schema: 422, which the client does not retry — one request, one generation.
+    let generations = 0;
+    const off = kernel.events.on('job-finished', () => { generations++; });
+    const schema = { type: 'object', properties: { a: { type: 'boolean' } }, required: ['a'], additionalProperties: false, not: { required: ['a'] } };
+    const err = await openai.chat.completions.create({
+      ...chat, max_tokens: 40, response_format: { type: 'json_schema', json_schema: { name: 'impossible', schema } },
+    } as never).then(() => null, (e) => e);
+    off();
+    expect(err).toMatchObject({ status: 422, code: 'output_invalid' });
+    expect(generations).toBe(1);
+  });
 });
+

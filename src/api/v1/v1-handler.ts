@@ -46,9 +46,14 @@ const STATUS: Record<string, [number, string]> = {
   PERMISSION_DENIED: [403, 'permission_error'],
   PROCESS_UNKNOWN: [403, 'permission_error'],
   MODEL_UNKNOWN: [404, 'invalid_request_error'],
+  /** The output failed its response_format: not retryable (a retry would only generate again). */
+  OUTPUT_INVALID: [422, 'invalid_request_error'],
   QUEUE_FULL: [503, 'server_error'],
   ABORTED: [499, 'request_aborted'],
 };
+
+/** Where OpenAI has its own code for the same failure. */
+const OPENAI_CODE: Record<string, string> = { MODEL_UNKNOWN: 'model_not_found' };
 
 /** Status and body for any failure. */
 export function errorResponse(err: unknown): { status: number; body: V1ErrorBody } {
@@ -57,7 +62,7 @@ export function errorResponse(err: unknown): { status: number; body: V1ErrorBody
   const field = e.details['field'];
   // The kernel's and the engines' refusals of an image do not name the part: the messages are at fault.
   const param = typeof field === 'string' ? field : e.code === 'INPUT_UNSUPPORTED' ? 'messages' : null;
-  return { status, body: { error: { message: e.message, type, param, code: e.code.toLowerCase() } } };
+  return { status, body: { error: { message: e.message, type, param, code: OPENAI_CODE[e.code] ?? e.code.toLowerCase() } } };
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
