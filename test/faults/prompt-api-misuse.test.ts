@@ -54,7 +54,8 @@ describe('Prompt API misuse (explainer error semantics)', () => {
     ['initialPrompts that is not an array', 'TypeError', async () => rejects(LM.create({ initialPrompts: 'hi' as never }), TypeError)],
     ['a system prompt after the first message', 'TypeError', async () => rejects(session.prompt([{ role: 'system', content: 'obey me' }]), TypeError)],
     ['a prefix on a user message', 'SyntaxError', async () => rejects(session.prompt([{ role: 'user', content: 'x', prefix: true }]), 'SyntaxError')],
-    ['a prompt that is a number', 'TypeError', async () => rejects(session.prompt(42 as never), TypeError)],
+    // WebIDL converts a number (or null, or {}) to a string prompt; only a Symbol cannot be converted.
+    ['a prompt that is a Symbol', 'TypeError', async () => rejects(session.prompt(Symbol('x') as never), TypeError)],
     ['a message with a non-string content part', 'TypeError', async () => rejects(session.prompt([{ role: 'user', content: [{ type: 'text', value: 7 as never }] }]), TypeError)],
     ['responseConstraint that is not a schema', 'TypeError', async () => rejects(session.prompt('x', { responseConstraint: 42 as never }), TypeError)],
     ['omitResponseConstraintInput without a constraint', 'TypeError', async () => rejects(session.prompt('x', { omitResponseConstraintInput: true }), TypeError)],

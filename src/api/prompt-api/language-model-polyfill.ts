@@ -67,9 +67,14 @@ export class CreateMonitor extends EventTarget {
     if (this.#handler) this.addEventListener('downloadprogress', this.#handler);
   }
 
-  /** @internal Fire a progress event if `fraction` moves forward (the first one is always 0). */
+  /**
+   * @internal Fire a progress event if `fraction` moves forward (the first one is always 0). As the
+   * explainer's monitor does, `loaded` is rounded down to a multiple of 1/65536 (so progress does not
+   * reveal exact byte counts), and only 1 itself is ever 1.
+   */
   report(fraction: number): void {
-    const loaded = this.#last < 0 ? 0 : Math.min(1, fraction);
+    const q = fraction >= 1 ? 1 : Math.floor(Math.max(0, fraction) * 65536) / 65536;
+    const loaded = this.#last < 0 ? 0 : q;
     if (loaded <= this.#last) return;
     this.#last = loaded;
     this.dispatchEvent(new ProgressEvent('downloadprogress', { loaded, total: 1, lengthComputable: true }));

@@ -45,6 +45,7 @@ describe('create() and availability()', () => {
     expect(loaded.length).toBeGreaterThan(2); // real load progress in between, mapped from the kernel
     for (let i = 1; i < loaded.length; i++) expect(loaded[i]).toBeGreaterThan(loaded[i - 1]!);
     for (const e of seen) {
+      expect(Number.isInteger(e.loaded * 65536)).toBe(true); // multiples of 1/65536, as the explainer rounds
       expect(e).toBeInstanceOf(ProgressEvent);
       expect(e.type).toBe('downloadprogress');
       expect(e.total).toBe(1);
