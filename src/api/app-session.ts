@@ -47,7 +47,10 @@ export function mergeParams(defaults: ModelDefaults | JobParams, params: JobPara
 export interface AppSessionOptions extends AppProcessOptions {
   /** Default: the page's shared kernel. */
   kernel?: Kernel;
-  /** Spawn the process again when it was killed (the task manager's End). Default false: submit fails. */
+  /**
+   * Spawn the process on first use, and again when it was killed (the task manager's End). Default
+   * false: spawned at once, and a submit after a kill fails.
+   */
   respawn?: boolean;
 }
 
@@ -82,7 +85,8 @@ export class AppSession {
   constructor(private readonly options: AppSessionOptions | null, defaultPriority: Priority = 'normal', attach?: { kernel: Kernel; pid: number }) {
     this.kernel = attach?.kernel ?? options?.kernel ?? getSharedKernel();
     this.defaultPriority = defaultPriority;
-    this.pidValue = attach ? attach.pid : spawnAppProcess(this.kernel, options!, defaultPriority);
+    // A respawning session spawns on first use (as the Prompt API did: installing it starts no process).
+    this.pidValue = attach ? attach.pid : options?.respawn ? null : spawnAppProcess(this.kernel, options!, defaultPriority);
   }
 
   /** A session over a process its owner spawned (the desktop's windows); `close()` leaves it alive. */
