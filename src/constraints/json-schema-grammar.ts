@@ -58,7 +58,8 @@ class Builder {
   private seq = 0;
   private bytes = 0;
 
-  constructor(private readonly root: Schema, private readonly field: string) {}
+  /** `prefix` starts every generated rule name, so that several schemas' rules can share one grammar. */
+  constructor(private readonly root: Schema, private readonly field: string, private readonly prefix = '') {}
 
   /** Set a rule, counting it against the grammar limits (checked as the grammar grows, not at the end). */
   define(name: string, body: string): void {
@@ -74,7 +75,7 @@ class Builder {
     // The hint's last words only: names along a deep path would otherwise grow with every level.
     const full = hint.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase();
     const base = (full.length > 24 ? full.slice(-24).replace(/^[^-]*-/, '') : full) || 'r';
-    const name = `${base}-${this.seq++}`;
+    const name = `${this.prefix}${base}-${this.seq++}`;
     this.define(name, body);
     return name;
   }
@@ -171,6 +172,18 @@ class Builder {
     const list = `${item} ${rest}`;
     return this.add(hint, `"[" ws ${min > 0 ? list : `( ${list} )?`} ws "]"`);
   }
+}
+
+/**
+ * The rules for values shaped by `schema` (any JSON object without one) and the expression that matches
+ * them, with every generated rule name starting with `prefix` (the primitives — `ws`, `string`, `value`… —
+ * are shared and identical across calls): for grammars that hold several schemas, such as a tool call's.
+ */
+export function schemaGbnfRules(schema: Record<string, unknown> | undefined, prefix: string, field: string): { expr: string; rules: Map<string, string> } {
+  if (schema !== undefined) checkSchemaLimits(schema, field);
+  const b = new Builder(schema ?? true, field, prefix);
+  const expr = b.visit(schema ?? { type: 'object' }, 'root');
+  return { expr, rules: b.rules };
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { jsonSchemaToGbnf } from '../constraints/json-schema-grammar';
 import { regexpToGbnf } from '../constraints/regexp-grammar';
+import { toolCallGrammar, type FreeReply, type ToolStyle } from '../constraints/tool-calls';
 import { checkSchemaLimits } from '../protocol/constraint-limits';
 import type { GenerateRequest } from '../protocol/engine';
 
@@ -28,13 +29,20 @@ function cached(key: string, build: () => string | null): string | null {
 }
 
 /**
- * The grammar that enforces the request's constraint while sampling, or `undefined` when there is none
+ * The grammar that enforces the request's constraint while sampling — for a request with tools, the
+ * grammar of its calls in `style` (`constraints/tool-calls.ts`; under `auto`, a JSON constraint is
+ * what a reply without calls must be) — or `undefined` when there is none
  * (or a RegExp no grammar can express: the output is then only validated afterwards). A `grammar` given
  * as is wins; then `jsonSchema` / `jsonMode`; then `regexp`. Throws `InvalidRequestError` (with
  * `details.limit`) for a constraint over a limit.
  */
-export function constraintGrammar(r: GenerateRequest): string | undefined {
+export function constraintGrammar(r: GenerateRequest, style: ToolStyle = 'generic'): string | undefined {
   if (r.grammar !== undefined) return r.grammar;
+  if (r.tools?.length) {
+    const free: FreeReply | undefined = r.jsonSchema !== undefined || r.jsonMode ? { kind: 'json', ...(r.jsonSchema ? { schema: r.jsonSchema } : {}) } : undefined;
+    const key = JSON.stringify([style, r.tools, r.toolChoice, r.parallelToolCalls, free]);
+    return cached(`tools:${key}`, () => toolCallGrammar({ tools: r.tools!, style, choice: r.toolChoice, parallel: r.parallelToolCalls, free })) ?? undefined;
+  }
   if (r.jsonSchema !== undefined || r.jsonMode) {
     const schema = r.jsonSchema;
     // Limits first: the cache key is the schema's JSON text.

@@ -3,6 +3,7 @@
  * done once for every engine by `EngineHost`. The engine regenerates the whole run and reports every token;
  * this filter swallows the text that was already delivered before the preemption, fails with
  * `ReplayDivergedError` where the regenerated text differs from it, and passes the rest on, re-indexed from 0.
+ * A token event's log probabilities (`TokenEvent.logprobs`) are swallowed or passed on with its text.
  */
 import { ReplayDivergedError } from '../errors';
 import { makeUsage, type GenerateRequest, type GenerateResult, type TokenEvent } from '../protocol/engine';
@@ -39,7 +40,9 @@ export class ReplayFilter {
     }
     this.tFirst ??= performance.now();
     this.text += piece;
-    this.onToken({ text: piece, index: this.index++ });
+    // Log probabilities go with the text: dropped with an event delivered before the preemption, kept
+    // with one that carries new text (the same tokens as in the first run, so none is reported twice).
+    this.onToken(t.logprobs ? { text: piece, index: this.index++, logprobs: t.logprobs } : { text: piece, index: this.index++ });
   };
 
   /**

@@ -42,4 +42,14 @@ describe('ReplayFilter', () => {
     expect(out).toEqual([{ text: '', index: 0 }, { text: ' x', index: 1 }]);
     expect(filter.result({ text: ' x', stopReason: 'stop', usage: usage(3) }).usage.completionTokens).toBe(1);
   });
+
+  test('log probabilities are swallowed with the replayed text and passed on with new text', () => {
+    const lp = (token: string) => [{ token, logprob: -1, bytes: null, top: [] }];
+    const out: TokenEvent[] = [];
+    const filter = ReplayFilter.for({ prompt: 'p', replayPrefix: ' alpha', replayTokens: 1, logprobs: 0 }, (t) => out.push(t))!;
+    filter.push({ text: ' alpha', index: 0, logprobs: lp(' alpha') });
+    filter.push({ text: ' beta', index: 1, logprobs: lp(' beta') });
+    filter.push({ text: '', index: 2 });
+    expect(out).toEqual([{ text: ' beta', index: 0, logprobs: lp(' beta') }, { text: '', index: 1 }]);
+  });
 });

@@ -16,7 +16,8 @@
 import { Environment, Interpreter, Template } from '@huggingface/jinja';
 import { InvalidRequestError, LlmOsError } from '../errors';
 import { CONSTRAINT_LIMITS, limitExceeded, type ConstraintLimit } from '../protocol/constraint-limits';
-import type { ChatMessage } from '../protocol/engine';
+import type { ChatMessage, ToolDefinition } from '../protocol/engine';
+import { toolJson } from '../constraints/tool-calls';
 
 /** The budget of the render in progress (rendering is synchronous: one at a time per worker). */
 class Budget {
@@ -120,15 +121,40 @@ export function parseTemplate(source: string): Template {
   return t;
 }
 
+/** A JSON text as a value (templates write `arguments | tojson`), or the text when it is not JSON. */
+function jsonValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A message as Hugging Face chat templates read it: OpenAI's field names for tool calls and results. */
+function templateMessage(m: ChatMessage): Record<string, unknown> {
+  return {
+    role: m.role,
+    content: m.content,
+    ...(m.toolCalls?.length ? {
+      tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: jsonValue(c.arguments) } })),
+    } : {}),
+    ...(m.toolCallId !== undefined ? { tool_call_id: m.toolCallId } : {}),
+    ...(m.name !== undefined ? { name: m.name } : {}),
+  };
+}
+
 /**
  * Render a conversation through a chat template, ending with the assistant's turn opened. A template
  * over a render limit is that `InvalidRequestError`; one that fails otherwise (`raise_exception`, a
  * syntax it does not support at run time) is an `InvalidRequestError` saying the template rejected them.
  */
-export function renderChatTemplate(template: Template, messages: ChatMessage[], bosToken: string, eosToken: string): string {
+export function renderChatTemplate(
+  template: Template, messages: ChatMessage[], bosToken: string, eosToken: string, tools?: readonly ToolDefinition[],
+): string {
   try {
     return renderBounded(template, {
-      messages: messages.map((m) => ({ role: m.role, content: m.content })),
+      messages: messages.map(templateMessage),
+      ...(tools?.length ? { tools: tools.map(toolJson) } : {}),
       add_generation_prompt: true,
       bos_token: bosToken,
       eos_token: eosToken,

@@ -2,6 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { Template } from '@huggingface/jinja';
 import { CONSTRAINT_LIMITS } from '../protocol/constraint-limits';
 import { parseTemplate, renderChatTemplate } from './template-render';
+import { templateToolStyle } from '../constraints/tool-calls';
+import { LLAMA31_TEMPLATE, QWEN25_TEMPLATE } from '../../test/fixtures/tool-templates';
 
 const CHATML = "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}" +
   "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
@@ -39,5 +41,31 @@ describe('bounded chat-template rendering', () => {
   test('a failing template is an InvalidRequestError; outside a bounded render the library is untouched', () => {
     expect(limitOf("{{ raise_exception('no system role') }}")).toMatchObject({ code: 'INVALID_REQUEST' });
     expect(new Template('{% for i in range(20000) %}{% endfor %}ok').render({})).toBe('ok');
+  });
+});
+
+describe('tools in a template\'s own format', () => {
+  const history = [
+    { role: 'user' as const, content: 'Weather in Paris?' },
+    { role: 'assistant' as const, content: '', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city": "Paris"}' }] },
+    { role: 'tool' as const, content: '{"temp": 21}', toolCallId: 'call_1' },
+  ];
+  const tools = [{ name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
+
+  test("Qwen 2.5's template lists the tools and renders calls and results its way", () => {
+    expect(templateToolStyle(QWEN25_TEMPLATE)).toBe('hermes');
+    const text = renderChatTemplate(parseTemplate(QWEN25_TEMPLATE), history, '', '<|im_end|>', tools);
+    expect(text).toContain('<tools>\n{"type": "function", "function": {"name": "get_weather", "description": "Weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}\n</tools>');
+    expect(text).toContain('<|im_start|>assistant\n<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call><|im_end|>');
+    expect(text).toContain('<|im_start|>user\n<tool_response>\n{"temp": 21}\n</tool_response><|im_end|>');
+    expect(text.endsWith('<|im_start|>assistant\n')).toBe(true);
+  });
+
+  test("Llama 3.1's template: tools in the first user turn, the call as JSON with parameters, the result as ipython", () => {
+    expect(templateToolStyle(LLAMA31_TEMPLATE)).toBe('llama3');
+    const text = renderChatTemplate(parseTemplate(LLAMA31_TEMPLATE), history, '<|begin_of_text|>', '<|eot_id|>', tools);
+    expect(text).toContain('"parameters": dictionary of argument name');
+    expect(text).toContain('{"name": "get_weather", "parameters": {"city": "Paris"}}<|eot_id|>');
+    expect(text).toContain('<|start_header_id|>ipython<|end_header_id|>\n\n{"temp": 21}<|eot_id|>');
   });
 });

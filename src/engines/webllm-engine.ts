@@ -10,7 +10,8 @@
  * model and the URL (`classifyLoadError`). Worker-side only: the page never imports this module.
  */
 import {
-  MLCEngine, deleteModelWasmInCache, type ChatCompletionChunk, type Completion, type InitProgressReport, type MLCEngineConfig,
+  MLCEngine, deleteModelWasmInCache, type ChatCompletionChunk, type ChatCompletionTokenLogprob, type Completion, type InitProgressReport,
+  type MLCEngineConfig,
 } from '@mlc-ai/web-llm';
 import {
   AbortError, DeviceUnsupportedError, InvalidRequestError, ModelLibraryError, ModelNotLoadedError, UnsupportedModelError,
@@ -19,14 +20,14 @@ import {
 import { needsShaderF16 } from '../models/webllm-catalog';
 import type {
   Engine, EngineCapabilities, GenerateRequest, GenerateResult, InputModality, LoadOptions, LoadProgress, ModelInfo, ModelSource,
-  StopReason, TokenEvent,
+  StopReason, TokenEvent, TokenLogprobs,
 } from '../protocol/engine';
 import { probeGpu } from './gpu-probe';
 import { validateRequest } from '../protocol/validate-request';
 import { resolveWebLLMModel } from './webllm-app-config';
 import { deleteCachedModel, hasCachedModel, prefetchModel, type PrefetchResult } from './webllm-prefetch';
 import { classifyGenerateError, classifyLoadError, withFetchLog, type LoadContext } from './webllm-errors';
-import { webllmMessages, webllmRequestParams, webllmUsage } from './webllm-request';
+import { webllmChat, webllmLogprobs, webllmRequestParams, webllmUsage } from './webllm-request';
 
 export { deleteCachedModel, hasCachedModel } from './webllm-prefetch';
 
@@ -158,10 +159,11 @@ export class WebLLMEngine implements Engine {
     let index = 0;
     let finish: string | null = null;
     let usage: ChatCompletionChunk['usage'] | undefined;
+    const pendingLogprobs: TokenLogprobs[] = [];
     try {
       const common = webllmRequestParams(request);
       const stream: AsyncIterable<ChatCompletionChunk | Completion> = request.messages
-        ? await mlc.chat.completions.create({ ...common, messages: webllmMessages(request.messages) })
+        ? await mlc.chat.completions.create({ ...common, messages: webllmChat({ ...request, messages: request.messages }) })
         : await mlc.completions.create({ ...common, prompt: request.prompt ?? '' });
       for await (const chunk of stream) {
         if (chunk.usage) usage = chunk.usage;
@@ -172,11 +174,17 @@ export class WebLLMEngine implements Engine {
           continue; // nothing is reported after an abort
         }
         const piece = (choice && 'delta' in choice ? choice.delta.content : choice && 'text' in choice ? choice.text : '') ?? '';
+        if (request.logprobs !== undefined) {
+          // web-llm puts the chunk's last token on it, as OpenAI's `{content: [...]}` (chat and raw prompts alike).
+          const lp = (choice as { logprobs?: { content?: ChatCompletionTokenLogprob[] | null } | null } | undefined)?.logprobs;
+          pendingLogprobs.push(...webllmLogprobs(lp?.content, request.logprobs));
+        }
         if (!piece) continue;
         tFirst ??= performance.now();
         text += piece;
         try {
-          onToken({ text: piece, index: index++ });
+          if (request.logprobs === undefined) onToken({ text: piece, index: index++ });
+          else onToken({ text: piece, index: index++, logprobs: pendingLogprobs.splice(0) });
         } catch (e) {
           void mlc.interruptGenerate(); // the caller refused the token (a diverged replay): stop decoding
           throw e;

@@ -2,8 +2,11 @@
  * Mapping between our `GenerateRequest` / `Usage` and web-llm's OpenAI-shaped request and usage.
  * Types only from web-llm: no runtime dependency.
  */
-import type { ChatCompletionChunk, ChatCompletionMessageParam, ResponseFormat } from '@mlc-ai/web-llm';
-import { makeUsage, type ChatMessage, type GenerateRequest, type Usage } from '../protocol/engine';
+import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTokenLogprob, ResponseFormat } from '@mlc-ai/web-llm';
+import { InvalidRequestError } from '../errors';
+import { makeUsage, type ChatMessage, type GenerateRequest, type TokenLogprob, type TokenLogprobs, type Usage } from '../protocol/engine';
+import { toolConversation, usesTools } from '../constraints/tool-calls';
+import { constraintGrammar } from './constraint-compile';
 
 /**
  * Our messages as web-llm's OpenAI-shaped ones: a user message with images becomes content parts, each
@@ -22,12 +25,23 @@ export function webllmMessages(messages: ChatMessage[]): ChatCompletionMessagePa
   });
 }
 
+/**
+ * The messages of a chat request, tools included: web-llm's own tool support is limited to a few
+ * Hermes models and its templates are not ours to render, so tools take the generic fallback
+ * (`constraints/tool-calls.ts`): their prompt in the system message, calls and results as text.
+ */
+export function webllmChat(r: GenerateRequest & { messages: ChatMessage[] }): ChatCompletionMessageParam[] {
+  if (!usesTools(r)) return webllmMessages(r.messages);
+  return webllmMessages(toolConversation(r.messages, r.tools, 'generic', r.toolChoice, r.parallelToolCalls).messages);
+}
+
 /** The request fields shared by `chat.completions.create` and `completions.create` (always streaming, with usage). */
 export function webllmRequestParams(r: GenerateRequest) {
   return {
     stream: true as const,
     stream_options: { include_usage: true },
-    max_tokens: (r.maxTokens ?? 256) + (r.replayTokens ?? 0),
+    // No limit: web-llm stops at the end of the text or a full context window (`context_window_size`).
+    ...(r.maxTokens !== undefined ? { max_tokens: r.maxTokens + (r.replayTokens ?? 0) } : {}),
     ...(r.temperature !== undefined ? { temperature: r.temperature } : {}),
     ...(r.topP !== undefined ? { top_p: r.topP } : {}),
     ...(r.seed !== undefined ? { seed: r.seed } : {}),
@@ -36,7 +50,36 @@ export function webllmRequestParams(r: GenerateRequest) {
     // web-llm keys logit_bias by token id as a string, like OpenAI.
     ...(r.logitBias ? { logit_bias: Object.fromEntries(Object.entries(r.logitBias).map(([k, v]) => [String(k), v])) } : {}),
     ...responseFormat(r),
+    ...webllmLogprobsParams(r),
   };
+}
+
+/** The most alternatives web-llm lists per token (its `top_logprobs` limit). */
+export const WEBLLM_MAX_TOP_LOGPROBS = 5;
+
+/**
+ * `logprobs` → web-llm's `logprobs` / `top_logprobs`. web-llm lists at most 5 alternatives (a request for
+ * more is refused, never cut) and reports nothing at all with `top_logprobs: 0`, so 0 asks for one and
+ * `webllmLogprobs` drops it.
+ */
+export function webllmLogprobsParams(r: GenerateRequest): { logprobs?: boolean; top_logprobs?: number } {
+  if (r.logprobs === undefined) return {};
+  if (r.logprobs > WEBLLM_MAX_TOP_LOGPROBS) {
+    throw new InvalidRequestError(`The WebLLM engine lists at most ${WEBLLM_MAX_TOP_LOGPROBS} alternatives per token (top_logprobs); ${r.logprobs} were asked for`, {
+      field: 'logprobs', value: String(r.logprobs), engine: 'webllm', limit: WEBLLM_MAX_TOP_LOGPROBS,
+    });
+  }
+  return { logprobs: true, top_logprobs: Math.max(1, r.logprobs) };
+}
+
+/** web-llm's log probabilities of a chunk (OpenAI's shape) as ours, with `k` alternatives each. */
+export function webllmLogprobs(content: readonly ChatCompletionTokenLogprob[] | null | undefined, k: number): TokenLogprobs[] {
+  const one = (p: { token: string; logprob: number; bytes?: number[] | null }): TokenLogprob => ({
+    token: p.token,
+    logprob: Number.isFinite(p.logprob) ? Math.min(0, p.logprob) : -9999,
+    bytes: Array.isArray(p.bytes) ? p.bytes : null,
+  });
+  return (content ?? []).map((c) => ({ ...one(c), top: (c.top_logprobs ?? []).slice(0, k).map(one) }));
 }
 
 /**
@@ -44,6 +87,8 @@ export function webllmRequestParams(r: GenerateRequest) {
  * `json_schema` type: a schema travels as a JSON string on `json_object`; grammars are EBNF (GBNF-style).
  */
 export function responseFormat(r: GenerateRequest): { response_format?: ResponseFormat } {
+  // Tools: the generic prompt (`webllmChat`) and the calls' grammar, compiled here in the worker.
+  if (r.tools?.length) return { response_format: { type: 'grammar', grammar: constraintGrammar(r, 'generic')! } };
   if (r.jsonSchema) return { response_format: { type: 'json_object', schema: JSON.stringify(r.jsonSchema) } };
   if (r.jsonMode) return { response_format: { type: 'json_object' } };
   if (r.grammar) return { response_format: { type: 'grammar', grammar: r.grammar } };

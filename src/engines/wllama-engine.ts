@@ -15,6 +15,7 @@ import {
   makeUsage,
   type ChatMessage, type Engine, type EngineCapabilities, type GenerateRequest, type GenerateResult,
   type InputModality, type LoadOptions, type LoadProgress, type ModelInfo, type ModelSource, type StopReason, type TokenEvent,
+  type TokenLogprob, type TokenLogprobs,
 } from '../protocol/engine';
 import { imageForModel } from '../protocol/image-input';
 import { fetchBlob } from './fetch-blob';
@@ -22,9 +23,17 @@ import { probeGpu } from './gpu-probe';
 import { validateRequest } from '../protocol/validate-request';
 import { constraintGrammar } from './constraint-compile';
 import { parseTemplate, renderChatTemplate } from './template-render';
+import { templateToolStyle, toolConversation, usesTools, type ToolStyle } from '../constraints/tool-calls';
+
+/** llama.cpp's log probability of one token (`logprob` is null where the probability underflowed to 0). */
+interface LlamaLogprob { token: string; logprob: number | null; bytes?: number[] | null }
 
 interface StreamChunk {
-  choices?: { text?: string; delta?: { content?: string | null }; finish_reason?: string | null }[];
+  choices?: {
+    text?: string; delta?: { content?: string | null }; finish_reason?: string | null;
+    /** With `n_probs`: the tokens of this chunk, each with its `n_probs` most likely alternatives. */
+    logprobs?: { content?: (LlamaLogprob & { top_logprobs?: LlamaLogprob[] })[] | null } | null;
+  }[];
   usage?: { prompt_tokens: number; completion_tokens: number } | null;
   timings?: { prompt_n: number; predicted_n: number; cache_n?: number };
 }
@@ -142,11 +151,12 @@ export class WllamaEngine implements Engine {
   }
 
   /**
-   * Render the model's chat template ourselves, within the render limits (`template-render.ts`). Needed
-   * for constrained chat: wllama 3.13's chat path fails any grammar or JSON schema with "Failed to
+   * Render the model's chat template ourselves, within the render limits (`template-render.ts`), with the
+   * request's tools in the template's own format or the generic one (`constraints/tool-calls.ts`). Needed
+   * for tools and for constrained chat: wllama 3.13's chat path fails any grammar or JSON schema with "Failed to
    * initialize samplers" (measured), while the raw completion path applies them correctly.
    */
-  private renderChat(messages: ChatMessage[]): string {
+  private renderChat(request: GenerateRequest & { messages: ChatMessage[] }, style: ToolStyle): string {
     const tpl = this.wllama?.getChatTemplate();
     if (!tpl) throw new GenerationError('This model has no chat template: send a raw prompt instead', { modelId: this.modelId });
     const { bos = '', eos = '' } = this.loaded ?? {};
@@ -156,7 +166,8 @@ export class WllamaEngine implements Engine {
     } catch (e) {
       throw new GenerationError(`The chat template of ${this.modelId} does not parse: ${e instanceof Error ? e.message : String(e)}`, { modelId: this.modelId });
     }
-    const text = renderChatTemplate(template, messages, bos, eos);
+    const conv = toolConversation(request.messages, request.tools, style, request.toolChoice, request.parallelToolCalls);
+    const text = renderChatTemplate(template, conv.messages, bos, eos, conv.tools);
     // llama.cpp adds BOS itself when it tokenizes the prompt: do not send it twice.
     return bos && text.startsWith(bos) ? text.slice(bos.length) : text;
   }
@@ -178,8 +189,11 @@ export class WllamaEngine implements Engine {
       this.poisoned = false;
     }
     // Compiled here, in the worker (never on the page), within the constraint limits.
-    const grammar = constraintGrammar(request);
-    const constrained = grammar !== undefined;
+    // A request with tools is rendered by our template code too (their prompt and the calls' grammar).
+    const tools = usesTools(request) && request.messages !== undefined;
+    const style = tools ? templateToolStyle(this.wllama.getChatTemplate()) : 'generic';
+    const grammar = constraintGrammar(request, style);
+    const constrained = grammar !== undefined || tools;
     const withImages = request.messages?.some((m) => m.images?.length) ?? false;
     if (withImages && !this.loaded.inputs.includes('image')) {
       throw new UnsupportedInputError(`Model ${this.modelId} does not accept images (it has no vision projector)`, { input: 'image', modelId: this.modelId });
@@ -192,7 +206,7 @@ export class WllamaEngine implements Engine {
     const chatMessages = withImages ? await wllamaMessages(request.messages!) : request.messages;
     // Constrained chat goes through the raw completion path with our own (bounded) template render,
     // done before the run starts: a template error is the request's, and leaves llama.cpp untouched.
-    const prompt = !constrained ? undefined : request.messages ? this.renderChat(request.messages) : request.prompt ?? '';
+    const prompt = !constrained ? undefined : request.messages ? this.renderChat({ ...request, messages: request.messages }, style) : request.prompt ?? '';
     const wllama = this.wllama;
     signal?.throwIfAborted();
     const ctrl = new AbortController();
@@ -206,10 +220,16 @@ export class WllamaEngine implements Engine {
     let promptTokens = 0;
     let completionTokens = 0;
     let finish: string | null = null;
+    // Log probabilities of tokens whose text llama.cpp has not sent yet (they go with the next text).
+    let pendingLogprobs: TokenLogprobs[] = [];
+    const logMark = this.logLines.length;
     const onData = (chunk: StreamChunk) => {
       if (ctrl.signal.aborted) return; // nothing is reported after an abort
       const choice = chunk.choices?.[0];
       const piece = choice?.text ?? choice?.delta?.content ?? '';
+      if (request.logprobs !== undefined && choice?.logprobs?.content?.length) {
+        pendingLogprobs.push(...choice.logprobs.content.map((c) => llamaLogprobs(c, request.logprobs!)));
+      }
       if (chunk.timings) {
         // `prompt_n` counts only the tokens evaluated now; `cache_n` those reused from the slot's prompt cache.
         promptTokens = chunk.timings.prompt_n + (chunk.timings.cache_n ?? 0);
@@ -223,11 +243,18 @@ export class WllamaEngine implements Engine {
       if (!piece) return;
       tFirst ??= performance.now();
       text += piece;
-      onToken({ text: piece, index: index++ });
+      if (request.logprobs === undefined) {
+        onToken({ text: piece, index: index++ });
+      } else {
+        const logprobs = pendingLogprobs;
+        pendingLogprobs = [];
+        onToken({ text: piece, index: index++, logprobs });
+      }
     };
     const common = {
       stream: true as const,
-      max_tokens: (request.maxTokens ?? 256) + (request.replayTokens ?? 0),
+      // No limit: llama.cpp generates until the end of the text or a full context (n_predict -1).
+      ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens + (request.replayTokens ?? 0) } : {}),
       temperature: request.temperature ?? 0,
       ...(request.topK !== undefined ? { top_k: request.topK } : {}),
       ...(request.topP !== undefined ? { top_p: request.topP } : {}),
@@ -236,6 +263,8 @@ export class WllamaEngine implements Engine {
       ...(grammar ? { grammar } : {}),
       ...(request.ignoreEos ? { ignore_eos: true } : {}),
       ...(request.logitBias ? { logit_bias: Object.entries(request.logitBias).map(([t, b]) => [Number(t), b]) } : {}),
+      // llama.cpp lists `n_probs` alternatives; the chosen token's own probability needs at least one.
+      ...(request.logprobs !== undefined ? { n_probs: Math.max(1, request.logprobs) } : {}),
       timings_per_token: true,
       abortSignal: ctrl.signal,
       onData,
@@ -256,6 +285,16 @@ export class WllamaEngine implements Engine {
       } else {
         this.poisoned = true;
         const msg = e instanceof Error ? e.message : String(e);
+        // llama.cpp (in wllama 3.13) fails a whole request when it has to write a token that is not valid
+        // UTF-8 on its own (a byte token) into its JSON: in the text of the raw completion path, or among
+        // the alternatives of the log probabilities on both paths (measured). Say so.
+        if (this.logLines.slice(logMark).some((l) => l.includes('type_error.316'))) {
+          throw new GenerationError(
+            `Generation failed: llama.cpp could not report a token that is not valid UTF-8 on its own${
+              request.logprobs !== undefined ? ' (a byte token among the log probabilities: ask for fewer alternatives, or none)' : ''}`,
+            { modelId: this.modelId, engine: 'wllama', reason: 'invalid-utf8-token', ...(request.logprobs !== undefined ? { logprobs: request.logprobs } : {}) },
+          );
+        }
         throw new GenerationError(`Generation failed: ${msg}`, {
           modelId: this.modelId, engine: 'wllama', wllamaType: e instanceof WllamaError ? e.type : undefined,
         });
@@ -291,6 +330,17 @@ export class WllamaEngine implements Engine {
   loadedModel(): string | null {
     return this.wllama ? this.modelId : null;
   }
+}
+
+/** llama.cpp's log probabilities of a token as ours, with `k` alternatives (it was asked for at least one). */
+function llamaLogprobs(c: LlamaLogprob & { top_logprobs?: LlamaLogprob[] }, k: number): TokenLogprobs {
+  const one = (p: LlamaLogprob): TokenLogprob => ({
+    token: p.token,
+    // JSON has no -Infinity: llama.cpp writes null for a probability of 0.
+    logprob: typeof p.logprob === 'number' && Number.isFinite(p.logprob) ? Math.min(0, p.logprob) : -9999,
+    bytes: Array.isArray(p.bytes) ? p.bytes : null,
+  });
+  return { ...one(c), top: (c.top_logprobs ?? []).slice(0, k).map(one) };
 }
 
 /** A vision projector must be a GGUF whose architecture is `clip` (llama.cpp's mmproj layout). */

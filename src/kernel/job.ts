@@ -4,16 +4,13 @@
  * replays (text and engine tokens delivered so far), its timing and its result.
  */
 import { AbortError, toLlmOsError, type LlmOsError } from '../errors';
-import type { GenerateRequest, GenerateResult, StopReason, TokenEvent, Usage } from '../protocol/engine';
+import type { GenerateRequest, GenerateResult, StopReason, TokenEvent, TokenLogprobs, Usage } from '../protocol/engine';
 import { TokenChannel } from './token-channel';
 import { rankOf, type Priority } from './priority';
 import { effectiveRank } from './run-queue';
 import type { ProcessRecord } from './process-table';
 import type { JobHandle, JobResult, JobState } from './types';
 import type { StopCause } from './events';
-
-/** Engines' default when a request gives no `maxTokens`. */
-export const DEFAULT_MAX_TOKENS = 256;
 
 let jobSeq = 0;
 
@@ -32,6 +29,8 @@ export class Job {
   runRank = 0;
   /** Text delivered to the caller so far (the replay prefix of a resumed run). */
   text = '';
+  /** Log probabilities delivered so far (with `request.logprobs`; null otherwise). */
+  readonly logprobs: TokenLogprobs[] | null;
   /** Engine tokens generated so far (the replay token count). */
   engineTokens = 0;
   /** Token events delivered (next event index). */
@@ -67,8 +66,11 @@ export class Job {
   constructor(
     readonly proc: ProcessRecord,
     readonly model: string,
-    /** The request as submitted (messages or prompt, params, `maxTokens` filled in). */
-    readonly request: GenerateRequest & { maxTokens: number },
+    /**
+     * The request as submitted (messages or prompt, params). Without `maxTokens` the job runs to the end
+     * of the text or of the context (each engine knows its context and the prompt's length).
+     */
+    readonly request: GenerateRequest,
     readonly explicitPriority: Priority | null,
     readonly keepAliveMs: number | null,
     readonly submittedAt: number,
@@ -76,6 +78,7 @@ export class Job {
     signal?: AbortSignal,
   ) {
     this.id = `job-${proc.pid}-${this.seq}`;
+    this.logprobs = request.logprobs === undefined ? null : [];
     this.enqueuedAt = submittedAt;
     this.stream = new TokenChannel<TokenEvent>(() => this.onCancel(this));
     this.result = new Promise<JobResult>((resolve, reject) => { this.settle = { resolve, reject }; });
@@ -103,8 +106,9 @@ export class Job {
     return effectiveRank(rankOf(this.priority), this.waited(now), agingStepMs);
   }
 
+  /** Tokens the job may still generate (Infinity without `maxTokens`: the engine stops at a full context). */
   get remainingTokens(): number {
-    return this.request.maxTokens - this.engineTokens;
+    return this.request.maxTokens === undefined ? Infinity : this.request.maxTokens - this.engineTokens;
   }
 
   /**
@@ -132,8 +136,10 @@ export class Job {
   /** The request of the next run: the original one, resuming what was already delivered. */
   runRequest(): GenerateRequest {
     if (this.engineTokens === 0) return this.request;
-    if (this.continuation) return { ...this.request, prompt: `${this.request.prompt ?? ''}${this.text}`, maxTokens: this.remainingTokens };
-    return { ...this.request, maxTokens: this.remainingTokens, replayPrefix: this.text, replayTokens: this.engineTokens };
+    // Without a limit the resumed run, too, ends at a full context: the replayed or continued text is in it.
+    const limit = this.request.maxTokens === undefined ? {} : { maxTokens: this.remainingTokens };
+    if (this.continuation) return { ...this.request, prompt: `${this.request.prompt ?? ''}${this.text}`, ...limit };
+    return { ...this.request, ...limit, replayPrefix: this.text, replayTokens: this.engineTokens };
   }
 
   /** Forward one token of the current run to the caller. */
@@ -144,7 +150,12 @@ export class Job {
     this.lastTokenAt = now;
     this.text += t.text;
     this.runEvents++;
-    this.stream.push({ text: t.text, index: this.events++ });
+    if (this.logprobs && t.logprobs) {
+      this.logprobs.push(...t.logprobs);
+      this.stream.push({ text: t.text, index: this.events++, logprobs: t.logprobs });
+    } else {
+      this.stream.push({ text: t.text, index: this.events++ });
+    }
   }
 
   /** Account for a run that ended (normally or by preemption). */
@@ -213,6 +224,7 @@ export class Job {
     const r: JobResult = {
       text: this.text, stopReason, usage: this.usage(now), jobId: this.id,
       queueWaitMs: (this.firstDispatchAt ?? now) - this.submittedAt, preemptions: this.preemptions, retries: this.retries,
+      ...(this.logprobs ? { logprobs: this.logprobs } : {}),
     };
     this.close(outcome);
     this.stream.close();

@@ -13,7 +13,7 @@ import { EngineClient } from './engine-client';
 import { systemClock, type Clock } from './clock';
 import { deriveBudget, probeDevice, validateOverrides, type Budget, type BudgetOverrides, type DeviceProbe } from './device-budget';
 import { KernelEvents } from './events';
-import { DEFAULT_MAX_TOKENS, Job } from './job';
+import { Job } from './job';
 import { ModelRegistry, quarantineError, resolveRegistration, type RegisteredModel } from './model-registry';
 import { refusal } from './placement';
 import { parsePriority, type Priority } from './priority';
@@ -305,17 +305,20 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   return k;
 }
 
-function buildRequest(req: SubmitRequest): GenerateRequest & { maxTokens: number } {
+function buildRequest(req: SubmitRequest): GenerateRequest {
   const params = req.params ?? {};
   if (typeof params !== 'object' || params === null) throw new InvalidRequestError('params must be an object', { field: 'params' });
   const { replayPrefix: _p, replayTokens: _t, messages: _m, prompt: _pr, ...clean } = params as GenerateRequest;
-  const request: GenerateRequest = { ...clean, maxTokens: clean.maxTokens ?? DEFAULT_MAX_TOKENS };
+  // No `maxTokens`: the engine generates to the end of the text or of the context (as OpenAI does).
+  const request: GenerateRequest = { ...clean };
   if (req.messages !== undefined) request.messages = req.messages;
   if (req.prompt !== undefined) request.prompt = req.prompt;
   validateRequest(request);
+  // Only the definitions travel to the engine (a tool object may carry its `execute` function).
+  if (request.tools) request.tools = request.tools.map(({ name, description, parameters }) => ({ name, ...(description !== undefined ? { description } : {}), ...(parameters ? { parameters } : {}) }));
   // Sampled generations get a seed, so that a preempted job can be resumed exactly by replay.
   if ((request.temperature ?? 0) > 0 && request.seed === undefined) request.seed = Math.floor(Math.random() * 2 ** 31);
-  return request as GenerateRequest & { maxTokens: number };
+  return request;
 }
 
 function validateConfig(c: SchedulerConfig): void {

@@ -1,6 +1,6 @@
 /**
  * A single-consumer async channel: the kernel pushes tokens as the engine produces them, the caller
- * reads them with `for await`. Unbounded (a job's output is bounded by its `maxTokens`), so the engine
+ * reads them with `for await`. Unbounded (a job's output is bounded by its `maxTokens` or its context), so the engine
  * never waits for a slow reader. Breaking out of the loop calls `onReturn` (the job cancels itself).
  */
 export class TokenChannel<T> implements AsyncIterable<T> {

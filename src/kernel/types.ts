@@ -4,6 +4,7 @@
 import type { LlmOsError } from '../errors';
 import type {
   ChatMessage, EngineKind, GenerateRequest, GenerateResult, InputModality, LoadOptions, LoadProgress, ModelInfo, ModelSource, TokenEvent,
+  TokenLogprobs,
 } from '../protocol/engine';
 import type { Priority } from './priority';
 
@@ -119,6 +120,8 @@ export interface JobResult extends GenerateResult {
   preemptions: number;
   /** Runs repeated because the worker crashed. */
   retries: number;
+  /** With `logprobs` in the job's params: every delivered token's log probability, in order. */
+  logprobs?: TokenLogprobs[];
 }
 
 /** Handle returned by `submit()`. */

@@ -67,10 +67,16 @@ export interface ModelInfo {
   metadata?: Record<string, string>;
 }
 
-export type ChatRole = 'system' | 'user' | 'assistant';
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 export interface ChatMessage {
   role: ChatRole;
   content: string;
+  /** Tool calls an assistant message made (OpenAI's `tool_calls`, the Prompt API's `tool-call` parts). */
+  toolCalls?: ToolCall[];
+  /** Of a `tool` message: the id of the call it answers. */
+  toolCallId?: string;
+  /** Of a `tool` message: the tool's name. */
+  name?: string;
   /**
    * Images of a user message, as `data:image/…;base64,…` URLs (JSON-safe: they travel to workers, the
    * service worker and IndexedDB as they are). The model sees them before `content`, in order. Only for
@@ -80,11 +86,39 @@ export interface ChatMessage {
   images?: string[];
 }
 
+/**
+ * A tool the model may call: a function name (`^[a-zA-Z0-9_-]{1,64}$`), what it does, and a JSON Schema
+ * of its arguments (an object schema; within `CONSTRAINT_LIMITS`). See `constraints/tool-calls.ts`.
+ */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  parameters?: Record<string, unknown>;
+}
+
+/** One call of a tool: `arguments` is the JSON text the model wrote. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * Whether the model must call a tool: `auto` (it may answer in text or call tools), `required` (at least
+ * one call), or `{name}` (exactly that function). OpenAI's `none` never reaches an engine: no tools are sent.
+ */
+export type ToolChoice = 'auto' | 'required' | { name: string };
+
 export interface GenerateRequest {
   /** Chat messages (the model's chat template is applied) … */
   messages?: ChatMessage[];
   /** … or a raw prompt, used as is. */
   prompt?: string;
+  /**
+   * The most tokens to generate. Absent: until the end of the text or a full context (the loaded
+   * context length minus the prompt's tokens), as OpenAI does; the kernel's watchdogs (`jobTimeoutMs`)
+   * bound the time such a job may take.
+   */
   maxTokens?: number;
   temperature?: number;
   topK?: number;
@@ -110,12 +144,50 @@ export interface GenerateRequest {
   /** Token id → additive bias. */
   logitBias?: Record<number, number>;
   /**
+   * Tools the model may call. Their prompt comes from the model's chat template when it supports tools
+   * (Hermes / Qwen `<tool_call>`, Llama 3.x), else from a generic system prompt; the call's format is
+   * enforced by a grammar where the engine takes one (`constraints/tool-calls.ts`).
+   */
+  tools?: ToolDefinition[];
+  /** Default `auto`. */
+  toolChoice?: ToolChoice;
+  /** Several calls in one reply (default true; Llama 3.x templates take one). */
+  parallelToolCalls?: boolean;
+  /**
    * Resume a preempted generation by replaying it: the text already delivered (`replayPrefix`, which
    * took `replayTokens` tokens) is generated again but not reported, and a divergence is an error.
    * Exact under greedy or seeded sampling (see docs/architecture.md, Preemption).
    */
   replayPrefix?: string;
   replayTokens?: number;
+  /**
+   * Report log probabilities (`TokenEvent.logprobs`): the number of most likely alternatives to list for
+   * each token, 0…`MAX_TOP_LOGPROBS` (0: only the chosen token's). Absent: none are computed. An engine
+   * that cannot compute them refuses the request with a typed error rather than ignore it.
+   */
+  logprobs?: number;
+}
+
+/** The most alternatives `GenerateRequest.logprobs` may ask for (OpenAI's limit of `top_logprobs`). */
+export const MAX_TOP_LOGPROBS = 20;
+
+/**
+ * One token and its log probability: the natural log of its probability under the model's next-token
+ * distribution, at temperature 1, before logit bias, grammars and sampling filters (what llama.cpp
+ * reports). Always ≤ 0; -9999 stands for a probability that underflows to 0 (as OpenAI does).
+ */
+export interface TokenLogprob {
+  /** The token's text (a piece that is not valid UTF-8 on its own is decoded with U+FFFD). */
+  token: string;
+  logprob: number;
+  /** The token's UTF-8 bytes (null when the engine does not say). */
+  bytes: number[] | null;
+}
+
+/** A generated token's log probability and the `GenerateRequest.logprobs` most likely tokens at its step. */
+export interface TokenLogprobs extends TokenLogprob {
+  /** Most likely first, `GenerateRequest.logprobs` of them (fewer only when the vocabulary is smaller). */
+  top: TokenLogprob[];
 }
 
 export interface TokenEvent {
@@ -123,6 +195,11 @@ export interface TokenEvent {
   text: string;
   /** 0-based index of the token within this generation (after any replayed tokens). */
   index: number;
+  /**
+   * With `GenerateRequest.logprobs`: the tokens whose text this event carries, in order (usually one;
+   * several when an engine held text back, none for text an engine flushes at the end).
+   */
+  logprobs?: TokenLogprobs[];
 }
 
 export type StopReason = 'stop' | 'length' | 'abort' | 'interrupt';

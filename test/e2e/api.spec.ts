@@ -86,15 +86,19 @@ test('embed page: one script tag, two elements generating at once on one shared 
   expect(errors).toEqual([]);
 });
 
-test('service worker /v1 endpoint: relayed to the page kernel, SSE parsed by the openai client', async ({ page, context }) => {
-  await routeOpenAI(page);
-  await page.goto('/examples/embed.html');
+/** Register the app's service worker and wait until it controls the page (the first install claims open pages). */
+async function installServiceWorker(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await navigator.serviceWorker.register('/sw.js', { scope: '/' });
     await navigator.serviceWorker.ready;
-    // The first install claims open pages (activate → clients.claim()).
     if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
   });
+}
+
+test('service worker /v1 endpoint: relayed to the page kernel, SSE parsed by the openai client', async ({ page, context }) => {
+  await routeOpenAI(page);
+  await page.goto('/examples/embed.html');
+  await installServiceWorker(page);
 
   // Answered by the SW alone: a malformed body (400), and no page serving yet (503), OpenAI-style.
   const early = await page.evaluate(async () => {
@@ -162,4 +166,43 @@ test('service worker /v1 endpoint: relayed to the page kernel, SSE parsed by the
     return [r.status, (await r.json()).data.length, !!navigator.serviceWorker.controller];
   });
   expect(fromOther).toEqual([200, 1, true]);
+});
+
+test('service worker /v1: aborting a non-streaming request (official openai client) cancels its kernel job', async ({ page }) => {
+  await routeOpenAI(page);
+  await page.goto('/examples/embed.html');
+  await installServiceWorker(page);
+  const outcome = await page.evaluate(async ({ lib, model, bias }) => {
+    const m = await import(lib);
+    const k = m.getSharedKernel();
+    m.serveKernelToServiceWorker(k);
+    const { default: OpenAI } = await import('/__openai/index.mjs' as string);
+    const client = new OpenAI({ baseURL: `${location.origin}/v1`, apiKey: 'unused', dangerouslyAllowBrowser: true, maxRetries: 0 });
+    type Finished = { stopReason: string; tokens: number };
+    const finished: Finished[] = [];
+    k.events.on('job-finished', (d: Finished) => { finished.push(d); });
+    const ctrl = new AbortController();
+    // No max_tokens: the job may run to the end of the context (the fixture's 1024 tokens) unless the abort reaches it.
+    const pending = client.chat.completions.create(
+      { model, messages: [{ role: 'user', content: 'Tell me everything' }], temperature: 0, logit_bias: bias }, { signal: ctrl.signal },
+    ).then(() => 'resolved', (e: Error) => `${e.constructor.name}/${e.name}`);
+    const t0 = performance.now();
+    // Abort once the job is generating: a few tokens in, nowhere near its end.
+    while (!(k.jobs()[0]?.tokens >= 3) && performance.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 5));
+    const tokensAtAbort = k.jobs()[0]?.tokens ?? -1;
+    ctrl.abort();
+    const caller = await pending;
+    const t1 = performance.now();
+    while (k.jobs().length > 0 && performance.now() - t1 < 10_000) await new Promise((r) => setTimeout(r, 10));
+    return { caller, tokensAtAbort, jobsLeft: k.jobs().length, endedMs: performance.now() - t1, finished };
+  }, { lib: LIB, model: MODEL, bias: BAN_BYTES });
+  // The head is out once the job generates, so the caller's read of the body is what the abort ends.
+  expect(['APIUserAbortError/Error', 'DOMException/AbortError']).toContain(outcome.caller);
+  expect(outcome.tokensAtAbort).toBeGreaterThanOrEqual(3);
+  expect(outcome.jobsLeft).toBe(0);
+  expect(outcome.finished).toHaveLength(1);
+  expect(outcome.finished[0]!.stopReason).toBe('abort');
+  // Stopped soon after the abort, far from the 1000-odd tokens the context would have allowed.
+  expect(outcome.finished[0]!.tokens).toBeLessThan(200);
+  expect(outcome.endedMs).toBeLessThan(5_000);
 });

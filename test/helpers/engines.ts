@@ -7,6 +7,8 @@ import type { TestEngineHostApi } from '../workers/engine-test.worker';
 
 export const TINY_URL = '/fixtures/tiny.gguf';
 export const TINY_B_URL = '/fixtures/tiny-b.gguf';
+/** tiny.gguf's weights, every token valid UTF-8 on its own (what log probabilities on wllama need). */
+export const TINY_UTF8_URL = '/fixtures/tiny-utf8.gguf';
 export const BENCH_URL = '/fixtures/bench-40m.gguf';
 
 /**

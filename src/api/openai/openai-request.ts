@@ -1,7 +1,8 @@
 /**
  * Turn an OpenAI-shaped `chat.completions.create` body into a kernel job request. Every malformed
  * field is an `InvalidRequestError` naming the field (the `/v1` endpoint answers it with HTTP 400);
- * features a local model cannot honour (`n > 1`, tools) are refused the same way rather than ignored.
+ * features a local model cannot honour (`n > 1`, the deprecated `functions`) are refused the same way
+ * rather than ignored. Tools: see `openai-tools.ts`.
  *
  * Images: `{type: 'image_url', image_url: {url}}` parts of user messages, as `data:image/…;base64` URLs,
  * become the message's `ChatMessage.images` (in order, before its text: where they stood among the
@@ -11,7 +12,8 @@
  * Here only the URL's shape is checked; `checkImagesDecode()` decodes them before a job is submitted.
  */
 import { InvalidRequestError } from '../../errors';
-import type { ChatMessage } from '../../protocol/engine';
+import { MAX_TOP_LOGPROBS, type ChatMessage, type ToolDefinition } from '../../protocol/engine';
+import { parseToolCallsField, parseTools, toolMessage } from './openai-tools';
 import { checkImageUrl, decodeImageUrl, MAX_IMAGES } from '../../protocol/image-input';
 import { parsePriority, type Priority } from '../../kernel/priority';
 import type { JobParams } from '../../kernel/types';
@@ -30,13 +32,16 @@ export interface ParsedChatRequest {
   priority: Priority | undefined;
   /** Every image of the request, in message order (empty for text-only requests). */
   images: ImageRef[];
+  /** The tools offered to the model (empty: none, or `tool_choice: 'none'`). */
+  tools: ToolDefinition[];
 }
 
 const bad = (field: string, message: string, value?: unknown) =>
   new InvalidRequestError(message, { field, ...(value !== undefined ? { value: String(value) } : {}) });
 
-const ROLES: Record<string, ChatMessage['role']> = { system: 'system', developer: 'system', user: 'user', assistant: 'assistant' };
-const UNSUPPORTED = ['tools', 'functions', 'tool_choice', 'function_call', 'audio', 'modalities', 'prediction'];
+const ROLES: Record<string, ChatMessage['role']> = { system: 'system', developer: 'system', user: 'user', assistant: 'assistant', tool: 'tool' };
+/** Refused rather than ignored (`functions` / `function_call`: OpenAI's deprecated names for tools). */
+const UNSUPPORTED = ['functions', 'function_call', 'audio', 'modalities', 'prediction'];
 
 function optNumber(body: Record<string, unknown>, field: string, min: number, max: number, integer = false): number | undefined {
   const v = body[field];
@@ -85,9 +90,18 @@ function parseMessages(raw: unknown, images: ImageRef[]): ChatMessage[] {
   if (!Array.isArray(raw) || raw.length === 0) throw bad('messages', 'messages must be a non-empty array');
   return raw.map((m: unknown, i) => {
     if (typeof m !== 'object' || m === null) throw bad(`messages[${i}]`, `messages[${i}] must be an object`);
-    const { role, content } = m as { role?: unknown; content?: unknown };
+    const { role, content, tool_calls: calls } = m as { role?: unknown; content?: unknown; tool_calls?: unknown };
     const r = typeof role === 'string' ? ROLES[role] : undefined;
-    if (!r) throw bad(`messages[${i}].role`, `messages[${i}].role must be system, developer, user or assistant`, role);
+    if (!r) throw bad(`messages[${i}].role`, `messages[${i}].role must be system, developer, user, assistant or tool`, role);
+    if (r === 'assistant' && calls !== undefined && calls !== null) {
+      if (content !== null && content !== undefined && typeof content !== 'string') throw bad(`messages[${i}].content`, `messages[${i}].content must be a string or null`);
+      return { role: r, content: content ?? '', toolCalls: parseToolCallsField(calls, `messages[${i}].tool_calls`) };
+    }
+    if (r === 'tool') {
+      const text = typeof content === 'string' ? content : Array.isArray(content) ? textParts(content, i) : null;
+      if (text === null) throw bad(`messages[${i}].content`, `messages[${i}].content must be a string or a list of text parts`);
+      return toolMessage(m as Record<string, unknown>, text, `messages[${i}]`);
+    }
     if (typeof content === 'string') return { role: r, content };
     if (!Array.isArray(content)) throw bad(`messages[${i}].content`, `messages[${i}].content must be a string or a list of content parts`);
     let text = '';
@@ -112,6 +126,15 @@ function parseMessages(raw: unknown, images: ImageRef[]): ChatMessage[] {
     // The model sees a message's images before its text (`ChatMessage.images`): interleaving is not kept.
     return urls.length ? { role: r, content: text, images: urls } : { role: r, content: text };
   });
+}
+
+/** The text parts of a tool message, joined. */
+function textParts(parts: unknown[], i: number): string {
+  return parts.map((p, j) => {
+    const t = typeof p === 'object' && p !== null && (p as { type?: unknown }).type === 'text' ? (p as { text?: unknown }).text : undefined;
+    if (typeof t !== 'string') throw bad(`messages[${i}].content[${j}]`, `messages[${i}].content[${j}] must be a text part`);
+    return t;
+  }).join('');
 }
 
 function parseFormat(raw: unknown): OutputConstraint | null {
@@ -165,9 +188,11 @@ export function parseChatRequest(body: unknown, defaults: Partial<JobParams> = {
     if (iu !== undefined && iu !== null && typeof iu !== 'boolean') throw bad('stream_options.include_usage', 'include_usage must be a boolean', iu);
     includeUsage = iu === true;
   }
-  // Log probabilities are not computed: refused, never silently ignored.
-  if (b.logprobs !== undefined && b.logprobs !== null && b.logprobs !== false) throw bad('logprobs', 'logprobs is not supported by local models yet');
-  if (b.top_logprobs !== undefined && b.top_logprobs !== null) throw bad('top_logprobs', 'top_logprobs is not supported by local models yet');
+  // Log probabilities, by OpenAI's rules: `top_logprobs` (0…20) only with `logprobs: true`.
+  if (b.logprobs !== undefined && b.logprobs !== null && typeof b.logprobs !== 'boolean') throw bad('logprobs', 'logprobs must be a boolean', b.logprobs);
+  const topLogprobs = optNumber(b, 'top_logprobs', 0, MAX_TOP_LOGPROBS, true);
+  if (topLogprobs !== undefined && b.logprobs !== true) throw bad('top_logprobs', 'top_logprobs requires logprobs: true', topLogprobs);
+  const logprobs = b.logprobs === true ? topLogprobs ?? 0 : undefined;
   const maxTokens = optNumber(b, 'max_completion_tokens', 1, 32_768, true) ?? optNumber(b, 'max_tokens', 1, 32_768, true);
   const temperature = optNumber(b, 'temperature', 0, 2);
   const topP = optNumber(b, 'top_p', 0, 1);
@@ -179,17 +204,26 @@ export function parseChatRequest(body: unknown, defaults: Partial<JobParams> = {
   }
   const constraint = parseFormat(b.response_format);
   const logitBias = parseLogitBias(b.logit_bias);
+  const tools = parseTools(b);
   const params: JobParams = { ...defaults };
   if (maxTokens !== undefined) params.maxTokens = maxTokens;
+  if (logprobs !== undefined) params.logprobs = logprobs;
   if (temperature !== undefined) params.temperature = temperature;
   if (topP !== undefined) params.topP = topP;
   if (seed !== undefined) params.seed = seed;
   if (stop) params.stop = stop;
   if (logitBias) params.logitBias = { ...defaults.logitBias, ...logitBias };
+  if (tools.tools.length) {
+    params.tools = tools.tools;
+    if (tools.choice) params.toolChoice = tools.choice;
+    if (tools.parallel !== undefined) params.parallelToolCalls = tools.parallel;
+    // A reply with calls must be allowed to end.
+    params.ignoreEos = false;
+  }
   const priority = b.priority === undefined ? undefined : parsePriority(b.priority);
   const images: ImageRef[] = [];
   const messages = parseMessages(b.messages, images);
-  return { model: b.model, messages, params, stream, includeUsage, constraint, priority, images };
+  return { model: b.model, messages, params, stream, includeUsage, constraint, priority, images, tools: tools.tools };
 }
 
 /**

@@ -31,9 +31,38 @@ export type ChatCompletionContentPart = ChatCompletionContentPartText | ChatComp
  * among the text is not kept).
  */
 export interface ChatCompletionMessageParam {
-  role: 'system' | 'developer' | 'user' | 'assistant';
-  content: string | ChatCompletionContentPart[];
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+  /** `null` on an assistant message that only calls tools. */
+  content: string | ChatCompletionContentPart[] | null;
   name?: string;
+  /** The calls an assistant message made (fed back with the results). */
+  tool_calls?: ChatCompletionMessageToolCall[];
+  /** Of a `tool` message: the call it answers. */
+  tool_call_id?: string;
+}
+
+/** A function the model may call; `parameters` is a JSON Schema of its arguments. */
+export interface ChatCompletionTool {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean | null };
+}
+
+/** `tool_choice`: `none`, `auto` (default with tools), `required`, or one named function. */
+export type ChatCompletionToolChoiceOption = 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } };
+
+/** A call in an assistant message: `arguments` is JSON text, validated against the tool's schema. */
+export interface ChatCompletionMessageToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+/** A piece of a call in a streamed delta: the first carries `id`, `type` and the name, later ones argument text. */
+export interface ChatCompletionChunkToolCall {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function: { name?: string; arguments: string };
 }
 
 /** `response_format`: free text, any JSON object, or JSON that satisfies a schema. */
@@ -59,7 +88,16 @@ export interface ChatCompletionCreateParams {
   logit_bias?: Record<string, number> | null;
   /** Only 1 is supported. */
   n?: number | null;
+  /** Return each output token's log probability (`choices[].logprobs`). */
+  logprobs?: boolean | null;
+  /** With `logprobs: true`: how many most likely alternatives to list per token, 0…20. */
+  top_logprobs?: number | null;
   stream_options?: { include_usage?: boolean } | null;
+  /** Functions the model may call (grammar-enforced where the engine takes a grammar). */
+  tools?: ChatCompletionTool[] | null;
+  tool_choice?: ChatCompletionToolChoiceOption | null;
+  /** Several calls in one reply (default true). */
+  parallel_tool_calls?: boolean | null;
   /** Cancels the request (an LLM OS extension; the `openai` package passes it as a request option). */
   signal?: AbortSignal;
   /** Run this request in a lower (or, within the app's quota, higher) class than the client's. LLM OS extension. */
@@ -69,6 +107,30 @@ export interface ChatCompletionCreateParams {
 /** Per-call options, as the `openai` package's second argument. */
 export interface RequestOptions {
   signal?: AbortSignal;
+  /**
+   * Called once the job's first token is out (LLM OS extension): the `/v1` endpoint commits its HTTP
+   * head then, so that a caller who goes away cancels the job (see `v1-handler.ts`).
+   */
+  onFirstToken?: () => void;
+}
+
+/** A token and its log probability (natural log; -9999 for a probability that underflows to 0). */
+export interface TopLogprob {
+  token: string;
+  logprob: number;
+  /** The token's UTF-8 bytes (null when unknown). */
+  bytes: number[] | null;
+}
+
+/** An output token's log probability and the `top_logprobs` most likely tokens at its position. */
+export interface ChatCompletionTokenLogprob extends TopLogprob {
+  top_logprobs: TopLogprob[];
+}
+
+/** `choices[].logprobs` with `logprobs: true` (else null). */
+export interface ChoiceLogprobs {
+  content: ChatCompletionTokenLogprob[] | null;
+  refusal: ChatCompletionTokenLogprob[] | null;
 }
 
 /** Token counts of a completion. */
@@ -78,8 +140,8 @@ export interface CompletionUsage {
   total_tokens: number;
 }
 
-/** Why a completion ended: `stop` (end of text or a stop sequence) or `length` (token limit). */
-export type FinishReason = 'stop' | 'length';
+/** Why a completion ended: `stop` (end of text or a stop sequence), `length` (token limit) or `tool_calls`. */
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
 
 /** A non-streaming completion. */
 export interface ChatCompletion {
@@ -91,9 +153,10 @@ export interface ChatCompletion {
   system_fingerprint: string;
   choices: {
     index: number;
-    message: { role: 'assistant'; content: string; refusal: null };
+    /** `content` is null when the reply is only tool calls. */
+    message: { role: 'assistant'; content: string | null; refusal: null; tool_calls?: ChatCompletionMessageToolCall[] };
     finish_reason: FinishReason;
-    logprobs: null;
+    logprobs: ChoiceLogprobs | null;
   }[];
   usage: CompletionUsage;
 }
@@ -107,9 +170,10 @@ export interface ChatCompletionChunk {
   system_fingerprint: string;
   choices: {
     index: number;
-    delta: { role?: 'assistant'; content?: string };
+    delta: { role?: 'assistant'; content?: string; tool_calls?: ChatCompletionChunkToolCall[] };
     finish_reason: FinishReason | null;
-    logprobs: null;
+    /** With `logprobs: true`: the tokens of this chunk's `delta.content`. */
+    logprobs: ChoiceLogprobs | null;
   }[];
   /** Present only with `stream_options.include_usage`: `null`, except on the last chunk (whose `choices` is empty). */
   usage?: CompletionUsage | null;

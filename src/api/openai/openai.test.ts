@@ -33,7 +33,7 @@ describe('chat.completions.create', () => {
     expect(r.choices).toHaveLength(1);
     expect(r.choices[0]!.index).toBe(0);
     expect(r.choices[0]!.message.role).toBe('assistant');
-    expect(r.choices[0]!.message.content.length).toBeGreaterThan(0);
+    expect(r.choices[0]!.message.content!.length).toBeGreaterThan(0);
     expect(r.choices[0]!.finish_reason).toBe('length');
     expect(r.usage.completion_tokens).toBe(8);
     expect(r.usage.prompt_tokens).toBeGreaterThan(5);
@@ -126,7 +126,8 @@ describe('chat.completions.create', () => {
       [{ model: 'tiny', messages, temperature: 3 }, 'temperature'],
       [{ model: 'tiny', messages, max_tokens: 0 }, 'max_tokens'],
       [{ model: 'tiny', messages, n: 2 }, 'n'],
-      [{ model: 'tiny', messages, tools: [] }, 'tools'],
+      [{ model: 'tiny', messages, tools: 'all' }, 'tools'],
+      [{ model: 'tiny', messages, functions: [] }, 'functions'],
       [{ model: 'tiny', messages, response_format: { type: 'xml' } }, 'response_format.type'],
       [{ model: 'tiny', messages, logit_bias: { x: 1 } }, 'logit_bias'],
     ];
@@ -171,7 +172,7 @@ describe('structured output', () => {
     const r = await client.chat.completions.create({
       model: 'tiny', messages, max_tokens: 48, response_format: { type: 'json_schema', json_schema: { name: 'flag', schema } }, ...GREEDY,
     });
-    const value = JSON.parse(r.choices[0]!.message.content);
+    const value = JSON.parse(r.choices[0]!.message.content!);
     expect(typeof value.ok).toBe('boolean');
     expect(Object.keys(value)).toEqual(['ok']);
   });

@@ -23,10 +23,13 @@ import { AppSession } from '../app-session';
 import { registrationInputs } from '../model-inputs';
 import { checkImagesDecode, parseChatRequest, type ParsedChatRequest } from './openai-request';
 import type {
-  ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, CompletionUsage, FinishReason, Model, ModelList, RequestOptions,
+  ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, ChoiceLogprobs, CompletionUsage, FinishReason, Model, ModelList, RequestOptions,
 } from './openai-types';
 import { getSharedKernel } from '../shared-kernel';
 import { validateOutput } from '../structured/structured-output';
+import { parseToolCalls, ToolCallParser, type ParsedPiece } from '../../constraints/tool-calls';
+import type { TokenLogprobs, ToolCall } from '../../protocol/engine';
+import { openAiToolCall, openAiToolCallDelta, validateToolCalls } from './openai-tools';
 
 /** Options of `connect()`. */
 export interface ConnectOptions {
@@ -68,6 +71,30 @@ export interface LlmOsClient {
 const newId = () => `chatcmpl-${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
 const FINGERPRINT = 'llmos';
 
+/** Log probabilities in OpenAI's shape (`choices[].logprobs`). */
+function choiceLogprobs(logprobs: readonly TokenLogprobs[]): ChoiceLogprobs {
+  return {
+    content: logprobs.map((l) => ({
+      token: l.token, logprob: l.logprob, bytes: l.bytes, top_logprobs: l.top.map((t) => ({ token: t.token, logprob: t.logprob, bytes: t.bytes })),
+    })),
+    refusal: null,
+  };
+}
+
+/** Call `then` once the job's first token is out (reading its stream to the end, so as not to cancel it). */
+async function firstToken(handle: JobHandle, then: () => void): Promise<void> {
+  let first = true;
+  try {
+    for await (const _ of handle.tokens) {
+      // Guarded: a throw here would end the loop, and leaving the stream early cancels the job.
+      if (first) try { then(); } catch { /* the caller's problem */ }
+      first = false;
+    }
+  } catch {
+    // The job failed: its result says how.
+  }
+}
+
 /** Connect an app to the kernel (default: the page's shared kernel). */
 export function connect(options: ConnectOptions): LlmOsClient {
   const kernel = options.kernel ?? getSharedKernel();
@@ -99,14 +126,32 @@ export function connect(options: ConnectOptions): LlmOsClient {
     return r;
   }
 
-  async function complete(req: ParsedChatRequest, signal: AbortSignal | undefined): Promise<ChatCompletion> {
+  /**
+   * The reply's calls (none without tools) and content; the calls are validated against their tools'
+   * schemas, a reply without calls against `response_format` — unless `max_tokens` cut it off, when it
+   * is returned as it is, with finish_reason 'length' (as OpenAI does).
+   */
+  async function checked(req: ParsedChatRequest, r: JobResult): Promise<{ content: string; calls: ToolCall[] }> {
+    const parsed = req.tools.length ? parseToolCalls(r.text, req.tools.map((t) => t.name)) : { content: r.text, calls: [] };
+    if (r.stopReason === 'length') return parsed;
+    if (parsed.calls.length) await validateToolCalls(parsed.calls, req.tools);
+    else if (req.constraint) await validateOutput(r.text, req.constraint);
+    return parsed;
+  }
+
+  const finishWith = (r: JobResult, calls: readonly ToolCall[]): FinishReason => (calls.length && r.stopReason !== 'length' ? 'tool_calls' : finishOf(r));
+
+  async function complete(req: ParsedChatRequest, signal: AbortSignal | undefined, onFirstToken?: () => void): Promise<ChatCompletion> {
     const handle = await submit(req, signal);
+    if (onFirstToken) void firstToken(handle, onFirstToken);
     const r = await ended(handle, signal);
-    // A reply cut off by max_tokens is returned as it is, with finish_reason 'length' (as OpenAI does).
-    if (req.constraint && r.stopReason !== 'length') await validateOutput(r.text, req.constraint);
+    const { content, calls } = await checked(req, r);
+    const message: ChatCompletion['choices'][0]['message'] = calls.length
+      ? { role: 'assistant', content: content || null, refusal: null, tool_calls: calls.map(openAiToolCall) }
+      : { role: 'assistant', content, refusal: null };
     return {
       id: newId(), object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: req.model, system_fingerprint: FINGERPRINT,
-      choices: [{ index: 0, message: { role: 'assistant', content: r.text, refusal: null }, finish_reason: finishOf(r), logprobs: null }],
+      choices: [{ index: 0, message, finish_reason: finishWith(r, calls), logprobs: req.params.logprobs === undefined ? null : choiceLogprobs(r.logprobs ?? []) }],
       usage: usageOf(r),
     };
   }
@@ -118,23 +163,53 @@ export function connect(options: ConnectOptions): LlmOsClient {
     const id = newId();
     const created = Math.floor(Date.now() / 1000);
     const head = { id, object: 'chat.completion.chunk' as const, created, model: req.model, system_fingerprint: FINGERPRINT };
+    // With `logprobs`: the log probabilities of tokens not yet sent, which go with the next chunk of output.
+    let pendingLogprobs: TokenLogprobs[] = [];
     const chunk = (delta: ChatCompletionChunk['choices'][0]['delta'], finish: FinishReason | null = null): ChatCompletionChunk => ({
-      ...head, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...(req.includeUsage ? { usage: null } : {}),
+      ...head,
+      choices: [{
+        index: 0, delta, finish_reason: finish,
+        logprobs: req.params.logprobs !== undefined && (delta.content || delta.tool_calls) ? choiceLogprobs(pendingLogprobs.splice(0)) : null,
+      }],
+      ...(req.includeUsage ? { usage: null } : {}),
     });
     async function* chunks(): AsyncGenerator<ChatCompletionChunk> {
       let finished = false;
       try {
         yield chunk({ role: 'assistant', content: '' });
+        // Tool calls stream as OpenAI streams them: each call's name, then its arguments in pieces.
+        const parser = req.tools.length && !req.constraint ? new ToolCallParser(new Set(req.tools.map((t) => t.name))) : null;
+        const pieces = function* (p: ParsedPiece) {
+          if (p.content) yield chunk({ content: p.content });
+          for (const d of p.calls) yield chunk({ tool_calls: [openAiToolCallDelta(d)] });
+        };
         if (!req.constraint) {
-          for await (const t of handle.tokens) if (t.text) yield chunk({ content: t.text });
+          for await (const t of handle.tokens) {
+            if (t.logprobs) pendingLogprobs.push(...t.logprobs);
+            if (!t.text) continue;
+            if (parser) yield* pieces(parser.push(t.text));
+            else yield chunk({ content: t.text });
+          }
         }
         const r = await ended(handle, combined);
-        if (req.constraint) {
-          if (r.stopReason !== 'length') await validateOutput(r.text, req.constraint);
-          yield chunk({ content: r.text });
+        let calls: ToolCall[] = [];
+        if (parser) {
+          yield* pieces(parser.end());
+          calls = parser.calls;
+          if (r.stopReason !== 'length') await validateToolCalls(calls, req.tools);
+        } else if (req.constraint) {
+          // Validated first, then sent whole: never a partial, unvalidated object or call.
+          const checkedReply = await checked(req, r);
+          pendingLogprobs = [...(r.logprobs ?? [])];
+          calls = checkedReply.calls;
+          if (calls.length) {
+            for (const [index, c] of calls.entries()) yield chunk({ tool_calls: [openAiToolCallDelta({ index, id: c.id, name: c.name, arguments: c.arguments })] });
+          } else {
+            yield chunk({ content: r.text });
+          }
         }
         finished = true;
-        yield chunk({}, finishOf(r));
+        yield chunk({}, finishWith(r, calls));
         // As OpenAI streams it: one more chunk, with no choices, carrying the usage.
         if (req.includeUsage) yield { ...head, choices: [], usage: usageOf(r) };
       } finally {
@@ -156,7 +231,7 @@ export function connect(options: ConnectOptions): LlmOsClient {
     }
     const signals = [params.signal, options.signal].filter((s): s is AbortSignal => s instanceof AbortSignal);
     const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    return req.stream ? stream(req, signal) : complete(req, signal);
+    return req.stream ? stream(req, signal) : complete(req, signal, options.onFirstToken);
   }
 
   async function list(): Promise<ModelList & AsyncIterable<Model>> {

@@ -55,6 +55,7 @@ export function serveKernelToServiceWorker(kernel: Kernel = getSharedKernel(), o
       head: (status, headers) => post({ kind: 'head', status, headers }),
       chunk: (text) => post({ kind: 'chunk', text }),
       end: () => post({ kind: 'end' }),
+      fail: (message) => post({ kind: 'error', message }),
     };
     void handleV1Request(client, msg.request, sink, ctrl.signal, models).finally(() => {
       clearInterval(beat);

@@ -4,8 +4,9 @@
  * MessagePort; the page answers on that port.
  *
  *   SW → page   {type: 'llmos-v1-hello'}                  port ← {kind: 'ready'}
- *   SW → page   {type: 'llmos-v1-request', request}       port ← head, chunk…, end (and alive beats)
- *   SW → page (on the port)  {kind: 'cancel'}             the HTTP caller went away
+ *   SW → page   {type: 'llmos-v1-request', request}       port ← head, chunk…, end or error (and alive beats)
+ *   SW → page (on the port)  {kind: 'cancel'}             the HTTP caller went away (seen by Chromium only
+ *                                                         once the head is out: a cancelled body)
  */
 import type { V1Request } from './v1-handler';
 
@@ -23,6 +24,8 @@ export type ServeMessage =
   | { kind: 'head'; status: number; headers: Record<string, string> }
   | { kind: 'chunk'; text: string }
   | { kind: 'end' }
+  /** The answer failed after its head: the body ends with an error (before a head: a 500). */
+  | { kind: 'error'; message: string }
   /** Still working (a non-streaming completion can take a while before its head). */
   | { kind: 'alive' };
 

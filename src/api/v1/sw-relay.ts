@@ -8,7 +8,11 @@
  * origins, bodies not sent as `application/json`: see `v1-door.ts`) — nothing is sent to a page for
  * them —, 400 for a body that is not a JSON object, 503 when no page answers (none open, none serving)
  * or a serving page goes silent (closed mid-request). The HTTP caller going away (aborted fetch,
- * cancelled body) cancels the job on the page. Every answer carries the app's security headers.
+ * cancelled body) cancels the job on the page: through `request.signal` where the browser aborts it,
+ * and as a cancelled response body (Chromium aborts no FetchEvent's `request.signal`, measured in
+ * Chromium 156: it is seen only once the head is out, which is why the page sends the head of a
+ * non-streaming answer at its first token, see `v1-handler.ts`). Every answer carries the app's
+ * security headers.
  */
 /// <reference lib="webworker" />
 import {
@@ -101,6 +105,10 @@ function relay(client: Client, request: V1Request, signal: AbortSignal): Promise
         try { body?.enqueue(encoder.encode(m.text)); } catch { /* the caller cancelled */ }
       } else if (m.kind === 'end') {
         try { body?.close(); } catch { /* cancelled */ }
+        finish();
+      } else if (m.kind === 'error') {
+        if (!settled) { settled = true; resolve(json(500, 'server_error', 'generation_failed', m.message)); }
+        else body?.error(new Error(m.message));
         finish();
       }
     };

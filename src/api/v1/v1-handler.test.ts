@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import OpenAI from 'openai';
 import type { Kernel } from '../../kernel/kernel';
-import { BAN_BYTES, fixtureKernel, idle } from '../../../test/helpers/api';
+import { BAN_BYTES, fixtureKernel, idle, v1Fetch } from '../../../test/helpers/api';
 import { connect, type LlmOsClient } from '../openai/openai';
 import { handleV1Request, type V1Request } from './v1-handler';
 
@@ -27,22 +27,7 @@ const post = (body: unknown) => call({ method: 'POST', path: '/v1/chat/completio
 const chat = { model: 'tiny', messages: [{ role: 'user', content: 'hi' }], temperature: 0, logit_bias: BAN_BYTES };
 
 /** A `fetch` that answers `/v1` with the handler, as the service worker does: lets the real `openai` client run. */
-const handlerFetch: typeof fetch = async (input, init) => {
-  const url = new URL(input instanceof Request ? input.url : String(input));
-  const body = init?.body ?? (input instanceof Request ? await input.text() : null);
-  const stream = new TransformStream<Uint8Array, Uint8Array>();
-  const writer = stream.writable.getWriter();
-  const enc = new TextEncoder();
-  const ctrl = new AbortController();
-  init?.signal?.addEventListener('abort', () => ctrl.abort());
-  return new Promise<Response>((resolve) => {
-    void handleV1Request(client, { method: init?.method ?? 'GET', path: url.pathname, body: typeof body === 'string' ? body : null }, {
-      head: (status, headers) => resolve(new Response(stream.readable, { status, headers })),
-      chunk: (t) => void writer.write(enc.encode(t)),
-      end: () => void writer.close(),
-    }, ctrl.signal);
-  });
-};
+const handlerFetch: typeof fetch = (input, init) => v1Fetch(client)(input, init);
 
 describe('/v1 HTTP semantics', () => {
   test('GET /v1/models and /v1/models/{id}', async () => {
@@ -117,7 +102,7 @@ describe('/v1 HTTP semantics', () => {
     await expect(openai.chat.completions.create({ model: 'tiny', messages: [] })).rejects.toMatchObject({ status: 400 });
   });
 
-  test('the openai client sees OpenAI semantics: usage chunk, model_not_found, 422 without retries, logprobs refused, created', async () => {
+  test('the openai client sees OpenAI semantics: usage chunk, model_not_found, 422 without retries, top_logprobs rules, created', async () => {
     const openai = new OpenAI({ baseURL: `${location.origin}/v1`, apiKey: 'local', dangerouslyAllowBrowser: true, fetch: handlerFetch });
     const models = await openai.models.list();
     const now = Math.floor(Date.now() / 1000);
@@ -132,7 +117,9 @@ describe('/v1 HTTP semantics', () => {
     expect(chunks.at(-1)!.usage).toMatchObject({ completion_tokens: 4 });
 
     await expect(openai.chat.completions.create({ ...chat, model: 'nope' } as never)).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
-    await expect(openai.chat.completions.create({ ...chat, logprobs: true } as never)).rejects.toMatchObject({ status: 400, param: 'logprobs' });
+    // OpenAI's rules (log probabilities themselves: openai-logprobs.test.ts).
+    await expect(openai.chat.completions.create({ ...chat, top_logprobs: 2 } as never)).rejects.toMatchObject({ status: 400, param: 'top_logprobs' });
+    await expect(openai.chat.completions.create({ ...chat, logprobs: true, top_logprobs: 21 } as never)).rejects.toMatchObject({ status: 400, param: 'top_logprobs' });
 
     // Output failing its schema: 422, which the client does not retry — one request, one generation.
     let generations = 0;

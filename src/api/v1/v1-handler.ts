@@ -10,6 +10,8 @@
  * for an image sent to a text-only model, 403 quota or a model URL on an origin the user did not allow
  * (`v1-models.ts`), 404 unknown model, 503 queue full, 500 otherwise). An error
  * after an event stream started is sent as a final `data: {error}` event (the `openai` client throws it).
+ * A non-streaming answer may start (200) at the job's first token, so that an aborted caller cancels the
+ * job (see `complete`): an error after that fails the body.
  */
 import { toLlmOsError } from '../../errors';
 import type { LlmOsClient } from '../openai/openai';
@@ -31,6 +33,11 @@ export interface V1ResponseSink {
   head(status: number, headers: Record<string, string>): void;
   chunk(text: string): void;
   end(): void;
+  /**
+   * End a response whose head was sent with an error: its body fails (the caller's read throws). A sink
+   * without it (a test double) is ended instead, leaving the body incomplete.
+   */
+  fail?(message: string): void;
 }
 
 /** An OpenAI-style error body. */
@@ -81,6 +88,34 @@ function sendJson(sink: V1ResponseSink, status: number, body: unknown): void {
 }
 
 /**
+ * A non-streaming completion. Chromium never aborts a service worker's `FetchEvent.request.signal` when
+ * the caller aborts its fetch (measured, Chromium 156): a caller who goes away is seen only once the
+ * response has started, as a cancelled body. So when nothing but the model's output is left to decide
+ * (`early`: no `response_format` or tools, whose validation could still answer 422), the head (200) is
+ * sent at the job's first token and the JSON when the job ends; an aborted caller then cancels the job
+ * at its first token, or at once if it is already generating. A failure after that head (an engine
+ * failure mid-generation, a watchdog) ends the body with an error, which the caller's JSON parse throws.
+ */
+async function complete(client: LlmOsClient, params: Record<string, unknown>, sink: V1ResponseSink, early: boolean): Promise<void> {
+  let committed = false;
+  const commit = () => {
+    if (committed) return;
+    committed = true;
+    sink.head(200, JSON_HEADERS);
+  };
+  try {
+    const result = await client.chat.completions.create(params as never, early ? { onFirstToken: commit } : {});
+    if (!committed) return sendJson(sink, 200, result as unknown as ChatCompletion);
+    sink.chunk(JSON.stringify(result));
+    sink.end();
+  } catch (e) {
+    if (!committed) throw e;
+    if (sink.fail) sink.fail(errorResponse(e).body.error.message);
+    else sink.end();
+  }
+}
+
+/**
  * Serve one request with `client` (its process and app id apply to every request it serves).
  * `signal` aborts when the HTTP caller goes away. `models` decides which model URLs callers may name
  * and expires the ones they registered (default: the kernel's policy, with the user's allow-list).
@@ -112,10 +147,10 @@ export async function handleV1Request(
     // `signal` on the wire makes no sense; drop anything not plain data.
     const params = { ...(body as Record<string, unknown>), signal };
     // A malformed request is refused before its model URL is checked, fetched or registered.
-    parseChatRequest(params as unknown as ChatCompletionCreateParams);
+    const parsed = parseChatRequest(params as unknown as ChatCompletionCreateParams);
     await models.admit((body as { model?: unknown }).model, signal);
+    if (!parsed.stream) return await complete(client, params, sink, !parsed.constraint && parsed.tools.length === 0);
     const result = await client.chat.completions.create(params as never);
-    if ((body as { stream?: unknown }).stream !== true) return sendJson(sink, 200, result as unknown as ChatCompletion);
     sink.head(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' });
     try {
       for await (const chunk of result as ChatCompletionStream) sink.chunk(`data: ${JSON.stringify(chunk)}\n\n`);

@@ -6,9 +6,9 @@
  * or the caller's abort (checked at every token boundary).
  */
 import { GenerationError } from '../../errors';
-import type { GenerateRequest, StopReason, TokenEvent } from '../../protocol/engine';
+import type { GenerateRequest, StopReason, TokenEvent, TokenLogprob, TokenLogprobs } from '../../protocol/engine';
 import type { GpuLlama } from './gpu-llama';
-import { Sampler } from './sampler';
+import { Sampler, topKIndices } from './sampler';
 import { TextStream } from './text-stream';
 import type { Tokenizer } from './tokenizer';
 
@@ -29,6 +29,26 @@ export interface GenerationOutcome {
   tFirst: number | null;
 }
 
+const decoder = new TextDecoder();
+
+/**
+ * The log probability of `token` under `logits` (a log-softmax at temperature 1) and the `k` most
+ * likely tokens, as llama.cpp reports them with `n_probs`.
+ */
+export function tokenLogprobs(logits: Float32Array, token: number, k: number, tokenizer: Pick<Tokenizer, 'tokenBytes'>): TokenLogprobs {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
+  const lse = max + Math.log(sum);
+  const entry = (id: number): TokenLogprob => {
+    const bytes = tokenizer.tokenBytes(id, true);
+    const lp = logits[id]! - lse;
+    return { token: decoder.decode(bytes), logprob: Number.isFinite(lp) ? Math.min(0, lp) : -9999, bytes: [...bytes] };
+  };
+  return { ...entry(token), top: k > 0 ? topKIndices(logits, Math.min(k, logits.length)).map(entry) : [] };
+}
+
 function commonPrefix(a: number[], b: number[]): number {
   let n = 0;
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
@@ -45,7 +65,8 @@ export async function runGeneration(
   if (prompt.length >= nCtx) {
     throw new GenerationError(`The prompt has ${prompt.length} tokens; the context holds ${nCtx}`, { promptTokens: prompt.length, nCtx });
   }
-  const maxTokens = (req.maxTokens ?? 256) + (req.replayTokens ?? 0);
+  // No limit: until the end of the text or a full context (checked below).
+  const maxTokens = req.maxTokens === undefined ? Infinity : req.maxTokens + (req.replayTokens ?? 0);
   const sampler = new Sampler({
     temperature: req.temperature ?? 0,
     topK: req.topK ?? 40,
@@ -67,17 +88,21 @@ export async function runGeneration(
   let produced = 0;
   let tFirst: number | null = null;
   let stopReason: StopReason;
-  const deliver = (piece: string) => {
+  const deliver = (piece: string, logprobs?: TokenLogprobs[]) => {
     tFirst ??= performance.now();
     text += piece;
-    onToken({ text: piece, index: index++ });
+    onToken(logprobs ? { text: piece, index: index++, logprobs } : { text: piece, index: index++ });
   };
   for (;;) {
     if (aborted()) { stopReason = 'abort'; break; }
+    // The model's own distribution, before the sampler applies bias and bans to `logits` in place.
+    const raw = req.logprobs !== undefined ? logits.slice() : null;
     const token = sampler.sample(logits);
     if (!req.ignoreEos && tokenizer.eog.has(token)) { stopReason = 'stop'; break; }
     produced++;
-    deliver(stream.push(tokenizer.tokenBytes(token)));
+    const piece = stream.push(tokenizer.tokenBytes(token));
+    if (raw) deliver(piece, [tokenLogprobs(raw, token, req.logprobs!, tokenizer)]);
+    else deliver(piece);
     if (stream.stopped) { stopReason = 'stop'; break; }
     if (produced >= maxTokens || ctx.cached.length >= nCtx) { stopReason = 'length'; break; }
     logits = await model.forward([token], ctx.cached.length, ctx.lost);

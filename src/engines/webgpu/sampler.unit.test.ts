@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { Sampler, topKIndices } from './sampler';
+import { tokenLogprobs } from './generation';
 
 const logits = () => new Float32Array([0.5, 2, 2, -1, 1.5]);
 
@@ -38,5 +39,31 @@ describe('Sampler', () => {
   test('topKIndices returns the k largest, largest first, ties by index', () => {
     expect(topKIndices(new Float32Array([3, 1, 4, 1, 5, 9, 2, 6]), 3)).toEqual([5, 7, 4]);
     expect(topKIndices(logits(), 2)).toEqual([1, 2]);
+  });
+});
+
+describe('tokenLogprobs', () => {
+  const tokenizer = { tokenBytes: (id: number) => new TextEncoder().encode(['a', ' b', 'c', 'é', 'e'][id]!) };
+
+  test('a log-softmax of the raw logits at temperature 1, and the k most likely tokens, most likely first', () => {
+    const l = logits();
+    const lse = Math.log([...l].reduce((s, x) => s + Math.exp(x), 0));
+    const r = tokenLogprobs(l, 4, 3, tokenizer);
+    expect(r.token).toBe('e');
+    expect(r.logprob).toBeCloseTo(1.5 - lse, 6);
+    expect(r.bytes).toEqual([101]);
+    // Ties keep the lower id first (as the sampler's greedy choice).
+    expect(r.top.map((t) => t.token)).toEqual([' b', 'c', 'e']);
+    expect(r.top[0]!.logprob).toBeCloseTo(2 - lse, 6);
+    expect(r.top.map((t) => t.bytes)).toEqual([[32, 98], [99], [101]]);
+    expect(tokenLogprobs(l, 3, 0, tokenizer).top).toEqual([]);
+    expect(tokenLogprobs(l, 3, 0, tokenizer).bytes).toEqual([195, 169]);
+  });
+
+  test('logits are not modified, and the probabilities of all tokens sum to 1', () => {
+    const l = logits();
+    const all = tokenLogprobs(l, 0, 5, tokenizer).top;
+    expect(all.reduce((s, t) => s + Math.exp(t.logprob), 0)).toBeCloseTo(1, 6);
+    expect([...l]).toEqual([...logits()]);
   });
 });

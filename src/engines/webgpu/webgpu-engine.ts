@@ -136,7 +136,7 @@ export class WebGpuEngine implements Engine {
     this.generating = true;
     const t0 = performance.now();
     try {
-      const text = request.messages ? l.template.render(request.messages) : request.prompt ?? '';
+      const text = request.messages ? l.template.render(request.messages, request) : request.prompt ?? '';
       const prompt = l.tokenizer.encode(text, { addSpecial: true, parseSpecial: true });
       const out = await runGeneration({ model: l.model, tokenizer: l.tokenizer, lost: l.gpu.lost, cached: l.cached }, prompt, request, onToken,
         () => signal?.aborted === true);

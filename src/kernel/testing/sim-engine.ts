@@ -8,7 +8,9 @@
  * kernel's own bookkeeping. Never used outside tests and benchmarks.
  */
 import { AbortError, GenerationError, ModelLoadError, ReplayDivergedError, WorkerCrashedError, type LlmOsError } from '../../errors';
-import type { EngineKind, GenerateRequest, GenerateResult, LoadOptions, LoadProgress, ModelInfo, ModelSource, TokenEvent } from '../../protocol/engine';
+import type {
+  EngineKind, GenerateRequest, GenerateResult, LoadOptions, LoadProgress, ModelInfo, ModelSource, TokenEvent, TokenLogprob, TokenLogprobs,
+} from '../../protocol/engine';
 import type { SlotEngine } from '../types';
 import type { SimClock } from './sim-clock';
 
@@ -70,6 +72,25 @@ function hash(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
   return h;
+}
+
+/** The context length of every simulated model (a request without `maxTokens` fills it). */
+export const SIM_CONTEXT = 2048;
+
+/**
+ * The simulated log probabilities of token `i` (text `token`) with `k` alternatives: deterministic, the
+ * chosen token the most likely (as under greedy decoding), the others other words, less likely.
+ */
+export function simLogprobs(token: string, i: number, k: number): TokenLogprobs {
+  const enc = new TextEncoder();
+  const logprob = -0.01 - (hash(`${token}\u0000${i}`) % 1000) / 1000;
+  const others = WORDS.map((w) => ` ${w}`).filter((w) => w !== token);
+  const top: TokenLogprob[] = [{ token, logprob, bytes: [...enc.encode(token)] }];
+  for (let j = 1; j < k; j++) {
+    const alt = others[(hash(`${token}\u0000${i}`) + j) % others.length]!;
+    top.push({ token: alt, logprob: logprob - j, bytes: [...enc.encode(alt)] });
+  }
+  return { token, logprob, bytes: [...enc.encode(token)], top: top.slice(0, k) };
 }
 
 /** The text of token `i` of a generation (what an uninterrupted run produces). */
@@ -145,7 +166,7 @@ export class SimEngine implements SlotEngine {
     this.device.alloc(this, source.id, this.clock.now());
     this.model = source.id;
     onProgress?.({ phase: 'init', loaded: total, total, fraction: 1 });
-    return { id: source.id, engine: 'scripted', contextLength: 2048, inputs: ['text'], weightBytes: total, kvBytes: 0 };
+    return { id: source.id, engine: 'scripted', contextLength: SIM_CONTEXT, inputs: ['text'], weightBytes: total, kvBytes: 0 };
   }
 
   async generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal?: AbortSignal): Promise<GenerateResult> {
@@ -160,8 +181,9 @@ export class SimEngine implements SlotEngine {
     const msPerToken = spec.msPerToken ?? this.options.defaultMsPerToken ?? 10;
     const replayTokens = request.replayTokens ?? 0;
     let replay = request.replayPrefix ?? '';
-    const total = replayTokens + (request.maxTokens ?? 256);
     const promptTokens = Math.ceil((request.prompt ?? JSON.stringify(request.messages)).length / 4);
+    // No limit: to a full context, as the real engines do (the replayed tokens are in it too).
+    const total = request.maxTokens === undefined ? Math.max(0, SIM_CONTEXT - promptTokens) : replayTokens + request.maxTokens;
     let text = '';
     let produced = 0;
     let tFirst: number | null = null;
@@ -188,7 +210,8 @@ export class SimEngine implements SlotEngine {
       tFirst ??= this.clock.now();
       text += piece;
       produced++;
-      onToken({ text: piece, index: produced - 1 });
+      if (request.logprobs === undefined) onToken({ text: piece, index: produced - 1 });
+      else onToken({ text: piece, index: produced - 1, logprobs: [simLogprobs(simToken(model, request, i), i, request.logprobs)] });
     }
     const tEnd = this.clock.now();
     return {
