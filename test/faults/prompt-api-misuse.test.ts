@@ -95,11 +95,11 @@ describe('Prompt API misuse (explainer error semantics)', () => {
     }, 60_000);
   }
 
-  faultCase('Prompt API', 'using a destroyed session', 'AbortError for prompt, append, measure, clone; other sessions unaffected', async () => {
+  faultCase('Prompt API', 'using a destroyed session', 'InvalidStateError (as Chromium) for prompt, append, measure, clone; other sessions unaffected', async () => {
     session = await LM.create();
     const s = await LM.create();
     s.destroy();
-    for (const p of [s.prompt('x'), s.append('x'), s.measureContextUsage('x'), s.clone()]) await rejects(p, 'AbortError');
+    for (const p of [s.prompt('x'), s.append('x'), s.measureContextUsage('x'), s.clone()]) await rejects(p, 'InvalidStateError');
     await sessionIntact(session.contextUsage);
   }, 60_000);
 

@@ -4,6 +4,12 @@
  * the tokens it uses. When new input does not fit, the oldest turns are dropped, one at a time, until
  * it does (the explainer's overflow rule); if it cannot fit even with every turn dropped, the session
  * is left untouched and the caller gets a `QuotaExceededError`.
+ *
+ * Every figure here is a measurement in the sense of `measureMessages()` (token-counter.ts): what the
+ * messages add to a conversation, the template's once-per-request overhead left out (it is taken off
+ * the context window instead). Measurements add up, so `usage` — the sum of the parts — agrees with
+ * measuring the parts one by one (`measureContextUsage()` of the prompt plus that of the reply), and it
+ * is also exactly what the engine will hold: overhead + usage ≤ the model's allocated context.
  */
 import type { ChatMessage } from '../../protocol/engine';
 import { quotaExceeded } from './prompt-errors';
@@ -17,7 +23,7 @@ export interface Turn {
 /** @internal */
 export class ContextLedger {
   constructor(
-    /** The context window, tokens. */
+    /** The context window, tokens: the model's allocated context less the template overhead (or less, as configured). */
     readonly window: number,
     readonly initial: readonly ChatMessage[],
     readonly initialUsage: number,
@@ -40,19 +46,20 @@ export class ContextLedger {
   }
 
   /**
-   * Make room for `requested` more tokens. Returns how many turns were dropped (the caller fires
-   * `contextoverflow` when that is more than 0); throws `QuotaExceededError` and drops nothing when
-   * even the initial prompts plus the input exceed the window.
+   * Make room for `requested` more tokens, plus `reserve` (a prompt keeps one token of room for its
+   * reply). Returns how many turns were dropped (the caller fires `contextoverflow` when that is more
+   * than 0); throws `QuotaExceededError` and drops nothing when even the initial prompts plus the input
+   * exceed the window. Its `requested` is, as the draft spec has it, the usage now plus the input.
    */
-  fit(requested: number): number {
-    if (this.initialUsage + requested > this.window) {
+  fit(requested: number, reserve = 0): number {
+    if (this.initialUsage + requested + reserve > this.window) {
       throw quotaExceeded(
         `The input needs ${requested} tokens but the context window has ${this.window - this.initialUsage} left after the initial prompts`,
         this.usage + requested, this.window,
       );
     }
     let dropped = 0;
-    while (this.usage + requested > this.window && this.turns.length) {
+    while (this.usage + requested + reserve > this.window && this.turns.length) {
       this.turns.shift();
       dropped++;
     }
@@ -62,16 +69,6 @@ export class ContextLedger {
   /** Record a turn. */
   add(turn: Turn): void {
     this.turns.push({ messages: turn.messages, usage: Math.max(0, turn.usage) });
-  }
-
-  /**
-   * Correct the estimate with a real count: the engine reported `total` tokens for the whole
-   * conversation including the last turn, which absorbs the difference.
-   */
-  correctTotal(total: number): void {
-    const last = this.turns.at(-1);
-    if (!last || !Number.isFinite(total) || total <= 0) return;
-    last.usage = Math.max(0, last.usage + (total - this.usage));
   }
 
   /** An independent copy (for `clone()`). */

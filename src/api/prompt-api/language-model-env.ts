@@ -23,13 +23,35 @@ export interface LanguageModelOptions {
   contextWindow?: number;
   /** Longest reply, tokens (default 1024, and never more than the room left in the context). */
   maxOutputTokens?: number;
-  /** Extra generation parameters for every prompt (e.g. a logit bias). */
+  /**
+   * Extra generation parameters for every prompt (e.g. a logit bias). `toolChoice` applies to the rounds
+   * that offer a session's tools (`required` makes each of them call one).
+   */
   params?: JobParams;
-  /** BCP 47 tags the model handles; others make `availability()` `unavailable`. Default: any valid tag. */
+  /** Rounds of tool calls one prompt may take before the model must answer (default 4). */
+  maxToolRounds?: number;
+  /**
+   * BCP 47 tags the model handles; others make `availability()` `unavailable`. Default: any language the
+   * browser knows by name (`Intl.DisplayNames`), so an unassigned code such as `unk` is unavailable.
+   */
   languages?: string[];
-  /** Session defaults (`LanguageModel.params()`). */
+  /** Temperature and top-K of the `balanced` sampling mode (the default), and of `LanguageModel.params()`. */
   defaultTemperature?: number;
   defaultTopK?: number;
+  /**
+   * The extension-context shape of the explainer (default false, the web-page shape): `LanguageModel.params()`,
+   * the sessions' `topK` / `temperature` attributes, and the `temperature` / `topK` create options honoured
+   * (a session created with them has `samplingMode` null; with `samplingMode` too they are a `TypeError`).
+   * Without it those options are validated and ignored, and `samplingMode` alone chooses the sampling.
+   */
+  legacySamplingParams?: boolean;
+  /**
+   * Make `create()` reject with `NotAllowedError` while the model still has to be downloaded (availability
+   * `downloadable` or `downloading`) and the page has had no user gesture yet (no sticky activation), as
+   * Chromium does for its browser-wide model. Default false: an LLM OS app's model is its own, and apps
+   * and tests create sessions without a gesture.
+   */
+  requireUserActivation?: boolean;
 }
 
 /** Default context when a registration names none (the engines' default). */
@@ -64,10 +86,13 @@ export class LanguageModelEnv {
     return this.kernel.registeredModels().find((m) => m.id === model)?.engine;
   }
 
-  /** The context window sessions get for `model`. */
-  contextWindow(model: string): number {
+  /**
+   * The context window sessions get for `model`: the allocated context less `overhead` (the tokens every
+   * request costs once: `templateOverhead()`), or the configured `contextWindow` if that is smaller.
+   */
+  contextWindow(model: string, overhead = 0): number {
     const reg = this.kernel.registeredModels().find((m) => m.id === model);
-    const allocated = reg?.nCtx ?? reg?.loadOptions?.nCtx ?? DEFAULT_NCTX;
+    const allocated = Math.max(1, (reg?.nCtx ?? reg?.loadOptions?.nCtx ?? DEFAULT_NCTX) - overhead);
     const asked = this.options.contextWindow;
     return asked !== undefined && asked > 0 ? Math.min(asked, allocated) : allocated;
   }
@@ -89,10 +114,14 @@ export class LanguageModelEnv {
     return this.options.defaultTopK ?? 40;
   }
 
-  /** Whether every tag is one the model handles (all valid tags when unconfigured). */
+  get legacySamplingParams(): boolean {
+    return this.options.legacySamplingParams === true;
+  }
+
+  /** Whether every tag is one the model handles (unconfigured: every language `Intl.DisplayNames` names). */
   supportsLanguages(tags: readonly string[]): boolean {
     const supported = this.options.languages ? Intl.getCanonicalLocales(this.options.languages) : null;
-    if (!supported) return true;
+    if (!supported) return tags.every(knownLanguage);
     // A tag is handled when the model handles it or its base language ("en-GB" → "en").
     return tags.every((t) => supported.some((s) => s === t || t.startsWith(`${s}-`) || s.startsWith(`${t}-`)));
   }
@@ -103,5 +132,16 @@ export class LanguageModelEnv {
     if (r?.state === 'loaded') return 'available';
     if (r?.state === 'loading') return 'downloading';
     return 'downloadable';
+  }
+}
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
+
+/** Whether the browser knows the tag's language subtag by name (`unk` or `xx` it does not). */
+function knownLanguage(tag: string): boolean {
+  try {
+    return languageNames.of(new Intl.Locale(tag).language) !== undefined;
+  } catch {
+    return false;
   }
 }

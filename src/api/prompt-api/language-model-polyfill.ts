@@ -1,13 +1,14 @@
 /**
- * The `LanguageModel` polyfill class: `LanguageModel.availability()`, `LanguageModel.create()` (with
- * `downloadprogress` events mapped from the kernel's model-loading progress) and `LanguageModel.params()`,
- * bound to one configuration (kernel, model, app). `installLanguageModelPolyfill()` puts it on
+ * The `LanguageModel` polyfill class: `LanguageModel.availability()` and `LanguageModel.create()` (with
+ * `downloadprogress` events mapped from the kernel's model-loading progress) — and, in the extension-context
+ * shape (`legacySamplingParams`), `LanguageModel.params()` — bound to one configuration (kernel, model, app). `installLanguageModelPolyfill()` puts it on
  * `globalThis` only where the browser has no native `LanguageModel` — or when asked with `force`.
  *
- * `create()` makes the model resident before it resolves: it runs the first token count (of the
- * initial prompts, or of an empty message) as a job, which makes the kernel load the model; its
- * progress arrives as `downloadprogress` events — always a first one with `loaded` 0 and a last one
- * with 1, monotonic in between, none after `create()` settles.
+ * `create()` makes the model resident before it resolves: it runs the first token count (the probe
+ * that finds the template overhead, token-counter.ts) as a job, which makes the kernel load the model;
+ * its progress arrives as `downloadprogress` events — always a first one with `loaded` 0 and a last one
+ * with 1, monotonic in between, none after `create()` settles (a signal aborted on the last event still
+ * rejects it).
  */
 import { LanguageModelEnv, type LanguageModelOptions } from './language-model-env';
 import { ContextLedger } from './context-ledger';
@@ -15,22 +16,25 @@ import { LanguageModelSession, SESSION_TOKEN } from './language-model';
 import { abortReason, domError, quotaExceeded, toDomException } from './prompt-errors';
 import { acceptsImages } from '../model-inputs';
 import { canonicalizeExpected, canonicalizePrompt, resolveImages, type LanguageModelExpected, type LanguageModelMessage } from './prompt-input';
-import { countTokens } from './token-counter';
+import { measureMessages, templateOverhead, toolsOverhead } from './token-counter';
+import { languageModelTools, type LanguageModelTool } from './prompt-tools';
+
+import { MAX_TEMPERATURE, MAX_TOP_K, resolveSampling, type LanguageModelSamplingOptions } from './sampling';
 
 /** `availability()` results. */
 export type Availability = 'unavailable' | 'downloadable' | 'downloading' | 'available';
 
 /** Options of `availability()`. */
-export interface LanguageModelCreateCoreOptions {
+export interface LanguageModelCreateCoreOptions extends LanguageModelSamplingOptions {
   expectedInputs?: LanguageModelExpected[];
   expectedOutputs?: LanguageModelExpected[];
-  temperature?: number;
-  topK?: number;
 }
 
 /** Options of `create()`. */
 export interface LanguageModelCreateOptions extends LanguageModelCreateCoreOptions {
   initialPrompts?: LanguageModelMessage[];
+  /** Tools the session may call; it runs the calls itself (see `prompt-tools.ts`). */
+  tools?: LanguageModelTool[];
   signal?: AbortSignal;
   monitor?: (monitor: CreateMonitor) => void;
 }
@@ -48,11 +52,10 @@ export interface LanguageModelClass {
   readonly prototype: LanguageModelSession;
   create(options?: LanguageModelCreateOptions): Promise<LanguageModelSession>;
   availability(options?: LanguageModelCreateCoreOptions): Promise<Availability>;
-  params(): Promise<LanguageModelParams>;
+  /** Extension contexts only (`legacySamplingParams`): absent otherwise, as on web pages. */
+  params?(): Promise<LanguageModelParams>;
 }
 
-const MAX_TOP_K = 128;
-const MAX_TEMPERATURE = 2;
 const POLYFILL = Symbol.for('llmos.language-model-polyfill');
 
 /** The object `create({monitor})` hands to its callback. */
@@ -79,22 +82,6 @@ export class CreateMonitor extends EventTarget {
     this.#last = loaded;
     this.dispatchEvent(new ProgressEvent('downloadprogress', { loaded, total: 1, lengthComputable: true }));
   }
-}
-
-function sampling(o: LanguageModelCreateCoreOptions, env: LanguageModelEnv): { temperature: number; topK: number } {
-  let temperature = env.defaultTemperature;
-  let topK = env.defaultTopK;
-  if (o.temperature !== undefined) {
-    if (typeof o.temperature !== 'number' || Number.isNaN(o.temperature)) throw new TypeError('temperature must be a number');
-    if (o.temperature < 0) throw new RangeError('temperature must not be negative');
-    temperature = Math.min(o.temperature, MAX_TEMPERATURE);
-  }
-  if (o.topK !== undefined) {
-    if (typeof o.topK !== 'number' || Number.isNaN(o.topK)) throw new TypeError('topK must be a number');
-    if (o.topK < 1) throw new RangeError('topK must be at least 1');
-    topK = Math.min(Math.floor(o.topK), MAX_TOP_K);
-  }
-  return { temperature, topK };
 }
 
 function checkOptions(o: unknown): LanguageModelCreateOptions {
@@ -129,17 +116,14 @@ export function createLanguageModelClass(options: LanguageModelOptions): Languag
       const o = checkOptions(raw);
       // Sampling values create() would refuse (topK < 1, a negative temperature) are not errors here: such a
       // session is simply unavailable (WPT ai/language-model availability: a value, never a rejection).
+      // A mode that is none of the seven, or one with raw parameters (extension contexts), is a TypeError.
       try {
-        sampling(o, env);
+        resolveSampling(o, env);
       } catch (e) {
         if (e instanceof RangeError) return 'unavailable';
         throw e;
       }
       return availabilityOf(env, canonicalizeExpected(o.expectedInputs, 'expectedInputs'), canonicalizeExpected(o.expectedOutputs, 'expectedOutputs'));
-    }
-
-    static async params(): Promise<LanguageModelParams> {
-      return { defaultTopK: env.defaultTopK, maxTopK: MAX_TOP_K, defaultTemperature: env.defaultTemperature, maxTemperature: MAX_TEMPERATURE };
     }
 
     static async create(raw?: LanguageModelCreateOptions): Promise<LanguageModelSession> {
@@ -148,12 +132,19 @@ export function createLanguageModelClass(options: LanguageModelOptions): Languag
       if (signal?.aborted) throw abortReason(signal);
       const expectedInputs = canonicalizeExpected(o.expectedInputs, 'expectedInputs');
       const expectedOutputs = canonicalizeExpected(o.expectedOutputs, 'expectedOutputs');
-      const { temperature, topK } = sampling(o, env);
+      const sampling = resolveSampling(o, env);
+      const tools = languageModelTools((o as { tools?: unknown }).tools);
       if (o.initialPrompts !== undefined && !Array.isArray(o.initialPrompts)) throw new TypeError('initialPrompts must be an array of messages');
       const canonical = o.initialPrompts?.length ? canonicalizePrompt(o.initialPrompts, false, expectedInputs) : [];
       if (o.monitor !== undefined && typeof o.monitor !== 'function') throw new TypeError('monitor must be a function');
-      if ((await availabilityOf(env, expectedInputs, expectedOutputs)) === 'unavailable') {
+      const availability = await availabilityOf(env, expectedInputs, expectedOutputs);
+      if (availability === 'unavailable') {
         throw domError('NotSupportedError', 'The language model cannot handle the expected inputs or outputs');
+      }
+      // Opt-in: a model still to be downloaded needs the page to have had a user gesture (sticky activation).
+      const activation = (globalThis.navigator as { userActivation?: { hasBeenActive: boolean } } | undefined)?.userActivation;
+      if (env.options.requireUserActivation && availability !== 'available' && activation && !activation.hasBeenActive) {
+        throw domError('NotAllowedError', 'Downloading the language model requires a user gesture first');
       }
       const monitor = new CreateMonitor();
       o.monitor?.(monitor);
@@ -164,25 +155,41 @@ export function createLanguageModelClass(options: LanguageModelOptions): Languag
         if (signal?.aborted) throw abortReason(signal);
         const model = await env.model(signal);
         off = env.kernel.events.on('model-progress', (d) => { if (d.model === model && d.fraction < 1) monitor.report(d.fraction); });
-        const warm = initial.length ? initial : [{ role: 'user' as const, content: '' }];
         const resident = env.residency(model) === 'available';
-        const counting = countTokens(env.kernel, env.pid, model, warm, env.params(model), signal, !resident);
-        const counted = await (signal ? Promise.race([counting, new Promise<never>((_, reject) => {
+        const aborted = signal ? new Promise<never>((_, reject) => {
           if (signal.aborted) reject(abortReason(signal));
           signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true });
-        })]) : counting);
-        const initialUsage = initial.length ? counted : 0;
-        const window = env.contextWindow(model);
+        }) : null;
+        aborted?.catch(() => {});
+        const race = <T>(p: Promise<T>) => (aborted ? Promise.race([p, aborted]) : p);
+        // The first count loads the model (its progress is the monitor's); it also finds the template overhead.
+        const overhead = await race(templateOverhead(env.kernel, env.pid, model, env.params(model), signal, !resident));
+        const initialUsage = await race(measureMessages(env.kernel, env.pid, model, initial, env.params(model), signal));
+        // The tools' part of the prompt is written by the engine into every request: outside the window too.
+        const toolCost = await race(toolsOverhead(env.kernel, env.pid, model, tools, env.params(model), signal));
+        const window = env.contextWindow(model, overhead + toolCost);
         if (initialUsage > window) throw quotaExceeded(`The initial prompts need ${initialUsage} tokens; the context window is ${window}`, initialUsage, window);
         monitor.report(1);
+        // Settle after the last progress event's listeners had their turn: a signal they abort still rejects.
+        await race(new Promise((r) => setTimeout(r, 0)));
         const ledger = new ContextLedger(window, initial, initialUsage);
-        return new this(SESSION_TOKEN, { env, model, ledger, temperature, topK, expectedInputs, expectedOutputs, signal });
+        // Not `new this`: a static operation works called unbound (`const { create } = LanguageModel`), as natively.
+        return new LanguageModel(SESSION_TOKEN, { env, model, ledger, sampling, expectedInputs, expectedOutputs, tools, signal });
       } catch (e) {
         throw signal?.aborted ? abortReason(signal) : toDomException(e, 'OperationError');
       } finally {
         off();
       }
     }
+  }
+  // LanguageModel.params() is for extension contexts only: web pages do not have it (`'params' in LanguageModel` is false).
+  if (env.legacySamplingParams) {
+    Object.defineProperty(LanguageModel, 'params', {
+      configurable: true, writable: true, enumerable: false,
+      value: async function params(): Promise<LanguageModelParams> {
+        return { defaultTopK: env.defaultTopK, maxTopK: MAX_TOP_K, defaultTemperature: env.defaultTemperature, maxTemperature: MAX_TEMPERATURE };
+      },
+    });
   }
   return LanguageModel;
 }

@@ -6,22 +6,30 @@
  *
  * Every prompt is a kernel job of the polyfill's process, sent with the whole kept conversation (the
  * engine's prompt cache makes the shared prefix cheap). Operations of one session run in call order.
- * Context accounting: see `context-ledger.ts` (overflow rule) and `token-counter.ts` (counts); after
- * each reply the estimate is replaced by the engine's real count of the conversation.
+ * Context accounting: see `context-ledger.ts` (overflow rule) and `token-counter.ts` (what a
+ * measurement is): a prompt adds the measurement of its input and that of its reply, so `contextUsage`
+ * agrees with `measureContextUsage()` of the two, and the template's once-per-request tokens are taken
+ * off `contextWindow` instead of being counted with every part.
+ *
+ * `destroy()` makes pending and later calls reject with an `InvalidStateError` (as Chromium does); the
+ * `create()` signal, aborted later, destroys the session with its reason instead.
  *
  * Images (`{type: 'image', value}` parts, for sessions created with `expectedInputs: [{type: 'image'}]`)
  * are encoded as data URLs (`image-value.ts`) and kept in the conversation; they count as many tokens as
  * the engine reports for them. A session holds at most `MAX_IMAGES` (16) images in all.
  */
-import type { ChatMessage } from '../../protocol/engine';
+import type { ChatMessage, ToolDefinition } from '../../protocol/engine';
+import type { JobParams } from '../../kernel/types';
+import { runToolLoop, type RunnableTool } from '../tool-loop';
 import { LlmOsError } from '../../errors';
 import type { LanguageModelEnv } from './language-model-env';
 import { ContextLedger } from './context-ledger';
-import { abortReason, domError, toDomException } from './prompt-errors';
+import { abortReason, domError, sessionDestroyed, toDomException } from './prompt-errors';
 import { MAX_IMAGES } from '../../protocol/image-input';
 import { canonicalizePrompt, resolveImages, type LanguageModelExpected, type LanguageModelPrompt } from './prompt-input';
 import { checkConstraint, validateOutput, type OutputConstraint } from '../structured/structured-output';
-import { countTokens } from './token-counter';
+import { measureMessages } from './token-counter';
+import type { LanguageModelSamplingMode, Sampling } from './sampling';
 
 /** Options of `prompt()`, `promptStreaming()` and `measureContextUsage()`. */
 export interface LanguageModelPromptOptions {
@@ -35,10 +43,11 @@ export interface SessionInit {
   env: LanguageModelEnv;
   model: string;
   ledger: ContextLedger;
-  temperature: number;
-  topK: number;
+  sampling: Sampling;
   expectedInputs: LanguageModelExpected[];
   expectedOutputs: LanguageModelExpected[];
+  /** `create({tools})`: the session runs the calls itself (`tool-loop.ts`). */
+  tools: RunnableTool[];
   signal?: AbortSignal | undefined;
 }
 
@@ -95,8 +104,8 @@ export class LanguageModelSession extends EventTarget {
     this.#env = init.env;
     this.#model = init.model;
     this.#ledger = init.ledger;
-    // The create() signal destroys the session when aborted later (explainer: "Session destruction").
-    init.signal?.addEventListener('abort', () => this.destroy(init.signal!.reason), { once: true });
+    // The create() signal destroys the session when aborted later (explainer: "Session destruction"), with its reason.
+    init.signal?.addEventListener('abort', () => this.#destroy(abortReason(init.signal!)), { once: true });
   }
 
   /** Tokens the session uses now (initial prompts and kept turns, replies included). */
@@ -107,10 +116,12 @@ export class LanguageModelSession extends EventTarget {
   get inputUsage(): number { return this.contextUsage; }
   /** @deprecated Older name of `contextWindow`. */
   get inputQuota(): number { return this.contextWindow; }
-  get temperature(): number { return this.#init.temperature; }
-  get topK(): number { return this.#init.topK; }
-  /** Raw `temperature`/`topK` are in use: no sampling mode applies. */
-  get samplingMode(): null { return null; }
+  /** @deprecated Extension contexts only (`legacySamplingParams`): the temperature sampled with; else undefined. */
+  get temperature(): number | undefined { return this.#env.legacySamplingParams ? this.#init.sampling.temperature : undefined; }
+  /** @deprecated Extension contexts only (`legacySamplingParams`): the top-K sampled with; else undefined. */
+  get topK(): number | undefined { return this.#env.legacySamplingParams ? this.#init.sampling.topK : undefined; }
+  /** The sampling mode (`balanced` unless chosen); null when raw `temperature`/`topK` were given (extension contexts). */
+  get samplingMode(): LanguageModelSamplingMode | null { return this.#init.sampling.samplingMode; }
 
   get oncontextoverflow(): EventListener | null { return this.#handlers.get('contextoverflow') ?? null; }
   set oncontextoverflow(fn: EventListener | null) { this.#setHandler('contextoverflow', fn); }
@@ -138,17 +149,18 @@ export class LanguageModelSession extends EventTarget {
     return p;
   }
 
-  async #count(messages: ChatMessage[], signal: AbortSignal): Promise<number> {
+  /** The measurement of `messages` (token-counter.ts `measureMessages()`). */
+  async #measure(messages: ChatMessage[], signal: AbortSignal): Promise<number> {
     try {
-      return await countTokens(this.#env.kernel, this.#env.pid, this.#model, messages, this.#env.params(this.#model), signal);
+      return await measureMessages(this.#env.kernel, this.#env.pid, this.#model, messages, this.#env.params(this.#model), signal);
     } catch (e) {
       throw signal.aborted ? abortReason(signal) : toDomException(e);
     }
   }
 
-  /** Make room for `requested` tokens, firing `contextoverflow` when turns were dropped. */
-  #fit(requested: number): void {
-    if (this.#ledger.fit(requested) > 0) {
+  /** Make room for `requested` tokens (and `reserve`), firing `contextoverflow` when turns were dropped. */
+  #fit(requested: number, reserve = 0): void {
+    if (this.#ledger.fit(requested, reserve) > 0) {
       this.dispatchEvent(new Event('contextoverflow'));
       this.dispatchEvent(new Event('quotaoverflow'));
     }
@@ -172,33 +184,60 @@ export class LanguageModelSession extends EventTarget {
     const constraint = constraintOf(options.responseConstraint, options.omitResponseConstraintInput);
     const input0 = await this.#messages(input, this.#ledger.hasMessages, signal);
     const messages = withGuidance(input0, constraint, options.omitResponseConstraintInput === true);
-    const requested = await this.#count(messages, signal);
+    const requested = await this.#measure(messages, signal);
     // One token of room at least for the reply.
-    this.#fit(requested + 1);
+    this.#fit(requested, 1);
+    // Exact: the engine holds the template overhead (outside the window) plus usage plus the input.
     const room = this.#ledger.window - this.#ledger.usage - requested;
+    const { temperature, topK } = this.#init.sampling;
     const params = {
-      ...this.#env.options.params, temperature: this.temperature, topK: this.topK,
+      ...this.#env.options.params, temperature, topK,
       maxTokens: Math.max(1, Math.min(this.#env.maxOutputTokens, room)),
     };
-    let text: string;
-    let usage: { promptTokens: number; completionTokens: number };
-    try {
-      const handle = await this.#env.session.submit({
-        model: this.#model, messages: [...this.#ledger.messages(), ...messages], params, signal, ...(constraint ? { constraint } : {}),
-      });
-      if (emit && !constraint) for await (const t of handle.tokens) if (t.text && !signal.aborted) emit(t.text);
+    const withTools = this.#init.tools.length > 0 && !constraint;
+    /** One generation; with `offer`, the tools are offered (and a reply with calls must be allowed to end). */
+    const once = async (conversation: ChatMessage[], offer: readonly ToolDefinition[] | undefined, stream: boolean) => {
+      const p: JobParams = { ...params };
+      if (offer) {
+        p.tools = [...offer];
+        p.ignoreEos = false;
+      } else {
+        delete p.tools;
+        delete p.toolChoice;
+        delete p.parallelToolCalls;
+      }
+      const handle = await this.#env.session.submit({ model: this.#model, messages: conversation, params: p, signal, ...(constraint ? { constraint } : {}) });
+      if (stream) for await (const t of handle.tokens) if (t.text && !signal.aborted) emit!(t.text);
       const r = await handle.result;
       if (r.stopReason === 'abort' || r.stopReason === 'interrupt' || signal.aborted) throw abortReason(signal);
-      text = r.text;
-      usage = r.usage;
-      if (constraint) await validateOutput(text, constraint);
+      return r;
+    };
+    let text: string;
+    /** Tool calls and their results, before the reply. */
+    let steps: ChatMessage[] = [];
+    try {
+      const conversation = [...this.#ledger.messages(), ...messages];
+      if (withTools) {
+        const loop = await runToolLoop(conversation, {
+          tools: this.#init.tools, signal, generate: (c, offer) => once(c, offer, false),
+          ...(this.#env.options.maxToolRounds !== undefined ? { maxRounds: this.#env.options.maxToolRounds } : {}),
+        });
+        text = loop.text;
+        steps = loop.messages.slice(0, -1);
+      } else {
+        text = (await once(conversation, undefined, emit !== undefined && !constraint)).text;
+        if (constraint) await validateOutput(text, constraint);
+      }
     } catch (e) {
       throw signal.aborted ? abortReason(signal) : toDomException(e);
     }
+    // The reply counts as what it is in the conversation from now on: an assistant message.
+    const reply: ChatMessage = { role: 'assistant', content: text };
+    const replyUsage = await this.#measure([...steps, reply], signal);
     // An aborted prompt leaves no trace in the session (explainer: "Aborting a specific prompt").
-    this.#ledger.add({ messages: [...messages, { role: 'assistant', content: text }], usage: requested + usage.completionTokens });
-    this.#ledger.correctTotal(usage.promptTokens + usage.completionTokens);
-    if (emit && constraint) emit(text);
+    this.#ledger.add({ messages: [...messages, ...steps, reply], usage: requested + replyUsage });
+    // Validated, or known to be the final answer only once the calls are done: sent whole.
+    if (emit && (constraint || withTools)) emit(text);
     return text;
   }
 
@@ -232,7 +271,7 @@ export class LanguageModelSession extends EventTarget {
   append(input: LanguageModelPrompt, options: { signal?: AbortSignal } = {}): Promise<undefined> {
     return this.#run(options.signal, async (signal) => {
       const messages = await this.#messages(input, this.#ledger.hasMessages, signal);
-      const requested = await this.#count(messages, signal);
+      const requested = await this.#measure(messages, signal);
       if (signal.aborted) throw abortReason(signal);
       this.#fit(requested);
       this.#ledger.add({ messages, usage: requested });
@@ -248,7 +287,7 @@ export class LanguageModelSession extends EventTarget {
       const constraint = constraintOf(options.responseConstraint, options.omitResponseConstraintInput);
       const canonical = canonicalizePrompt(input, false, this.#init.expectedInputs);
       return raceAbort(resolveImages(canonical), signal)
-        .then((messages) => raceAbort(this.#count(withGuidance(messages, constraint, options.omitResponseConstraintInput === true), signal), signal));
+        .then((messages) => raceAbort(this.#measure(withGuidance(messages, constraint, options.omitResponseConstraintInput === true), signal), signal));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -266,9 +305,16 @@ export class LanguageModelSession extends EventTarget {
     return this.#run(options.signal, async () => new Ctor(SESSION_TOKEN, { ...this.#init, ledger: this.#ledger.clone(), signal: options.signal }));
   }
 
-  /** End the session: pending and later calls reject with an `AbortError` (or `reason`). */
-  destroy(reason?: unknown): void {
+  /**
+   * End the session: pending and later calls (and streams) reject with an `InvalidStateError` ("The
+   * model execution session has been destroyed."), as in Chromium; its attributes stay readable.
+   */
+  destroy(): void {
+    this.#destroy(sessionDestroyed());
+  }
+
+  #destroy(reason: unknown): void {
     if (this.#destroyed.signal.aborted) return;
-    this.#destroyed.abort(reason ?? domError('AbortError', 'The session was destroyed'));
+    this.#destroyed.abort(reason);
   }
 }

@@ -13,6 +13,14 @@ export function domError(name: string, message: string, cause?: unknown): DOMExc
   return e;
 }
 
+/**
+ * What calls on a destroyed session reject with — pending ones and later ones alike: an
+ * `InvalidStateError`, as Chromium and its web-platform-tests have it (the explainer says `AbortError`).
+ */
+export function sessionDestroyed(): DOMException {
+  return domError('InvalidStateError', 'The model execution session has been destroyed.');
+}
+
 /** The abort reason a destroyed session or aborted signal rejects with. */
 export function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? domError('AbortError', 'The operation was aborted.');

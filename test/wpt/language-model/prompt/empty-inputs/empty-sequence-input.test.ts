@@ -1,0 +1,10 @@
+/** Port of WPT ai/language-model/prompt/empty-inputs/empty-sequence-input.tentative.https.window.js. See ../../../README.md. */
+import { assert_equals, createLanguageModel, ensureLanguageModel, promise_test, setup_wpt } from '../../../harness';
+
+setup_wpt();
+
+promise_test(async () => {
+  await ensureLanguageModel();
+  const model = await createLanguageModel();
+  assert_equals(typeof await model.prompt([{role: 'user', content: []}]), 'string');
+}, 'LanguageModel.prompt() allows empty message sequence input');

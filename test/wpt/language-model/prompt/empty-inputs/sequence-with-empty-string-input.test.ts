@@ -1,0 +1,11 @@
+/** Port of WPT ai/language-model/prompt/empty-inputs/sequence-with-empty-string-input.tentative.https.window.js. See ../../../README.md. */
+import { assert_equals, createLanguageModel, ensureLanguageModel, promise_test, setup_wpt } from '../../../harness';
+
+setup_wpt();
+
+promise_test(async () => {
+  await ensureLanguageModel();
+  const model = await createLanguageModel();
+  assert_equals(typeof await model.prompt(
+          [{role: 'user', content: [{type: 'text', value: ''}]}]), 'string');
+}, 'LanguageModel.prompt() allows message sequence with empty string input');

@@ -1,0 +1,22 @@
+/** Port of WPT ai/language-model/prompt/multimodal/image/initial-prompt.tentative.https.window.js. See ../../../../README.md. */
+import {
+  assert_equals, assert_greater_than, assert_regexp_match, createLanguageModel, ensureLanguageModel, kImagePrompt, kValidImagePath,
+  kValidImageRegex, messageWithContent, model_quality, promise_test, setup_wpt,
+} from '../../../../harness';
+
+setup_wpt();
+
+promise_test(async () => {
+  const blob = await (await fetch(kValidImagePath)).blob();
+  const options = {
+    expectedInputs: [{type: 'image'}],
+    initialPrompts: messageWithContent(kImagePrompt, 'image', blob)
+  };
+  await ensureLanguageModel(options);
+  const session = await createLanguageModel(options);
+  const usage = await session.measureContextUsage(options.initialPrompts);
+  assert_greater_than(usage, 0);
+  assert_equals(session.contextUsage, usage);
+  const result = await session.prompt('proceed');
+  model_quality(() => assert_regexp_match(result, kValidImageRegex));
+}, 'Test Image initialPrompt');

@@ -1,0 +1,18 @@
+/** Port of WPT ai/language-model/response-constraint/json-schema/invalid-type-rejection.tentative.https.window.js. See ../../../README.md. */
+import {
+  createLanguageModel, ensureLanguageModel, kTestPrompt, promise_rejects_dom, promise_test, setup_wpt,
+} from '../../../harness';
+
+setup_wpt({ maxOutputTokens: 128 });
+
+promise_test(async t => {
+  await ensureLanguageModel();
+  const session = await createLanguageModel();
+  // The type does not conform to any valid JSON schema type.
+  const invalidResponseJsonSchema = {'type': 'soup'};
+  await promise_rejects_dom(
+      t, 'NotSupportedError',
+      session.prompt(
+          kTestPrompt, {responseConstraint: invalidResponseJsonSchema}),
+      'Response constraint is not a supported json schema.');
+}, 'Prompt should reject response schemas with invalid types');

@@ -1,0 +1,21 @@
+/** Port of WPT ai/language-model/response-constraint/regex/prefix-bad.tentative.https.window.js. See ../../../README.md. */
+import {
+  createLanguageModel, ensureLanguageModel, promise_rejects_dom, promise_test, setup_wpt,
+} from '../../../harness';
+
+setup_wpt({ maxOutputTokens: 128 });
+
+promise_test(async t => {
+  await ensureLanguageModel();
+  const session = await createLanguageModel();
+  const badPrefix = 'invalid';
+  await promise_rejects_dom(
+      t, 'NotSupportedError',
+      session.prompt(
+          [
+            {role: 'user', content: 'hello'},
+            {role: 'assistant', content: badPrefix, prefix: true}
+          ],
+          {responseConstraint: /^Greetings and salutations.*/}),
+      'The request is invalid - the input or options could not be processed.');
+}, 'Prompt should reject if the prefix deviates from the regex constraint.');
