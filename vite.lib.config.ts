@@ -1,6 +1,7 @@
 /**
  * The embeddable elements library: `vite build -c vite.lib.config.ts` → `dist-lib/llmos-elements.js`,
- * one ES module that a page loads with one script tag (it defines the elements and exports the APIs).
+ * one ES module that a page loads with one script tag (it defines the elements and exports the APIs),
+ * and `dist-lib/webllm.js`, the WebLLM drop-in (`llm-os/webllm`).
  * The engine worker, the engines and their wasm are separate files under `dist-lib/`, fetched only
  * when a model runs, by URLs relative to the module (so the folder can be served from anywhere).
  *
@@ -23,7 +24,9 @@ export default defineConfig({
     modulePreload: false,
     copyPublicDir: false,
     rollupOptions: {
-      input: { 'llmos-elements': 'src/embed/elements.ts' },
+      // `webllm.js`: the WebLLM drop-in (`llm-os/webllm`, docs/webllm.md) for pages that load it by URL. It
+      // shares its chunks with the elements, so a page loading both has one shared kernel.
+      input: { 'llmos-elements': 'src/embed/elements.ts', webllm: 'src/api/webllm/index.ts' },
       preserveEntrySignatures: 'exports-only',
       output: {
         entryFileNames: '[name].js',
