@@ -46,7 +46,12 @@ function shape(required: Record<string, Check>, optional: Record<string, Check> 
   };
 }
 
-const message = shape({ role: oneOf('system', 'user', 'assistant'), content: str }, { images: arrayOf(str) });
+const toolCall = shape({ id: str, name: str, arguments: str });
+/** A chat message; tool steps (an assistant's `toolCalls`, a `tool` result) are kept since tool calling. */
+const message = shape(
+  { role: oneOf('system', 'user', 'assistant', 'tool'), content: str },
+  { images: arrayOf(str), toolCalls: arrayOf(toolCall), toolCallId: str, name: str },
+);
 
 const conversation = shape(
   { id: text, appId: str, title: str, messages: arrayOf(message), createdAt: num, updatedAt: num },

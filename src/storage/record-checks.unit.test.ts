@@ -17,8 +17,9 @@ describe('shape checks of stored records', () => {
   test('each damage is named by its field path', () => {
     expect(conversationProblem({ ...conv, messages: {} })).toBe('.messages is not an array');
     expect(conversationProblem({ ...conv, messages: [conv.messages[0], 7] })).toBe('.messages[1] is not an object');
-    expect(conversationProblem({ ...conv, messages: [{ role: 'robot', content: '' }] })).toBe('.messages[0].role is not one of system, user, assistant');
+    expect(conversationProblem({ ...conv, messages: [{ role: 'robot', content: '' }] })).toBe('.messages[0].role is not one of system, user, assistant, tool');
     expect(conversationProblem({ ...conv, messages: [{ role: 'user', content: 'x', images: 'pic' }] })).toBe('.messages[0].images is not an array');
+    expect(conversationProblem({ ...conv, messages: [{ role: 'assistant', content: '', toolCalls: [{ id: 'c', name: 'f' }] }] })).toBe('.messages[0].toolCalls[0].arguments is not a string');
     expect(conversationProblem({ ...conv, id: '' })).toBe('.id is not a non-empty string');
     expect(conversationProblem('text')).toBe('is not an object');
     expect(modelProblem({ ...model, sizeBytes: undefined })).toBe('.sizeBytes is not a number ≥ 0');

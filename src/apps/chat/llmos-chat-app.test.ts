@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import './define';
-import type { LlmosChatApp } from './llmos-chat-app';
+import { TOOLS_KEY, type LlmosChatApp } from './llmos-chat-app';
 import { getConversation, listConversations } from '../../storage/conversations';
+import { getSetting } from '../../storage/settings';
 import type { LlmosDeleteRequestEvent } from '../../components/shared/desktop-events';
 import { addFixtureModel, disposeServices, mount, testServices, until } from '../../../test/helpers/desktop';
 import { imageBlob } from '../../../test/helpers/images';
@@ -143,4 +144,63 @@ describe('<llmos-chat-app> on a real kernel with the tiny fixture', () => {
     const text = await chat.send('and in words?');
     expect(text?.usage.completionTokens).toBe(6);
   });
+
+  test('tools are off until switched on; the choice is saved; a forced call runs the real tool and shows its card', async () => {
+    const app = await openApp(services);
+    const chat = app.chat!;
+    expect(chat.tools).toEqual([]);
+    const section = q<HTMLDetailsElement>(app, 'details.tools');
+    expect(section.querySelector('summary')!.textContent!.trim()).toBe('Tools: off');
+    const boxes = [...section.querySelectorAll<HTMLInputElement>('input[type="checkbox"][name="tool"]')];
+    expect(boxes.map((b) => [b.value, b.checked])).toEqual([['knowledge_lookup', false], ['calculator', false], ['current_time', false]]);
+    // Each switch has a name in words (its label).
+    for (const b of boxes) expect(b.closest('label')!.textContent!.trim().length).toBeGreaterThan(3);
+
+    boxes[2]!.click();
+    const db = await services.db();
+    await until(async () => (await getSetting<string[]>(db, TOOLS_KEY, [])).includes('current_time'), 5000, 'tool choice saved');
+    await app.updateComplete;
+    expect(section.querySelector('summary')!.textContent!.trim()).toBe('Tools: 1 on');
+    expect(chat.tools.map((t) => t.name)).toEqual(['current_time']);
+    // The fixture: a call's format needs the ASCII byte tokens ('<' is byte 0x3C, id 63); the others stay banned.
+    expect(chat.params.logitBias?.[63]).toBe(0);
+    expect(chat.params.logitBias?.[3 + 0xc3]).toBe(-100);
+
+    chat.params = { ...chat.params, toolChoice: { name: 'current_time' } };
+    chat.maxToolRounds = 1;
+    chat.maxTokens = 100;
+    const before = Date.now();
+    const r = await chat.send('What time is it?');
+    await chat.updateComplete;
+    const card = chat.shadowRoot!.querySelector<HTMLDetailsElement>('details[part="tool-call"]')!;
+    expect(card.dataset.tool).toBe('current_time');
+    expect(card.dataset.state).toBe('done');
+    const args = JSON.parse(card.querySelector('[part="tool-arguments"]')!.textContent!) as { zone?: string };
+    expect([undefined, 'local', 'UTC']).toContain(args.zone);
+    const result = JSON.parse(card.querySelector('[part="tool-result"]')!.textContent!) as { iso: string; timeZone: string; local: string };
+    expect(result.timeZone).toBe(args.zone === 'UTC' ? 'UTC' : Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(Date.parse(result.iso)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(result.iso)).toBeLessThanOrEqual(Date.now());
+    expect(chat.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+
+    // The saved conversation keeps the tool steps: reopened, it shows the same card.
+    const saved = (await until(async () => {
+      const c = await getConversation(db, app.current!.id);
+      return c?.messages.length === 4 && c.messages[3]!.content === r!.text ? c : null;
+    }, 5000, 'saved'))!;
+    expect(saved.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+    expect(saved.messages[1]!.toolCalls![0]!.name).toBe('current_time');
+
+    // A new window restores the choice; switching the tool off takes it away again.
+    app.remove();
+    const again = await openApp(services);
+    await until(() => again.chat!.shadowRoot!.querySelector('details[part="tool-call"]'), 5000, 'card restored with the conversation');
+    expect(again.enabledTools).toEqual(['current_time']);
+    expect(again.chat!.tools.map((t) => t.name)).toEqual(['current_time']);
+    q<HTMLInputElement>(again, 'input[name="tool"][value="current_time"]').click();
+    await until(async () => (await getSetting<string[]>(db, TOOLS_KEY, ['x'])).length === 0, 5000, 'tool off saved');
+    await again.updateComplete;
+    expect(again.chat!.tools).toEqual([]);
+    expect(again.chat!.params.logitBias?.[63]).toBe(-100);
+  }, 180_000);
 });

@@ -11,6 +11,7 @@ import { themeStyles } from '../../components/shared/theme.styles';
 import { ICONS } from '../../components/shared/icons';
 import type { ChatMessage } from '../../protocol/engine';
 import { deleteConversation, listConversations } from '../../storage/conversations';
+import { getSetting, setSetting } from '../../storage/settings';
 import type { CheckedStore, DamagedRecord } from '../../storage/damaged-records';
 import type { LlmOsDatabase } from '../../storage/db';
 import type { ConversationRecord } from '../../storage/schema';
@@ -20,6 +21,11 @@ import { ConversationSaver } from './conversation-saver';
 import { conversationToJson, conversationToMarkdown, downloadText, fileName } from './export';
 import { groundedBackend, openUserGraph } from './grounding';
 import type { CitedFact } from '../../knowledge/context';
+import type { RunnableTool } from '../../api/tool-loop';
+import { calculatorTool, CHAT_TOOL_NAMES, currentTimeTool, knowledgeTool, toolParams, type ChatToolName } from './tools';
+
+/** Settings key of the tools switched on (an array of tool names; none by default). */
+export const TOOLS_KEY = 'chat.tools';
 
 /** Title of a conversation: its first user message, shortened ("Image" for a message that is only an image). */
 function titleOf(messages: readonly ChatMessage[], fallback: string): string {
@@ -33,7 +39,9 @@ function titleOf(messages: readonly ChatMessage[], fallback: string): string {
  * The Chat app: conversations saved in IndexedDB at every chunk of a reply (a reload mid-generation
  * keeps what was streamed), a system prompt per conversation, export as Markdown or JSON, and the chat
  * element's Stop, Regenerate, Copy, read-aloud and dictation. Each window is one kernel process. A saved
- * conversation that cannot be read is skipped and listed in a notice that offers to delete it.
+ * conversation that cannot be read is skipped and listed in a notice that offers to delete it. Tools
+ * (knowledge look-up, calculator, current time) are off until switched on in the *Tools* section; the
+ * choice is saved, and each call shows in the chat as a card.
  *
  * @summary Chat app with saved conversations.
  *
@@ -54,6 +62,9 @@ export class LlmosChatApp extends AiAppElement {
     details { padding: 0 0.75rem; border-bottom: 1px solid var(--_border); }
     details summary { cursor: pointer; padding: 0.45rem 0; font-size: 0.88rem; font-weight: 600; color: var(--_muted); }
     details textarea { width: 100%; margin-bottom: 0.6rem; }
+    .tools fieldset { border: 0; margin: 0 0 0.6rem; padding: 0; display: flex; flex-direction: column; gap: 0.35rem; font-size: 0.88rem; }
+    .tools label.tool { display: flex; gap: 0.45rem; align-items: baseline; }
+    .tools p { margin: 0.2rem 0 0; font-size: 0.82rem; }
     llmos-chat { flex: 1; min-height: 0; border: 0; border-radius: 0; }
     .toolbar button { padding: 0.3em 0.7em; font-size: 0.85rem; }
     .toolbar .ground { display: inline-flex; align-items: center; gap: 0.3rem; font-size: 0.85rem; }
@@ -72,6 +83,13 @@ export class LlmosChatApp extends AiAppElement {
   @state() grounding = false;
   /** @internal Facts cited for the last grounded answer. */
   @state() private facts: CitedFact[] = [];
+  /** The tools the model may call (none by default; saved with the settings). */
+  @state() enabledTools: ChatToolName[] = [];
+  private readonly toolbox: Record<ChatToolName, RunnableTool> = {
+    knowledge_lookup: knowledgeTool(openUserGraph),
+    calculator: calculatorTool(),
+    current_time: currentTimeTool(),
+  };
   private db: LlmOsDatabase | null = null;
   private saver: ConversationSaver | null = null;
   private opened: Promise<void> | null = null;
@@ -96,10 +114,12 @@ export class LlmosChatApp extends AiAppElement {
   protected override updated(changed: Map<PropertyKey, unknown>): void {
     const chat = this.chat;
     if (!chat) return;
-    if (changed.has('pid') || changed.has('model') || changed.has('services') || changed.has('grounding')) {
+    if (changed.has('pid') || changed.has('model') || changed.has('services') || changed.has('grounding') || changed.has('enabledTools')) {
       const base = this.backend();
       chat.backend = base && this.grounding ? groundedBackend(base, openUserGraph, (f) => { this.facts = f; }) : base;
-      chat.params = this.params();
+      const tools = CHAT_TOOL_NAMES.filter((n) => this.enabledTools.includes(n)).map((n) => this.toolbox[n]);
+      chat.tools = tools;
+      chat.params = tools.length ? toolParams(this.params(), this.modelInfo?.fixture ?? false) : this.params();
       // Images only for a model that takes them (a GGUF model with a vision projector, a WebLLM vision model).
       chat.acceptsImages = this.modelInfo?.vision ?? false;
     }
@@ -108,6 +128,8 @@ export class LlmosChatApp extends AiAppElement {
   private async restore(): Promise<void> {
     this.db = await this.services!.db();
     this.saver = new ConversationSaver(this.db);
+    const tools = await getSetting<unknown[]>(this.db, TOOLS_KEY, []);
+    this.enabledTools = CHAT_TOOL_NAMES.filter((n) => tools.includes(n));
     this.conversations = await listConversations(this.db, this.appId);
     await this.updateComplete;
     if (this.conversations[0]) this.open(this.conversations[0]);
@@ -132,6 +154,13 @@ export class LlmosChatApp extends AiAppElement {
       chat.system = system;
       chat.load(c.messages);
     }
+  }
+
+  /** Switch a tool on or off for this app (saved). */
+  async setTool(name: ChatToolName, on: boolean): Promise<void> {
+    const next = CHAT_TOOL_NAMES.filter((n) => (n === name ? on : this.enabledTools.includes(n)));
+    this.enabledTools = next;
+    if (this.services) await setSetting(await this.services.db(), TOOLS_KEY, next);
   }
 
   private get systemPrompt(): string {
@@ -186,6 +215,25 @@ export class LlmosChatApp extends AiAppElement {
     }
   }
 
+  private renderTools() {
+    const words: Record<ChatToolName, [string, string]> = {
+      knowledge_lookup: [msg('Knowledge lookup'), msg('Looks up facts in your knowledge graph.')],
+      calculator: [msg('Calculator'), msg('Exact arithmetic: numbers, + − × ÷, powers and parentheses.')],
+      current_time: [msg('Current time'), msg('The date, the time and your time zone.')],
+    };
+    const n = this.enabledTools.length;
+    return html`<details part="tools" class="tools">
+      <summary>${n ? msg(str`Tools: ${n} on`) : msg('Tools: off')}</summary>
+      <fieldset>
+        <legend class="visually-hidden">${msg('Tools the model may use')}</legend>
+        ${CHAT_TOOL_NAMES.map((name) => html`<label class="tool"><input type="checkbox" name="tool" value=${name}
+          .checked=${this.enabledTools.includes(name)} @change=${(e: Event) => void this.setTool(name, (e.target as HTMLInputElement).checked)}>
+          <span><strong>${words[name][0]}</strong> <span class="muted">${words[name][1]}</span></span></label>`)}
+        <p class="muted">${msg('The model decides when to use a tool. Each call shows in the chat as a card: open it to see what was asked and what came back.')}</p>
+      </fieldset>
+    </details>`;
+  }
+
   protected override render() {
     const c = this.current;
     const hasMessages = (c?.messages.filter((m) => m.role !== 'system').length ?? 0) > 0;
@@ -210,6 +258,7 @@ export class LlmosChatApp extends AiAppElement {
           <button type="button" class="compact" ?disabled=${!hasMessages} aria-label=${msg(str`Delete conversation ${c?.title ?? ''}`)}
             title=${msg('Delete')} @click=${() => void this.deleteCurrent()}>${ICONS.trash}</button>
         </div>
+        ${this.renderTools()}
         <details ?open=${!!this.systemPrompt}>
           <summary>${msg('System prompt')}</summary>
           <label class="visually-hidden" for="system">${msg('System prompt')}</label>

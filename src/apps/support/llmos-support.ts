@@ -12,7 +12,9 @@ import type { KnowledgeGraph } from '../../knowledge/knowledge-graph';
 import type { CitedFact } from '../../knowledge/context';
 import { AiAppElement } from '../shared/ai-app';
 import { appStyles } from '../shared/app.styles';
-import { rankPassages, splitFaq, supportPrompt, type Passage, type RankedPassage } from './faq';
+import { lookupResult, rankPassages, splitFaq, supportPrompt, type Passage, type RankedPassage } from './faq';
+import type { RunnableTool } from '../../api/tool-loop';
+import { factsAbout, MAX_QUERY_LENGTH, toolParams } from '../chat/tools';
 import exampleFaq from './example-faq.md?raw';
 
 /** Settings key of the FAQ document. */
@@ -25,12 +27,18 @@ export const SUPPORT_NAMESPACE = 'app:support';
  * uploaded, kept in IndexedDB) — the passages most relevant to each question are quoted with citation
  * tags in the system prompt — and, once the app's knowledge graph (`app:support`) holds facts, in the
  * facts `retrieve()` ranks for the question too. "Learn the FAQ" extracts facts from the FAQ into that
- * graph with the current model. The sources of the last answer are listed under the chat.
+ * graph with the current model. The model may also search the FAQ and the graph itself, for other words
+ * than the customer's, with the `lookup_faq` tool, offered on every question; each search shows in the
+ * chat as a tool-call card and its passages join the sources. The sources of the last answer are listed
+ * under the chat.
  *
  * @summary Customer-service chat grounded in your FAQ and knowledge graph.
  *
  * @csspart faq - The FAQ editor. @csspart sources - The sources of the last answer.
  */
+
+/** Tokens of context a model needs for `lookup_faq` to be offered beside the FAQ prompt. */
+export const MIN_TOOL_CONTEXT = 2048;
 export class LlmosSupport extends AiAppElement {
   static override styles = [themeStyles, appStyles, css`
     :host { display: flex; flex-direction: column; }
@@ -56,6 +64,18 @@ export class LlmosSupport extends AiAppElement {
   /** @internal */ @state() private note = '';
   /** @internal */ @state() private problem: ErrorWords | null = null;
   private passages: Passage[] = [];
+  /** The FAQ and knowledge-graph search the model may call. */
+  readonly faqTool: RunnableTool = {
+    name: 'lookup_faq',
+    description: "Search the shop's FAQ and learned facts for a topic; returns passages with their tags.",
+    parameters: {
+      type: 'object',
+      properties: { query: { type: 'string', minLength: 1, maxLength: MAX_QUERY_LENGTH } },
+      required: ['query'],
+      additionalProperties: false,
+    },
+    execute: (args) => this.lookUp(args['query'] as string),
+  };
   private kg: KnowledgeGraph | null = null;
   private restored: Promise<void> | null = null;
 
@@ -80,7 +100,11 @@ export class LlmosSupport extends AiAppElement {
     if (chat && (changed.has('pid') || changed.has('model') || changed.has('services'))) {
       const base = this.backend();
       chat.backend = base ? this.grounded(base) : null;
-      chat.params = this.params();
+      // The tool's description and the FAQ prompt need room: a small context (the 1024-token test model)
+      // answers from the FAQ prompt alone rather than overflow.
+      const nCtx = this.services?.kernel.registeredModels().find((m) => m.id === this.model)?.nCtx ?? Infinity;
+      chat.tools = nCtx >= MIN_TOOL_CONTEXT ? [this.faqTool] : [];
+      chat.params = toolParams(this.params(), this.modelInfo?.fixture ?? false);
     }
   }
 
@@ -103,7 +127,21 @@ export class LlmosSupport extends AiAppElement {
     if (this.services) await setSetting(await this.services.db(), FAQ_KEY, text);
   }
 
-  /** Wrap a backend so each request is grounded in the FAQ (and the knowledge graph) for its last question. */
+  /**
+   * What `lookup_faq` answers: the best FAQ passages for `query` and the graph's facts about it. The
+   * passages found join the sources of the answer.
+   */
+  async lookUp(query: string): Promise<string> {
+    const ranked = rankPassages(this.passages, query, 3);
+    const facts = this.kg && this.kg.graph.size > 0 ? await factsAbout(this.kg, query, 256) : '';
+    this.sources = [...this.sources, ...ranked.filter((p) => !this.sources.some((s) => s.tag === p.tag))];
+    return lookupResult(query, ranked, facts);
+  }
+
+  /**
+   * Wrap a backend so each request is grounded in the FAQ (and the knowledge graph) for its last question.
+   * The generations after a tool call (the conversation then ends in its result) keep the sources found.
+   */
   private grounded(base: ChatBackend): ChatBackend {
     return {
       generate: async (request: GenerateRequest, onToken, signal) => {
@@ -118,8 +156,10 @@ export class LlmosSupport extends AiAppElement {
           factsText = r.context.text;
           facts = r.context.facts;
         }
-        this.sources = ranked;
-        this.facts = facts;
+        if (turns.at(-1)?.role !== 'tool') {
+          this.sources = ranked;
+          this.facts = facts;
+        }
         return base.generate({ ...request, messages: [{ role: 'system', content: supportPrompt(ranked, factsText) }, ...turns] }, onToken, signal);
       },
     };

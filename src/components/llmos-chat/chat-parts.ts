@@ -1,12 +1,13 @@
 /**
  * Pieces of `<llmos-chat>`'s template that need no element state: the finished-state line, a reply's
- * action buttons, attachments, dictation and attach buttons, errors in words. @internal
+ * action buttons, attachments, dictation and attach buttons, errors in words, tool-call cards. @internal
  */
 import { html, nothing } from 'lit';
 import { msg, str } from '@lit/localize';
 import type { GenerateResult } from '../../protocol/engine';
 import type { ErrorWords } from '../shared/error-words';
 import { ICONS } from '../shared/icons';
+import { prettyJson, type ToolCallView } from './chat-tools';
 
 function stopWords(r: GenerateResult['stopReason']): string {
   return { stop: msg('Finished'), length: msg('Reached the token limit'), abort: msg('Stopped'), interrupt: msg('Interrupted') }[r];
@@ -99,4 +100,28 @@ export function renderComposerExtras(o: ComposerOptions) {
       @click=${o.onDictate}>${ICONS.mic}</button>` : nothing}
     ${o.images ? html`<label part="attach" class="icon attach" title=${msg('Attach images')}>
       <input type="file" accept="image/*" multiple aria-label=${msg('Attach images')} @change=${o.onAttach} />${ICONS.image}</label>` : nothing}`;
+}
+
+function toolStateWords(s: ToolCallView['state']): string {
+  return { running: msg('Running…'), done: msg('Done'), error: msg('Failed'), stopped: msg('Not finished') }[s];
+}
+
+/**
+ * A reply's tool calls, one collapsible card each (`<details>`): the tool's name and state in the
+ * summary, the arguments and the result inside. Everything the model or a tool wrote is inserted as text
+ * (Lit text bindings), never as HTML; a failed call is marked as such in words, not by colour alone.
+ */
+export function renderToolCalls(views: readonly ToolCallView[]) {
+  return html`<div class="tool-calls" role="group" aria-label=${msg('Tool calls')}>${views.map((v) => html`
+    ${v.lead ? html`<p class="tool-lead">${v.lead}</p>` : nothing}
+    <details part="tool-call" class="tool-call" data-state=${v.state} data-tool=${v.call.name} aria-busy=${v.state === 'running' ? 'true' : 'false'}>
+      <summary><span class="tool-kind">${msg('Tool')}</span> <code class="tool-name">${v.call.name}</code>
+        <span class="tool-state" data-state=${v.state}>${toolStateWords(v.state)}</span></summary>
+      <div class="tool-body">
+        <p class="tool-label">${msg('Arguments')}</p>
+        <pre part="tool-arguments" class="tool-arguments">${prettyJson(v.call.arguments) || '{}'}</pre>
+        ${v.result !== undefined ? html`<p class="tool-label">${v.state === 'error' ? msg('Error') : msg('Result')}</p>
+          <pre part="tool-result" class="tool-result">${prettyJson(v.result)}</pre>` : nothing}
+      </div>
+    </details>`)}</div>`;
 }

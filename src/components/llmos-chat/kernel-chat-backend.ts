@@ -3,7 +3,8 @@
  * `AppSession` (the one admission path: model resolved, images refused for a text-only model before it
  * loads, the model's defaults merged under the request's parameters, then `kernel.submit`), so the
  * scheduler places, queues, preempts and meters it like any other job and the task manager sees it.
- * Aborting the signal cancels the job.
+ * Aborting the signal cancels the job. Every request field but the messages travels as the job's
+ * parameters, the tool fields (`tools`, `toolChoice`, `parallelToolCalls`) of a chat with tools included.
  *
  * Standalone elements (attributes `model`, `app-id`, `priority`) give `appId` and get a process of their
  * own, ended by `close()`; before a reply needs a model that is not resident, `beforeLoad` is asked

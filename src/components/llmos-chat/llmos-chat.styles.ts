@@ -109,4 +109,18 @@ export const chatExtraStyles = css`
   .pending img { width: 3.5rem; height: 3.5rem; object-fit: cover; border-radius: 8px; border: 1px solid var(--_border); display: block; }
   .pending .remove { position: absolute; top: -0.45rem; right: -0.45rem; width: 1.45rem; height: 1.45rem; padding: 0; border-radius: 50%;
     line-height: 1; font-size: 0.95rem; display: grid; place-items: center; background: var(--_bg); }
+  .tool-calls { display: flex; flex-direction: column; gap: 0.3rem; }
+  .tool-lead { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; color: var(--_muted); font-size: 0.9rem; }
+  .tool-call { border: 1px solid var(--_border); border-radius: calc(var(--_radius) * 0.8); background: var(--_bg); font-size: 0.85rem; }
+  .tool-call > summary { cursor: pointer; padding: 0.35rem 0.6rem; display: flex; align-items: center; gap: 0.4rem; flex-wrap: wrap; }
+  .tool-call > summary:focus-visible { outline: 2px solid var(--_accent); outline-offset: 1px; }
+  .tool-kind { color: var(--_muted); font-weight: 600; }
+  .tool-name { font-family: var(--_mono); font-weight: 600; }
+  .tool-state { margin-left: auto; color: var(--_muted); }
+  .tool-call[data-state='error'] { border-color: color-mix(in srgb, var(--_danger) 45%, transparent); }
+  .tool-state[data-state='error'] { color: var(--_danger); font-weight: 600; }
+  .tool-body { padding: 0 0.6rem 0.5rem; border-top: 1px solid var(--_border); }
+  .tool-label { margin: 0.4rem 0 0.15rem; color: var(--_muted); font-size: 0.78rem; font-weight: 600; }
+  .tool-body pre { margin: 0; padding: 0.4rem 0.55rem; background: var(--_surface); border: 1px solid var(--_border); border-radius: 6px;
+    font-family: var(--_mono); font-size: 0.8rem; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 14rem; overflow: auto; }
 `;

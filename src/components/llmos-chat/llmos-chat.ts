@@ -4,7 +4,9 @@ import { repeat } from 'lit/directives/repeat.js';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { AbortError, ModelNotLoadedError } from '../../errors';
 import { ImageAttachments } from './image-attachments';
-import type { ChatMessage, GenerateRequest, GenerateResult } from '../../protocol/engine';
+import type { ChatMessage, GenerateRequest, GenerateResult, ToolDefinition } from '../../protocol/engine';
+import { ToolCallParser } from '../../constraints/tool-calls';
+import { runToolLoop, type RunnableTool } from '../../api/tool-loop';
 import type { Kernel } from '../../kernel/kernel';
 import type { Priority } from '../../kernel/priority';
 import { themeStyles } from '../shared/theme.styles';
@@ -16,11 +18,14 @@ import { renderMarkdown } from './render-markdown';
 import { canDictate, canSpeak } from './speech';
 import { VoiceController } from './voice-controller';
 import {
-  describeResult, renderActions, renderAttachments, renderComposerExtras, renderError, renderImageViewer, renderPendingImages,
+  describeResult, renderActions, renderAttachments, renderComposerExtras, renderError, renderImageViewer, renderPendingImages, renderToolCalls,
 } from './chat-parts';
+import { isToolStep, toolCallViews, type ToolCallView } from './chat-tools';
 import { chatExtraStyles, chatStyles } from './llmos-chat.styles';
 
 export { describeResult } from './chat-parts';
+export type { ToolCallView } from './chat-tools';
+export type { RunnableTool } from '../../api/tool-loop';
 
 /** One message as the chat shows it. */
 export interface ChatEntry {
@@ -35,6 +40,13 @@ export interface ChatEntry {
   images?: string[];
   /** Tokens shown (a stopped reply shows fewer than the engine may have generated before it stopped). */
   shown?: number;
+  /**
+   * Of a reply that called tools: the messages before its text — assistant messages with `toolCalls` and
+   * the `tool` messages with their results — sent with every later request, as the model made them.
+   */
+  steps?: ChatMessage[];
+  /** Of a reply that called tools: each call as its card shows it. */
+  calls?: ToolCallView[];
 }
 
 /** A chat message that may carry images (only sent to models that accept them). */
@@ -49,6 +61,9 @@ export type ChatMessageWithImages = ChatMessage & { images?: string[] };
  * attachment only when `accepts-images` is set: pick files, paste or drop images; each is decoded by the
  * browser and scaled down to what a model sees (`imageFileToDataUrl`) before it is shown or sent. Without
  * `accepts-images` the backend gets the conversation without its images (a text-only model cannot see them).
+ * With `tools` set, the model may call them: each call runs on the page and shows as a collapsible card
+ * (the tool's name and state; its arguments and result as text inside), and the calls and their results
+ * stay in the conversation.
  * Replies come from `backend` when the page sets one; otherwise, with a `model` (a registered model id or
  * a GGUF URL), the chat runs as its own process of the page's shared kernel (or of `kernel`), under
  * `app-id` and `priority` — so one script tag and one attribute are enough.
@@ -78,6 +93,9 @@ export type ChatMessageWithImages = ChatMessage & { images?: string[] };
  * @csspart attach - The image attachment button (only with `accepts-images`).
  * @csspart pending - The images waiting to be sent, each with its remove button.
  * @csspart viewer - The dialog showing an attached image at full size.
+ * @csspart tool-call - A tool-call card (`<details>`; `data-state` is `running`, `done`, `error` or `stopped`).
+ * @csspart tool-arguments - The arguments of a tool call, as the model wrote them (JSON pretty-printed).
+ * @csspart tool-result - The result of a tool call as the model got it back (an error's text for a failed call).
  *
  * @cssproperty --llmos-accent - Accent colour (buttons, user bubbles, focus). Default: blue, per scheme.
  * @cssproperty --llmos-accent-fg - Text on the accent colour (the Send button, user bubbles).
@@ -117,6 +135,24 @@ export class LlmosChat extends LitElement {
   @property({ type: String }) priority: Priority | '' = '';
   /** A kernel instead of the page's shared one. */
   @property({ attribute: false }) kernel: Kernel | null = null;
+  /**
+   * Tools the model may call (none by default): each a `RunnableTool` — a name, a description, a JSON
+   * Schema of its arguments and an `execute(args)` that runs on the page. With tools, a reply runs the
+   * tool loop (`runToolLoop`): every generation is one backend request with the tools offered; the calls
+   * the model makes are checked against their schemas, run, shown as cards and fed back as `tool`
+   * messages, until the model answers in text (that last generation streams as usual). A call that
+   * fails — unknown tool, bad arguments, an `execute` that throws — is shown as failed and reported back
+   * to the model, and the reply still ends in text. The calls and results stay in `messages`, so
+   * follow-ups include them. `params.toolChoice` (`required` or `{name}`) applies to the first
+   * generation of each reply only, later ones are `auto`; `params.parallelToolCalls` to all of them.
+   * Generations with tools on offer never take `ignoreEos` (a reply with calls must be able to end).
+   */
+  @property({ attribute: false }) tools: RunnableTool[] = [];
+  /**
+   * Generations per reply that may call tools (attribute `max-tool-rounds`, default 4); one more
+   * without tools then gives the answer in text.
+   */
+  @property({ type: Number, attribute: 'max-tool-rounds' }) maxToolRounds = 4;
   /** @internal */ @state() entries: ChatEntry[] = [];
   /** An error not tied to a reply (e.g. Send without a model). @internal */ @state() private notice: ErrorWords | null = null;
   /** @internal */ @state() images: string[] = [];
@@ -148,28 +184,49 @@ export class LlmosChat extends LitElement {
     updateWhenLocaleChanges(this);
   }
 
-  /** The conversation as chat messages (finished, non-empty turns; no system prompt). */
+  /**
+   * The conversation as chat messages (finished, non-empty turns; no system prompt). A reply that called
+   * tools contributes its steps first: the assistant messages with `toolCalls` and the `tool` results.
+   */
   get messages(): ChatMessageWithImages[] {
-    return this.entries
-      .filter((e) => e.role === 'user' || (e.state !== 'streaming' && e.content !== ''))
-      .map((e) => ({ role: e.role, content: e.content, ...(e.images?.length ? { images: e.images } : {}) }));
+    return this.entries.flatMap((e) => (e.state === 'streaming' ? [] : toMessages(e)));
   }
 
   /** Everything shown, the reply being streamed included (what a host persists at each chunk). */
   get transcript(): ChatMessageWithImages[] {
-    return this.entries
-      .filter((e) => e.role === 'user' || e.content !== '')
-      .map((e) => ({ role: e.role, content: e.content, ...(e.images?.length ? { images: e.images } : {}) }));
+    return this.entries.flatMap(toMessages);
   }
 
-  /** Replace the conversation with saved messages (stops a reply in progress; system messages are skipped). */
+  /**
+   * Replace the conversation with saved messages (stops a reply in progress; system messages are
+   * skipped). Tool steps (assistant messages with `toolCalls`, `tool` results) go with the reply that
+   * follows them, and show as its cards again.
+   */
   load(messages: readonly ChatMessageWithImages[]): void {
     this.stop();
     this.notice = null;
-    this.entries = messages.filter((m) => m.role !== 'system').map((m) => ({
-      id: this.nextId++, role: m.role as 'user' | 'assistant', content: m.content, state: 'done' as const,
-      ...(m.images?.length ? { images: m.images } : {}),
-    }));
+    const entries: ChatEntry[] = [];
+    let steps: ChatMessage[] = [];
+    const reply = (content: string): ChatEntry => ({
+      id: this.nextId++, role: 'assistant', content, state: 'done',
+      ...(steps.length ? { steps, calls: toolCallViews(steps) } : {}),
+    });
+    for (const m of messages) {
+      if (m.role === 'system') continue;
+      if (isToolStep(m)) {
+        steps = [...steps, m];
+        continue;
+      }
+      if (m.role === 'assistant') {
+        entries.push(reply(m.content));
+      } else {
+        if (steps.length) entries.push(reply(''));
+        entries.push({ id: this.nextId++, role: 'user', content: m.content, state: 'done', ...(m.images?.length ? { images: m.images } : {}) });
+      }
+      steps = [];
+    }
+    if (steps.length) entries.push(reply(''));
+    this.entries = entries;
     this.stickToBottom = true;
   }
 
@@ -220,22 +277,15 @@ export class LlmosChat extends LitElement {
     const reply: ChatEntry = { id: this.nextId++, role: 'assistant', content: '', state: 'streaming' };
     this.entries = [...this.entries, reply];
     const seen = this.acceptsImages ? turns : turns.map(({ images: _i, ...m }) => m);
-    const messages: ChatMessage[] = [...(this.system ? [{ role: 'system' as const, content: this.system }] : []), ...seen];
-    const request: GenerateRequest = { ...this.params, messages, maxTokens: this.maxTokens };
+    const system: ChatMessage[] = this.system ? [{ role: 'system', content: this.system }] : [];
     const ctrl = new AbortController();
     this.ctrl = ctrl;
     this.busy = true;
     this.changed();
     try {
-      const result = await backend.generate(request, (token) => {
-        // Tokens already in flight when Stop was pressed (one worker message may carry several) are dropped.
-        if (ctrl.signal.aborted) return;
-        reply.content += token.text;
-        reply.shown = (reply.shown ?? 0) + 1;
-        this.requestUpdate('entries');
-        this.dispatchEvent(new LlmosTokenEvent({ token, text: reply.content }));
-        this.changed();
-      }, ctrl.signal);
+      const result = this.tools.length
+        ? await this.toolReply(backend, reply, system, seen, ctrl.signal)
+        : await this.stream(backend, reply, { ...this.params, messages: [...system, ...seen], maxTokens: this.maxTokens }, ctrl.signal, null);
       if (!reply.content && result.text) reply.content = result.text;
       reply.state = 'done';
       reply.result = result;
@@ -243,6 +293,7 @@ export class LlmosChat extends LitElement {
       return result;
     } catch (err) {
       const words = errorWords(err);
+      for (const v of reply.calls ?? []) if (v.state === 'running') v.state = 'stopped';
       reply.state = 'error';
       reply.error = words;
       this.dispatchEvent(new LlmosErrorEvent({ error: words.error }));
@@ -253,6 +304,90 @@ export class LlmosChat extends LitElement {
       this.requestUpdate('entries');
       this.changed();
     }
+  }
+
+  /**
+   * One generation streamed into `reply`. With a `parser` (tools on offer) only the reply's content is
+   * shown; the text of its tool calls is not.
+   */
+  private async stream(backend: ChatBackend, reply: ChatEntry, request: GenerateRequest, signal: AbortSignal, parser: ToolCallParser | null): Promise<GenerateResult> {
+    const add = (text: string) => {
+      reply.content += text;
+      this.requestUpdate('entries');
+      this.changed();
+    };
+    const result = await backend.generate(request, (token) => {
+      // Tokens already in flight when Stop was pressed (one worker message may carry several) are dropped.
+      if (signal.aborted) return;
+      reply.shown = (reply.shown ?? 0) + 1;
+      const text = parser ? parser.push(token.text).content : token.text;
+      if (parser && !text) return;
+      add(text);
+      this.dispatchEvent(new LlmosTokenEvent({ token: parser ? { ...token, text } : token, text: reply.content }));
+    }, signal);
+    const rest = parser && !signal.aborted ? parser.end().content : '';
+    if (rest) add(rest);
+    return result;
+  }
+
+  /**
+   * A reply with tools on offer (`runToolLoop`): each generation is one backend request; the calls show
+   * as cards while they run, the steps stay on the reply, and the final generation's text is its content.
+   */
+  private async toolReply(backend: ChatBackend, reply: ChatEntry, system: ChatMessage[], turns: ChatMessage[], signal: AbortSignal): Promise<GenerateResult> {
+    const { toolChoice, parallelToolCalls, tools: _t, ...params } = this.params;
+    const views: ToolCallView[] = [];
+    reply.calls = views;
+    const at = { round: 0, last: null as GenerateResult | null, lead: undefined as string | undefined };
+    const refresh = () => {
+      this.requestUpdate('entries');
+      this.changed();
+    };
+    const out = await runToolLoop(turns, {
+      tools: this.tools,
+      maxRounds: this.maxToolRounds,
+      signal,
+      generate: async (messages, offer: readonly ToolDefinition[] | undefined) => {
+        signal.throwIfAborted();
+        reply.steps = messages.slice(turns.length);
+        reply.content = '';
+        reply.shown = 0;
+        refresh();
+        const parser = offer ? new ToolCallParser(new Set(offer.map((t) => t.name))) : null;
+        const request: GenerateRequest = {
+          ...params, messages: [...system, ...messages], maxTokens: this.maxTokens,
+          ...(offer ? {
+            tools: [...offer],
+            // A reply with calls must be allowed to end (a model default of `ignoreEos` would run on forever).
+            ignoreEos: false,
+            ...(at.round === 0 && toolChoice !== undefined ? { toolChoice } : {}),
+            ...(parallelToolCalls !== undefined ? { parallelToolCalls } : {}),
+          } : {}),
+        };
+        at.round++;
+        const r = await this.stream(backend, reply, request, signal, parser);
+        at.last = r;
+        at.lead = parser?.calls.length && parser.content.trim() ? parser.content : undefined;
+        // Stopped: a call cut off mid-way is never run; the loop ends with the text shown.
+        return r.stopReason === 'abort' ? { text: reply.content, stopReason: 'abort' } : r;
+      },
+      onCall: (call) => {
+        views.push({ call, state: 'running', ...(at.lead ? { lead: at.lead } : {}) });
+        at.lead = undefined;
+        refresh();
+      },
+      onResult: (record) => {
+        const v = views.find((x) => x.call === record.call);
+        if (v) {
+          v.state = record.error ? 'error' : 'done';
+          v.result = record.result;
+        }
+        refresh();
+      },
+    });
+    reply.steps = out.messages.slice(0, -1);
+    reply.content = out.text;
+    return { ...at.last!, text: out.text, stopReason: out.stopReason };
   }
 
   private changed(): void {
@@ -347,6 +482,7 @@ export class LlmosChat extends LitElement {
     return html`
       <article part="message message-${e.role}" class="message ${e.role}" data-state=${e.state}
         aria-label=${e.role === 'user' ? msg('You') : msg('Assistant')}>
+        ${e.calls?.length ? renderToolCalls(e.calls) : nothing}
         ${body}
         ${e.result ? html`<p part="meta" class="meta" data-stop-reason=${e.result.stopReason}>${describeResult(e.result, e.result.stopReason === 'abort' ? e.shown ?? 0 : undefined)}</p>` : nothing}
         ${e.error ? renderError(e.error) : nothing}
@@ -384,6 +520,12 @@ export class LlmosChat extends LitElement {
       </form>
       ${renderImageViewer(this.viewing, () => { this.viewing = null; })}`;
   }
+}
+
+/** The messages of one entry: a reply's tool steps first, then its text (when there is any). */
+function toMessages(e: ChatEntry): ChatMessageWithImages[] {
+  if (e.role === 'user') return [{ role: 'user', content: e.content, ...(e.images?.length ? { images: e.images } : {}) }];
+  return [...(e.steps ?? []), ...(e.content !== '' ? [{ role: 'assistant' as const, content: e.content }] : [])];
 }
 
 declare global {
