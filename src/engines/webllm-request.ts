@@ -44,6 +44,8 @@ export function webllmRequestParams(r: GenerateRequest) {
     ...(r.maxTokens !== undefined ? { max_tokens: r.maxTokens + (r.replayTokens ?? 0) } : {}),
     ...(r.temperature !== undefined ? { temperature: r.temperature } : {}),
     ...(r.topP !== undefined ? { top_p: r.topP } : {}),
+    ...(r.presencePenalty ? { presence_penalty: r.presencePenalty } : {}),
+    ...(r.frequencyPenalty ? { frequency_penalty: r.frequencyPenalty } : {}),
     ...(r.seed !== undefined ? { seed: r.seed } : {}),
     ...(r.stop?.length ? { stop: r.stop } : {}),
     ...(r.ignoreEos ? { ignore_eos: true } : {}),

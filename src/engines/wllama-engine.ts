@@ -258,6 +258,8 @@ export class WllamaEngine implements Engine {
       temperature: request.temperature ?? 0,
       ...(request.topK !== undefined ? { top_k: request.topK } : {}),
       ...(request.topP !== undefined ? { top_p: request.topP } : {}),
+      ...(request.presencePenalty ? { presence_penalty: request.presencePenalty } : {}),
+      ...(request.frequencyPenalty ? { frequency_penalty: request.frequencyPenalty } : {}),
       ...(request.seed !== undefined ? { seed: request.seed } : {}),
       ...(request.stop?.length ? { stop: request.stop } : {}),
       ...(grammar ? { grammar } : {}),

@@ -143,6 +143,10 @@ export interface GenerateRequest {
   ignoreEos?: boolean;
   /** Token id → additive bias. */
   logitBias?: Record<number, number>;
+  /** OpenAI's `presence_penalty` (−2…2): subtracted once from each token already generated. */
+  presencePenalty?: number;
+  /** OpenAI's `frequency_penalty` (−2…2): subtracted per earlier occurrence of the token in the reply. */
+  frequencyPenalty?: number;
   /**
    * Tools the model may call. Their prompt comes from the model's chat template when it supports tools
    * (Hermes / Qwen `<tool_call>`, Llama 3.x), else from a generic system prompt; the call's format is

@@ -59,6 +59,8 @@ export function validateRequest(r: GenerateRequest): void {
   num('temperature', r.temperature, 0, 10);
   num('topK', r.topK, 0, 100_000);
   num('topP', r.topP, 0, 1);
+  num('presencePenalty', r.presencePenalty, -2, 2);
+  num('frequencyPenalty', r.frequencyPenalty, -2, 2);
   num('seed', r.seed, 0, 2 ** 32);
   if (r.stop !== undefined && (!Array.isArray(r.stop) || r.stop.some((s) => typeof s !== 'string'))) {
     throw new InvalidRequestError('stop must be an array of strings', { field: 'stop' });

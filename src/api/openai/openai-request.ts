@@ -196,6 +196,8 @@ export function parseChatRequest(body: unknown, defaults: Partial<JobParams> = {
   const maxTokens = optNumber(b, 'max_completion_tokens', 1, 32_768, true) ?? optNumber(b, 'max_tokens', 1, 32_768, true);
   const temperature = optNumber(b, 'temperature', 0, 2);
   const topP = optNumber(b, 'top_p', 0, 1);
+  const presencePenalty = optNumber(b, 'presence_penalty', -2, 2);
+  const frequencyPenalty = optNumber(b, 'frequency_penalty', -2, 2);
   const seed = optNumber(b, 'seed', -(2 ** 53), 2 ** 53, true);
   let stop: string[] | undefined;
   if (b.stop !== undefined && b.stop !== null) {
@@ -210,6 +212,8 @@ export function parseChatRequest(body: unknown, defaults: Partial<JobParams> = {
   if (logprobs !== undefined) params.logprobs = logprobs;
   if (temperature !== undefined) params.temperature = temperature;
   if (topP !== undefined) params.topP = topP;
+  if (presencePenalty !== undefined) params.presencePenalty = presencePenalty;
+  if (frequencyPenalty !== undefined) params.frequencyPenalty = frequencyPenalty;
   if (seed !== undefined) params.seed = seed;
   if (stop) params.stop = stop;
   if (logitBias) params.logitBias = { ...defaults.logitBias, ...logitBias };

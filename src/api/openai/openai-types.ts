@@ -81,6 +81,9 @@ export interface ChatCompletionCreateParams {
   max_completion_tokens?: number | null;
   temperature?: number | null;
   top_p?: number | null;
+  /** −2…2: penalises tokens already in the reply, once (presence) or per occurrence (frequency). */
+  presence_penalty?: number | null;
+  frequency_penalty?: number | null;
   stop?: string | string[] | null;
   seed?: number | null;
   response_format?: ResponseFormat | null;

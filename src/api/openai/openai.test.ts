@@ -158,6 +158,20 @@ describe('structured output', () => {
     expect(got.map((c) => c.choices[0]!.delta.content ?? '').join('')).toBe('');
   });
 
+  test('presence_penalty and frequency_penalty reach the engine: a greedy reply repeats itself less', async () => {
+    const words = async (extra: Record<string, number>) => {
+      const r = await client.chat.completions.create({ model: 'tiny', messages, max_tokens: 48, ...GREEDY, ...extra });
+      return r.choices[0]!.message.content!.split(/\s+/).filter(Boolean);
+    };
+    const distinct = (w: string[]) => new Set(w).size / w.length;
+    const plain = await words({});
+    const penalised = await words({ frequency_penalty: 2, presence_penalty: 2 });
+    expect(penalised).not.toEqual(plain);
+    expect(distinct(penalised)).toBeGreaterThan(distinct(plain));
+    // Out of OpenAI's range: refused, naming the field.
+    await expect(words({ presence_penalty: 3 })).rejects.toMatchObject({ code: 'INVALID_REQUEST', details: { field: 'presence_penalty' } });
+  });
+
   test('output cut off by max_tokens comes back as it is, with finish_reason length (as OpenAI answers)', async () => {
     const r = await client.chat.completions.create({
       model: 'tiny', messages, max_tokens: 3, response_format: { type: 'json_object' }, ...GREEDY,

@@ -74,6 +74,8 @@ export async function runGeneration(
     seed: req.seed,
     bias: req.logitBias,
     banned: req.ignoreEos ? tokenizer.eog : [],
+    presencePenalty: req.presencePenalty,
+    frequencyPenalty: req.frequencyPenalty,
   });
   const stream = new TextStream(req.stop ?? []);
   if (aborted()) return { text: '', stopReason: 'abort', promptTokens: prompt.length, completionTokens: 0, tFirst: null };

@@ -1,5 +1,6 @@
 /**
- * Token sampling on the CPU from the read-back logits: logit bias and bans, then greedy (temperature
+ * Token sampling on the CPU from the read-back logits: logit bias, OpenAI's presence and frequency
+ * penalties over the tokens this sampler chose, and bans; then greedy (temperature
  * 0, the first maximum as llama.cpp's greedy sampler picks it) or temperature + top-k + top-p with a
  * seeded PRNG so seeded generations replay exactly.
  */
@@ -15,6 +16,10 @@ export interface SamplingParams {
   bias?: Record<number, number> | undefined;
   /** Tokens that may never be sampled (end-of-generation tokens under `ignoreEos`). */
   banned?: Iterable<number>;
+  /** Subtracted once from the logit of every token already chosen (OpenAI's `presence_penalty`). */
+  presencePenalty?: number | undefined;
+  /** Subtracted per earlier choice of the token (OpenAI's `frequency_penalty`). */
+  frequencyPenalty?: number | undefined;
 }
 
 /** Deterministic PRNG (mulberry32), uniform in [0, 1). */
@@ -63,17 +68,28 @@ export function topKIndices(v: Float32Array, k: number): number[] {
 
 export class Sampler {
   private readonly rand: () => number;
+  /** How often each token was chosen so far (for the penalties). */
+  private readonly chosen = new Map<number, number>();
 
   constructor(private readonly p: SamplingParams) {
     this.rand = mulberry32(p.seed ?? Math.floor(Math.random() * 2 ** 32));
   }
 
-  /** Pick the next token. `logits` is modified in place (bias and bans applied). */
+  /** Pick the next token. `logits` is modified in place (bias, penalties and bans applied). */
   sample(logits: Float32Array): number {
+    const token = this.pick(logits);
+    this.chosen.set(token, (this.chosen.get(token) ?? 0) + 1);
+    return token;
+  }
+
+  private pick(logits: Float32Array): number {
     for (const [id, b] of Object.entries(this.p.bias ?? {})) {
       const i = Number(id);
       if (i >= 0 && i < logits.length) logits[i] = logits[i]! + b;
     }
+    const presence = this.p.presencePenalty ?? 0;
+    const frequency = this.p.frequencyPenalty ?? 0;
+    if (presence || frequency) for (const [id, n] of this.chosen) logits[id] = logits[id]! - presence - frequency * n;
     for (const id of this.p.banned ?? []) if (id >= 0 && id < logits.length) logits[id] = -Infinity;
     if (this.p.temperature <= 0) {
       let best = 0;

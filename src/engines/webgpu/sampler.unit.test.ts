@@ -67,3 +67,22 @@ describe('tokenLogprobs', () => {
     expect([...l]).toEqual([...logits()]);
   });
 });
+
+describe('presence and frequency penalties', () => {
+  const greedy = (p: Partial<ConstructorParameters<typeof Sampler>[0]>) => new Sampler({ temperature: 0, topK: 0, topP: 1, ...p });
+  const run = (s: Sampler, n: number) => Array.from({ length: n }, () => s.sample(new Float32Array([1, 0.6, 0.1])));
+
+  test('without penalties greedy repeats its best token', () => {
+    expect(run(greedy({}), 4)).toEqual([0, 0, 0, 0]);
+  });
+
+  test('presence: once chosen, a token loses the penalty once', () => {
+    // 1 − 0.5 = 0.5 < 0.6: the second pick is token 1; then both are penalised, 0.5 > 0.1.
+    expect(run(greedy({ presencePenalty: 0.5 }), 4)).toEqual([0, 1, 0, 0]);
+  });
+
+  test('frequency: the penalty grows with every choice of the token', () => {
+    // 1 vs 0.6 → 0.7 vs 0.6 → 0.4 vs 0.6 → 0.4 vs 0.3 → 0.1 vs 0.3.
+    expect(run(greedy({ frequencyPenalty: 0.3 }), 5)).toEqual([0, 0, 1, 0, 1]);
+  });
+});
