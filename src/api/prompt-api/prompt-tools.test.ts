@@ -71,13 +71,18 @@ describe('Prompt API tools', () => {
     session.destroy();
   });
 
-  test('malformed tools: TypeError for a missing member, NotSupportedError for a bad schema or name', async () => {
+  test('malformed tools are TypeErrors, as Chromium\'s WPT has them; a tool without execute is offered, its calls answered with an error', async () => {
     const ok = { name: 't', description: 'd', inputSchema: schema, execute: () => '' };
-    await expect(LM.create({ tools: [{ ...ok, execute: undefined }] } as never)).rejects.toBeInstanceOf(TypeError);
-    await expect(LM.create({ tools: [{ ...ok, description: undefined }] } as never)).rejects.toBeInstanceOf(TypeError);
-    await expect(LM.create({ tools: [{ ...ok, execute: 5 }] } as never)).rejects.toBeInstanceOf(TypeError);
-    await expect(LM.create({ tools: [{ ...ok, inputSchema: { type: 'nonsense' } }] } as never)).rejects.toMatchObject({ name: 'NotSupportedError' });
-    await expect(LM.create({ tools: [{ ...ok, name: 'has space' }] } as never)).rejects.toMatchObject({ name: 'NotSupportedError' });
-    await expect(LM.create({ tools: [ok, ok] } as never)).rejects.toMatchObject({ name: 'NotSupportedError' });
+    for (const bad of [
+      { ...ok, description: undefined }, { ...ok, execute: 5 }, { ...ok, inputSchema: { type: 'nonsense' } }, { ...ok, inputSchema: { properties: {} } },
+      { ...ok, inputSchema: { type: 'object', properties: { a: { type: 'text' } } } }, { ...ok, name: 'has space' }, { ...ok, name: '' }, { ...ok, description: '' },
+    ]) await expect(LM.create({ tools: [bad] } as never)).rejects.toBeInstanceOf(TypeError);
+    await expect(LM.create({ tools: [ok, ok] } as never)).rejects.toBeInstanceOf(TypeError);
+    const session = await LM.create({ tools: [{ ...ok, execute: undefined }] } as never);
+    const before = sent.length;
+    await session.prompt('Use it.');
+    const last = sent.slice(before).filter((r) => (r.params?.maxTokens ?? 0) > 1).at(-1)!.messages!;
+    expect(last.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual(['Error: Error: t has no execute function: the page runs it']);
+    session.destroy();
   });
 });
