@@ -128,9 +128,15 @@ export class LlmosChatApp extends AiAppElement {
   private async restore(): Promise<void> {
     this.db = await this.services!.db();
     this.saver = new ConversationSaver(this.db);
-    const tools = await getSetting<unknown[]>(this.db, TOOLS_KEY, []);
+    let tools: unknown[];
+    try {
+      [tools, this.conversations] = await Promise.all([getSetting<unknown[]>(this.db, TOOLS_KEY, []), listConversations(this.db, this.appId)]);
+    } catch (e) {
+      // The window was closed (and the desktop's database with it) while it was opening: nothing to show.
+      if (!this.isConnected) return;
+      throw e;
+    }
     this.enabledTools = CHAT_TOOL_NAMES.filter((n) => tools.includes(n));
-    this.conversations = await listConversations(this.db, this.appId);
     await this.updateComplete;
     if (this.conversations[0]) this.open(this.conversations[0]);
     else this.newConversation();
