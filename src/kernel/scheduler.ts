@@ -3,7 +3,7 @@
  * (submit, token, run end, load end, crash, timer) requests a pass; passes are coalesced into one
  * microtask and are synchronous, so no two decisions interleave. A pass:
  *   1. unloads idle models whose keepAlive expired,
- *   2. asks placement (pure) for the resident set under the budget and starts evictions and loads
+ *   2. asks placement (pure, through `resident-set.ts`) for the resident set under the budget and starts evictions and loads
  *      (a load starts only when the memory is actually free, so residency never exceeds the budget),
  *   3. dispatches queued jobs in order (rank with aging → fair-share pass → FIFO) to free slots,
  *   4. preempts, at a token boundary, the lowest running job when a higher-ranked one is blocked,
@@ -16,24 +16,19 @@ import type { Budget } from './device-budget';
 import type { KernelEvents } from './events';
 import type { Job } from './job';
 import { quarantineError, type ModelRegistry } from './model-registry';
-import { place, placeLru, retentionValue, type PlacementModel, type PlacementResult } from './placement';
+import { residentSet } from './resident-set';
 import { FAIR_SHARE_SLACK, compareQueued, effectiveRank, jobDemand, msToNextAging } from './run-queue';
 import { SlotOps, type RunOutcome } from './slot-ops';
 import type { SchedulerConfig } from './scheduler-config';
 import { Containment } from './containment';
-import { classWeight, rankOf } from './priority';
+import { rankOf } from './priority';
 import type { Slot, WorkerPool } from './worker-pool';
 
 export type { SchedulerConfig };
 
 interface Keyed { job: Job; rank: number; pass: number; seq: number }
 
-/**
- * Switching hysteresis: a resident model's queued demand counts this much more, so replacing it by a
- * model that must be loaded has to win by that margin (a load costs seconds). Below the 4096× gap
- * between classes, so it never overrides a class.
- */
-export const RESIDENT_HYSTERESIS = 2;
+export { RESIDENT_HYSTERESIS } from './resident-set';
 
 /** @internal */
 export class Scheduler {
@@ -156,7 +151,7 @@ export class Scheduler {
     // evict it (the job is preempted first) — but only for higher-class work, see `placement`.
     const topRank = keyed[0]?.rank ?? -Infinity;
     // The LRU baseline evicts idle models only: every running job locks its model.
-    const res = this.placement(demand, now, this.config.placement === 'lru' ? -Infinity : topRank);
+    const res = residentSet(this, demand, now, this.config.placement === 'lru' ? -Infinity : topRank);
     for (const r of res.refused) {
       this.failQueued(r.id, new ModelTooLargeError(
         `Model ${r.id} needs ${r.neededMB} MB of ${r.resource.toUpperCase()} but the budget has ${r.availableMB} MB`,
@@ -204,44 +199,6 @@ export class Scheduler {
 
     // 5. timer.
     this.arm(now, keyed);
-  }
-
-  /**
-   * Placement for the current state. Running jobs lock their model, except jobs ranked below
-   * `unlockBelow` (the best queued rank): their model may be evicted (they are preempted), and it
-   * carries their demand as if they were one class higher — so only strictly higher-class queued work
-   * can displace them, never a pile of equal-class jobs. Models being unloaded (or drained from
-   * inactive slots) are not candidates and their memory counts as free: they are on their way out, and
-   * a load starts only once the memory really is free (see `pass`).
-   */
-  private placement(demand: Map<string, number>, now: number, unlockBelow: number): PlacementResult {
-    const budget = this.budget!;
-    const models: PlacementModel[] = [];
-    const lockOf = (s: Slot) => Math.max(-1, ...[...s.running].map((j) => (j.preemptible ? j.runRank : Infinity)));
-    const residentSlots = this.pool.slots
-      .filter((s) => s.model !== null && s.active && s.modelState !== 'unloading')
-      .sort((a, b) => lockOf(b) - lockOf(a));
-    for (const s of residentSlots) {
-      const running = [...s.running];
-      // A model loaded for queued work serves at least one job before it can be evicted again.
-      const fresh = s.fresh && demand.has(s.model!);
-      const locked = s.modelState === 'loading' || fresh || running.some((j) => j.runRank >= unlockBelow || !j.preemptible);
-      const runningDemand = locked ? 0 : running.reduce((d, j) => d + 0.99 * classWeight(j.runRank + 1), 0);
-      models.push({
-        id: s.model!, vramBytes: s.vramBytes, ramBytes: s.ramBytes, demand: (demand.get(s.model!) ?? 0) * RESIDENT_HYSTERESIS + runningDemand,
-        resident: true, locked,
-        keepValue: s.idleSince === null ? 0.99 : retentionValue(now - s.idleSince, s.keepAliveMs),
-        lastUsed: s.lastUsed,
-      });
-    }
-    const residentIds = new Set(models.map((m) => m.id));
-    for (const [id, d] of demand) {
-      if (residentIds.has(id)) continue;
-      const reg = this.registry.get(id);
-      models.push({ id, vramBytes: reg.vramBytes, ramBytes: reg.ramBytes, demand: d, resident: false, locked: false, keepValue: 0, lastUsed: 0 });
-    }
-    const b = { vramBytes: budget.vramBytes, ramBytes: budget.ramBytes, slots: this.pool.activeSlots.length };
-    return this.config.placement === 'lru' ? placeLru(models, b) : place(models, b, this.config.exactLimit);
   }
 
   /**

@@ -7,10 +7,11 @@
  * Model ids are the kernel's (registered ids, `appConfig.model_list` entries, GGUF URLs, WebLLM's
  * prebuilt ids); the mapping and every difference are in docs/webllm.md.
  */
+export { CreateMLCEngine, MLCEngine } from './webllm-engine';
 export {
-  CreateMLCEngine, MLCEngine, CreateWebWorkerMLCEngine, WebWorkerMLCEngine, CreateServiceWorkerMLCEngine, ServiceWorkerMLCEngine,
+  CreateWebWorkerMLCEngine, WebWorkerMLCEngine, CreateServiceWorkerMLCEngine, ServiceWorkerMLCEngine,
   WebWorkerMLCEngineHandler, ServiceWorkerMLCEngineHandler,
-} from './webllm-engine';
+} from './webllm-workers';
 export { prebuiltAppConfig, modelVersion, modelLibURLPrefix } from './webllm-models';
 export { LOG_LEVELS, ModelType } from './webllm-types';
 export type {

@@ -14,31 +14,24 @@
  * - `interruptGenerate()` stops the running requests: they end as WebLLM's do, with `finish_reason:
  *   'abort'` (a stream ends normally), not with an error;
  * - `unload()` ends the process (cancelling its requests) and forgets the loaded models.
- *
- * Where it differs from WebLLM, and why, is in docs/webllm.md.
+ * Refused features: `webllm-engine-base.ts`; statistics: `webllm-stats.ts`; differences: docs/webllm.md.
  */
-import { AbortError, InvalidRequestError, ModelNotLoadedError, WebGpuUnavailableError } from '../../errors';
+import { AbortError, InvalidRequestError, ModelNotLoadedError } from '../../errors';
 import type { Kernel } from '../../kernel/kernel';
 import { AppSession } from '../app-session';
 import { connect, type ChatCompletionStream, type LlmOsClient } from '../openai/openai';
-import type { ChatCompletionChunk as OpenAIChunk, ChatCompletionCreateParams, CompletionUsage as OpenAIUsage } from '../openai/openai-types';
+import type { ChatCompletionChunk as OpenAIChunk, ChatCompletionCreateParams } from '../openai/openai-types';
 import { getSharedKernel } from '../shared-kernel';
 import { complete, parseCompletionRequest, stream as streamCompletion, type CompletionContext } from './webllm-completions';
-import { prebuiltAppConfig, resolveWebLLMModel, type RequestDefaults } from './webllm-models';
+import { loadWithProgress, prebuiltAppConfig, resolveWebLLMModel, type RequestDefaults } from './webllm-models';
+import { isObject, MLCEngineBase, newId, refuseResumable } from './webllm-engine-base';
+import { account, interruptedStream, interruptedUsage, statsText, usageWithExtra, zeroStats, type Stats } from './webllm-stats';
 import {
   LOG_LEVELS, type AppConfig, type ChatCompletion, type ChatCompletionChunk, type ChatCompletionRequestBase, type ChatCompletionRequestNonStreaming,
   type ChatCompletionRequestStreaming, type ChatCompletionsApi, type ChatOptions, type Completion, type CompletionCreateParamsBase,
-  type CompletionCreateParamsNonStreaming, type CompletionCreateParamsStreaming, type CompletionsApi, type CompletionUsage, type EmbeddingsApi,
-  type InitProgressCallback, type LogLevel, type MLCEngineConfig, type MLCEngineInterface, type UsageExtra,
+  type CompletionCreateParamsNonStreaming, type CompletionCreateParamsStreaming, type CompletionsApi, type EmbeddingsApi,
+  type InitProgressCallback, type LogLevel, type MLCEngineConfig, type MLCEngineInterface,
 } from './webllm-types';
-
-/** Running totals for `runtimeStatsText()` (reset by `resetChat()`), as WebLLM's pipeline keeps them. */
-interface Stats {
-  prefillTokens: number;
-  prefillSeconds: number;
-  decodeTokens: number;
-  decodeSeconds: number;
-}
 
 /** A model `reload()` loaded into this engine. */
 interface LoadedModel {
@@ -55,20 +48,9 @@ interface InFlight {
   interrupted: boolean;
 }
 
-const zeroStats = (): Stats => ({ prefillTokens: 0, prefillSeconds: 0, decodeTokens: 0, decodeSeconds: 0 });
-const newId = () => `chatcmpl-${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** WebLLM's resumable generation (`extra_body.resumable`) is refused rather than silently not resumable. */
-function refuseResumable(request: { extra_body?: unknown }): void {
-  const resumable = isObject(request.extra_body) ? request.extra_body['resumable'] : undefined;
-  if (resumable !== undefined && resumable !== null && !(isObject(resumable) && resumable['enabled'] === false)) {
-    throw new InvalidRequestError('extra_body.resumable is not supported: resumable generation is not offered', { field: 'extra_body.resumable', feature: 'resumable' });
-  }
-}
 
 /** WebLLM's engine, run by the LLM OS kernel. */
-export class MLCEngine implements MLCEngineInterface {
+export class MLCEngine extends MLCEngineBase implements MLCEngineInterface {
   readonly chat: { completions: ChatCompletionsApi };
   readonly completions: CompletionsApi;
   readonly embeddings: EmbeddingsApi;
@@ -84,6 +66,7 @@ export class MLCEngine implements MLCEngineInterface {
   #reload: AbortController | null = null;
 
   constructor(engineConfig: MLCEngineConfig = {}) {
+    super();
     if (!isObject(engineConfig as unknown)) throw new InvalidRequestError('engineConfig must be an object', { field: 'engineConfig' });
     this.setLogitProcessorRegistry(engineConfig.logitProcessorRegistry);
     this.#config = { ...engineConfig };
@@ -152,7 +135,7 @@ export class MLCEngine implements MLCEngineInterface {
       for (const [i, id] of ids.entries()) {
         const resolved = await resolveWebLLMModel(client.kernel, id, this.#appConfig, opts[i], ctrl.signal);
         ctrl.signal.throwIfAborted();
-        await this.#load(client, resolved.id, t0, ctrl.signal);
+        await loadWithProgress(client, resolved.id, t0, ctrl.signal, this.#progress);
         this.#loaded.set(id, { id: resolved.id, defaults: resolved.defaults, message: '', stats: zeroStats() });
       }
     } catch (e) {
@@ -197,7 +180,7 @@ export class MLCEngine implements MLCEngineInterface {
         s = await client.chat.completions.create(body as unknown as ChatCompletionCreateParams & { stream: true }, options);
       } catch (e) {
         this.#end(flight);
-        if (flight.interrupted && e instanceof AbortError) return this.#interruptedStream(model, userUsage, null, e);
+        if (flight.interrupted && e instanceof AbortError) return interruptedStream(this.#client?.kernel ?? this.kernel, model.id, userUsage, null, e);
         throw e;
       }
       return this.#wrapStream(s, model, flight, userUsage, t0);
@@ -206,11 +189,11 @@ export class MLCEngine implements MLCEngineInterface {
       const r = await client.chat.completions.create(body as unknown as ChatCompletionCreateParams & { stream?: false }, options);
       const content = r.choices[0]?.message.content;
       model.message = typeof content === 'string' ? content : '';
-      return { ...r, usage: this.#usage(client, r.usage, t0, model) } as ChatCompletion;
+      return { ...r, usage: usageWithExtra(client, r.usage, t0, model.stats) } as ChatCompletion;
     } catch (e) {
       if (!(flight.interrupted && e instanceof AbortError)) throw e;
       model.message = '';
-      const usage = this.#interruptedUsage(client.kernel, e);
+      const usage = interruptedUsage(client.kernel, e);
       return {
         id: newId(), object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: model.id, system_fingerprint: 'llmos',
         choices: [{ index: 0, message: { role: 'assistant', content: '', refusal: null }, finish_reason: 'abort', logprobs: null }], usage,
@@ -236,7 +219,7 @@ export class MLCEngine implements MLCEngineInterface {
       session: this.#session!, model: model.id, signal,
       interrupted: () => flight.interrupted,
       onText: (text) => { model.message = text; },
-      onDone: (usage) => this.#account(model, usage.prompt_tokens, usage.completion_tokens, usage.extra.time_to_first_token_s, usage.extra.e2e_latency_s),
+      onDone: (usage) => account(model.stats, usage.prompt_tokens, usage.completion_tokens, usage.extra.time_to_first_token_s, usage.extra.e2e_latency_s),
     };
     if (!parsed.req.stream) {
       try {
@@ -262,42 +245,6 @@ export class MLCEngine implements MLCEngineInterface {
     })();
   }
 
-  /** Embeddings are not offered: always rejects with `InvalidRequestError` (`details.feature: 'embeddings'`). */
-  async embedding(_request: unknown): Promise<never> {
-    throw new InvalidRequestError('Embeddings are not supported by the LLM OS WebLLM drop-in (no embedding model runs on the kernel)', {
-      field: 'embeddings', feature: 'embeddings',
-    });
-  }
-
-  /** WebLLM's logit processors run in its pipeline on the page; the kernel's engines sample in workers: only an empty registry is taken. */
-  setLogitProcessorRegistry(logitProcessorRegistry?: Map<string, unknown>): void {
-    if (logitProcessorRegistry && logitProcessorRegistry.size > 0) {
-      throw new InvalidRequestError('Logit processors are not supported: the engines run in workers and sample there (use logit_bias)', {
-        field: 'logitProcessorRegistry', feature: 'logit-processor',
-      });
-    }
-  }
-
-  /** Raw token-level decoding is not offered (the kernel schedules whole requests): always rejects. */
-  async forwardTokensAndSample(_inputIds: number[], _isPrefill: boolean, _modelId?: string): Promise<number> {
-    throw new InvalidRequestError('forwardTokensAndSample() is not supported: the kernel runs whole requests, not single decoding steps', {
-      field: 'forwardTokensAndSample', feature: 'forward-tokens',
-    });
-  }
-
-  /** Resumable generations are not offered: there are never sessions to list. */
-  async listResumableSessions(): Promise<never[]> {
-    return [];
-  }
-
-  /** Resumable generations are not offered: always rejects. */
-  async resumeChatCompletion(sessionId: string, _options?: unknown): Promise<never> {
-    throw new InvalidRequestError(`No resumable session ${sessionId}: resumable generation is not supported`, { field: 'sessionId', feature: 'resumable' });
-  }
-
-  /** Resumable generations are not offered: nothing to delete. */
-  async deleteResumableSession(_sessionId: string): Promise<void> {}
-
   /** Stop the requests running now; each ends with `finish_reason: 'abort'` (later requests run normally). */
   interruptGenerate(): void {
     for (const f of this.#inflight) {
@@ -313,9 +260,7 @@ export class MLCEngine implements MLCEngineInterface {
 
   /** `prefill: X tokens/sec, decoding: Y tokens/sec`, over the model's requests since `resetChat()`. */
   async runtimeStatsText(modelId?: string): Promise<string> {
-    const s = this.#select(modelId, 'runtimeStatsText').stats;
-    const rate = (tokens: number, seconds: number) => (seconds > 0 ? tokens / seconds : 0).toFixed(4);
-    return `prefill: ${rate(s.prefillTokens, s.prefillSeconds)} tokens/sec, decoding: ${rate(s.decodeTokens, s.decodeSeconds)} tokens/sec`;
+    return statsText(this.#select(modelId, 'runtimeStatsText').stats);
   }
 
   /**
@@ -332,22 +277,6 @@ export class MLCEngine implements MLCEngineInterface {
     }
     model.message = '';
     if (!keepStats) model.stats = zeroStats();
-  }
-
-  /** The GPU's `maxStorageBufferBindingSize`, from the kernel's device probe; `WebGpuUnavailableError` without WebGPU. */
-  async getMaxStorageBufferBindingSize(): Promise<number> {
-    const kernel = this.kernel;
-    await kernel.ready;
-    const gpu = kernel.probe?.gpu;
-    if (!gpu) throw new WebGpuUnavailableError('WebGPU is not available in this browser', {});
-    return gpu.maxStorageBufferBindingSize;
-  }
-
-  /** The GPU vendor the kernel's device probe saw, or `''`. */
-  async getGPUVendor(): Promise<string> {
-    const kernel = this.kernel;
-    await kernel.ready;
-    return kernel.probe?.gpu?.vendor ?? '';
   }
 
   #connect(): LlmOsClient {
@@ -423,56 +352,6 @@ export class MLCEngine implements MLCEngineInterface {
     this.#inflight.delete(f);
   }
 
-  /** Add a request's figures to the model's running totals. */
-  #account(model: LoadedModel, promptTokens: number, completionTokens: number, ttftSeconds: number, e2eSeconds: number): void {
-    model.stats.prefillTokens += promptTokens;
-    model.stats.prefillSeconds += ttftSeconds;
-    model.stats.decodeTokens += Math.max(0, completionTokens - 1);
-    model.stats.decodeSeconds += Math.max(0, e2eSeconds - ttftSeconds);
-  }
-
-  /**
-   * `connect()`'s usage with WebLLM's `extra`: time to first token as the kernel measured it for the
-   * engine's process (submit → first token), the rest from the request's wall time.
-   */
-  #usage(client: LlmOsClient, u: OpenAIUsage, t0: number, model: LoadedModel): CompletionUsage {
-    const e2e = (performance.now() - t0) / 1000;
-    const ttftMs = client.kernel.ps().find((p) => p.pid === client.pid)?.metrics.lastTtftMs;
-    const ttft = Math.min(e2e, typeof ttftMs === 'number' ? ttftMs / 1000 : e2e);
-    const decodeTokens = Math.max(0, u.completion_tokens - 1);
-    const decode = Math.max(0, e2e - ttft);
-    const extra: UsageExtra = {
-      e2e_latency_s: e2e,
-      prefill_tokens_per_s: ttft > 0 ? u.prompt_tokens / ttft : 0,
-      decode_tokens_per_s: decode > 0 ? decodeTokens / decode : 0,
-      time_to_first_token_s: ttft,
-      time_per_output_token_s: decodeTokens > 0 ? decode / decodeTokens : 0,
-    };
-    this.#account(model, u.prompt_tokens, u.completion_tokens, ttft, e2e);
-    return { ...u, extra };
-  }
-
-  /**
-   * Usage of a request `interruptGenerate()` stopped: the tokens it generated, as the kernel counted them
-   * (`job-finished`). The kernel ends a cancelled job before the engine reports its prompt count, so
-   * `prompt_tokens` is 0.
-   */
-  #interruptedUsage(kernel: Kernel, e: AbortError, delivered = 0): CompletionUsage {
-    const jobId = e.details['jobId'];
-    const rec = jobId ? kernel.events.history().findLast((r) => r.type === 'job-finished' && (r.detail as { jobId: string }).jobId === jobId) : undefined;
-    const tokens = rec ? (rec.detail as { tokens: number }).tokens : delivered;
-    const extra: UsageExtra = { e2e_latency_s: 0, prefill_tokens_per_s: 0, decode_tokens_per_s: 0, time_to_first_token_s: 0, time_per_output_token_s: 0 };
-    return { prompt_tokens: 0, completion_tokens: tokens, total_tokens: tokens, extra };
-  }
-
-  /** The end of a stream `interruptGenerate()` stopped: a chunk with `finish_reason: 'abort'`, then (if asked) usage. */
-  async *#interruptedStream(model: LoadedModel, userUsage: boolean, head: OpenAIChunk | null, e: AbortError, delivered = 0): AsyncGenerator<ChatCompletionChunk, void, void> {
-    const h = head
-      ? { id: head.id, object: head.object, created: head.created, model: head.model, system_fingerprint: head.system_fingerprint }
-      : { id: newId(), object: 'chat.completion.chunk' as const, created: Math.floor(Date.now() / 1000), model: model.id, system_fingerprint: 'llmos' };
-    yield { ...h, choices: [{ index: 0, delta: {}, finish_reason: 'abort', logprobs: null }], ...(userUsage ? { usage: null } : {}) } as ChatCompletionChunk;
-    if (userUsage) yield { ...h, choices: [], usage: this.#interruptedUsage(this.#client?.kernel ?? this.kernel, e, delivered) } as ChatCompletionChunk;
-  }
 
   /** `connect()`'s stream, as WebLLM streams it: `getMessage()` follows it, interrupts end it normally. */
   async *#wrapStream(s: ChatCompletionStream, model: LoadedModel, flight: InFlight, userUsage: boolean, t0: number): AsyncGenerator<ChatCompletionChunk, void, void> {
@@ -486,7 +365,7 @@ export class MLCEngine implements MLCEngineInterface {
         for await (const chunk of s) {
           head = chunk;
           if (chunk.usage) {
-            const usage = this.#usage(client, chunk.usage, t0, model);
+            const usage = usageWithExtra(client, chunk.usage, t0, model.stats);
             if (userUsage) yield { ...chunk, usage } as ChatCompletionChunk;
             continue;
           }
@@ -505,33 +384,13 @@ export class MLCEngine implements MLCEngineInterface {
         }
       } catch (e) {
         if (!(flight.interrupted && e instanceof AbortError)) throw e;
-        yield* this.#interruptedStream(model, userUsage, head, e, deltas);
+        yield* interruptedStream(this.#client?.kernel ?? this.kernel, model.id, userUsage, head, e, deltas);
       }
     } finally {
       this.#end(flight);
     }
   }
 
-  /** Make the kernel load `id` (a one-token request), reporting its progress. */
-  async #load(client: LlmOsClient, id: string, t0: number, signal: AbortSignal): Promise<void> {
-    const kernel = client.kernel;
-    const elapsed = () => (performance.now() - t0) / 1000;
-    const report = (progress: number, text: string) => this.#progress?.({ progress, timeElapsed: elapsed(), text });
-    let last = 0;
-    report(0, `Start to load model ${id}.`);
-    const off = kernel.events.on('model-progress', (d) => {
-      if (d.model !== id || d.fraction >= 1 || d.fraction <= last) return;
-      last = d.fraction;
-      report(d.fraction, `Loading model ${id}: ${Math.floor(d.fraction * 100)}% completed, ${Math.round(elapsed())} secs elapsed.`);
-    });
-    try {
-      await client.chat.completions.create({ model: id, messages: [{ role: 'user', content: '' }], max_tokens: 1 }, { signal });
-    } finally {
-      off();
-    }
-    const reg = kernel.registeredModels().find((m) => m.id === id);
-    report(1, `Finish loading model ${id} on the ${reg?.engine ?? 'kernel'} engine (${reg?.backend ?? 'unknown'} backend), ${Math.round(elapsed())} secs elapsed.`);
-  }
 }
 
 /** Create an engine and load `modelId` into it (WebLLM's `CreateMLCEngine`). */
@@ -539,56 +398,4 @@ export async function CreateMLCEngine(modelId: string | string[], engineConfig?:
   const engine = new MLCEngine(engineConfig);
   await engine.reload(modelId, chatOpts);
   return engine;
-}
-
-/**
- * WebLLM's worker-backed engine. The worker is accepted and not used: the kernel already runs every
- * engine in its own workers. Nothing is posted to it, and it is not terminated (it is the caller's).
- */
-export class WebWorkerMLCEngine extends MLCEngine {
-  readonly worker: unknown;
-
-  constructor(worker: unknown, engineConfig?: MLCEngineConfig) {
-    super(engineConfig);
-    this.worker = worker;
-  }
-}
-
-/** WebLLM's `CreateWebWorkerMLCEngine`: the worker argument is ignored (see `WebWorkerMLCEngine`). */
-export async function CreateWebWorkerMLCEngine(
-  worker: unknown, modelId: string | string[], engineConfig?: MLCEngineConfig, chatOpts?: ChatOptions | ChatOptions[],
-): Promise<WebWorkerMLCEngine> {
-  const engine = new WebWorkerMLCEngine(worker, engineConfig);
-  await engine.reload(modelId, chatOpts);
-  return engine;
-}
-
-/** WebLLM's service-worker-backed engine: runs on the page's kernel like `MLCEngine` (`keepAliveMs` is ignored). */
-export class ServiceWorkerMLCEngine extends MLCEngine {
-  constructor(engineConfig?: MLCEngineConfig, _keepAliveMs?: number) {
-    super(engineConfig);
-  }
-}
-
-/** WebLLM's `CreateServiceWorkerMLCEngine`: an engine on the page's kernel (no service worker involved). */
-export async function CreateServiceWorkerMLCEngine(
-  modelId: string | string[], engineConfig?: MLCEngineConfig, chatOpts?: ChatOptions | ChatOptions[], keepAliveMs?: number,
-): Promise<ServiceWorkerMLCEngine> {
-  const engine = new ServiceWorkerMLCEngine(engineConfig, keepAliveMs);
-  await engine.reload(modelId, chatOpts);
-  return engine;
-}
-
-/**
- * The worker side of WebLLM's worker engine, as a no-op: a worker script written for WebLLM
- * (`const handler = new WebWorkerMLCEngineHandler(); self.onmessage = (m) => handler.onmessage(m);`)
- * still runs, and does nothing; the engines run in the kernel's workers.
- */
-export class WebWorkerMLCEngineHandler {
-  onmessage(_event: unknown): void {}
-}
-
-/** The service-worker side of WebLLM's service-worker engine, as a no-op (see `WebWorkerMLCEngineHandler`). */
-export class ServiceWorkerMLCEngineHandler {
-  onmessage(_event: unknown): void {}
 }

@@ -16,7 +16,8 @@ import type { Kernel } from '../../kernel/kernel';
 import type { MlcModelRecord } from '../../protocol/engine';
 import { WEBLLM_CATALOG_VERSION, WEBLLM_MODELS } from '../../models/webllm-catalog';
 import { isModelUrl, modelDefaults, registerSource, resolveModel, setModelDefaults } from '../model-ref';
-import type { AppConfig, ChatOptions, ModelRecord, ModelType } from './webllm-types';
+import type { AppConfig, ChatOptions, InitProgressCallback, ModelRecord, ModelType } from './webllm-types';
+import type { LlmOsClient } from '../openai/openai';
 
 /** WebLLM's prebuilt model list (the version LLM OS's catalog was extracted from), as an `AppConfig`. */
 export const prebuiltAppConfig: AppConfig = {
@@ -128,4 +129,25 @@ export async function resolveWebLLMModel(
     `Cannot find model record in appConfig for ${modelId}. Please check if the model ID is correct and included in the model_list configuration, or register it with the kernel.`,
     { model: modelId },
   );
+}
+
+/** Make the kernel load `id` (a one-token request), reporting its progress. */
+export async function loadWithProgress(client: LlmOsClient, id: string, t0: number, signal: AbortSignal, onProgress: InitProgressCallback | undefined): Promise<void> {
+  const kernel = client.kernel;
+  const elapsed = () => (performance.now() - t0) / 1000;
+  const report = (progress: number, text: string) => onProgress?.({ progress, timeElapsed: elapsed(), text });
+  let last = 0;
+  report(0, `Start to load model ${id}.`);
+  const off = kernel.events.on('model-progress', (d) => {
+    if (d.model !== id || d.fraction >= 1 || d.fraction <= last) return;
+    last = d.fraction;
+    report(d.fraction, `Loading model ${id}: ${Math.floor(d.fraction * 100)}% completed, ${Math.round(elapsed())} secs elapsed.`);
+  });
+  try {
+    await client.chat.completions.create({ model: id, messages: [{ role: 'user', content: '' }], max_tokens: 1 }, { signal });
+  } finally {
+    off();
+  }
+  const reg = kernel.registeredModels().find((m) => m.id === id);
+  report(1, `Finish loading model ${id} on the ${reg?.engine ?? 'kernel'} engine (${reg?.backend ?? 'unknown'} backend), ${Math.round(elapsed())} secs elapsed.`);
 }

@@ -4,53 +4,28 @@ import { repeat } from 'lit/directives/repeat.js';
 import { msg, updateWhenLocaleChanges } from '@lit/localize';
 import { AbortError, ModelNotLoadedError } from '../../errors';
 import { ImageAttachments } from './image-attachments';
-import type { ChatMessage, GenerateRequest, GenerateResult, ToolDefinition } from '../../protocol/engine';
-import { ToolCallParser } from '../../constraints/tool-calls';
-import { runToolLoop, type RunnableTool } from '../../api/tool-loop';
+import type { GenerateRequest, GenerateResult } from '../../protocol/engine';
+import type { RunnableTool } from '../../api/tool-loop';
 import type { Kernel } from '../../kernel/kernel';
 import type { Priority } from '../../kernel/priority';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords, type ErrorWords } from '../shared/error-words';
-import { LlmosDoneEvent, LlmosErrorEvent, LlmosMessagesChangeEvent, LlmosTokenEvent } from '../shared/generation-events';
+import { LlmosDoneEvent, LlmosErrorEvent, LlmosMessagesChangeEvent } from '../shared/generation-events';
 import { KernelBackendController } from '../shared/kernel-backend-controller';
 import type { ChatBackend } from './chat-backend';
-import { renderMarkdown } from './render-markdown';
+import { MarkdownCache } from './render-markdown';
 import { canDictate, canSpeak } from './speech';
 import { VoiceController } from './voice-controller';
 import {
   describeResult, renderActions, renderAttachments, renderComposerExtras, renderError, renderImageViewer, renderPendingImages, renderToolCalls,
 } from './chat-parts';
-import { isToolStep, toolCallViews, type ToolCallView } from './chat-tools';
+import { entriesOf, generateReply, toMessages, type ChatEntry, type ChatMessageWithImages } from './chat-reply';
 import { chatExtraStyles, chatStyles } from './llmos-chat.styles';
 
 export { describeResult } from './chat-parts';
 export type { ToolCallView } from './chat-tools';
+export type { ChatEntry, ChatMessageWithImages } from './chat-reply';
 export type { RunnableTool } from '../../api/tool-loop';
-
-/** One message as the chat shows it. */
-export interface ChatEntry {
-  id: number;
-  role: 'user' | 'assistant';
-  content: string;
-  /** `streaming` while tokens arrive; `done` after a result (any stop reason); `error` on failure. */
-  state: 'streaming' | 'done' | 'error';
-  result?: GenerateResult;
-  error?: ErrorWords;
-  /** Images attached to a user message (data URLs), for models that accept images. */
-  images?: string[];
-  /** Tokens shown (a stopped reply shows fewer than the engine may have generated before it stopped). */
-  shown?: number;
-  /**
-   * Of a reply that called tools: the messages before its text — assistant messages with `toolCalls` and
-   * the `tool` messages with their results — sent with every later request, as the model made them.
-   */
-  steps?: ChatMessage[];
-  /** Of a reply that called tools: each call as its card shows it. */
-  calls?: ToolCallView[];
-}
-
-/** A chat message that may carry images (only sent to models that accept them). */
-export type ChatMessageWithImages = ChatMessage & { images?: string[] };
 
 /**
  * A chat window over any {@link ChatBackend}: a message list, a prompt box, Send and Stop. The reply
@@ -175,7 +150,7 @@ export class LlmosChat extends LitElement {
   private readonly voice = new VoiceController(this, () => this.speechLang || document.documentElement.lang || navigator.language || 'en');
   /** Follow the stream only while the reader is at the bottom; scrolling up to read stops the follow. */
   private stickToBottom = true;
-  private rendered = new WeakMap<ChatEntry, { source: string; fragment: DocumentFragment }>();
+  private readonly rendered = new MarkdownCache<ChatEntry>();
   private readonly standalone = new KernelBackendController(this);
   private auto: ChatBackend | null = null;
 
@@ -205,28 +180,7 @@ export class LlmosChat extends LitElement {
   load(messages: readonly ChatMessageWithImages[]): void {
     this.stop();
     this.notice = null;
-    const entries: ChatEntry[] = [];
-    let steps: ChatMessage[] = [];
-    const reply = (content: string): ChatEntry => ({
-      id: this.nextId++, role: 'assistant', content, state: 'done',
-      ...(steps.length ? { steps, calls: toolCallViews(steps) } : {}),
-    });
-    for (const m of messages) {
-      if (m.role === 'system') continue;
-      if (isToolStep(m)) {
-        steps = [...steps, m];
-        continue;
-      }
-      if (m.role === 'assistant') {
-        entries.push(reply(m.content));
-      } else {
-        if (steps.length) entries.push(reply(''));
-        entries.push({ id: this.nextId++, role: 'user', content: m.content, state: 'done', ...(m.images?.length ? { images: m.images } : {}) });
-      }
-      steps = [];
-    }
-    if (steps.length) entries.push(reply(''));
-    this.entries = entries;
+    this.entries = entriesOf(messages, () => this.nextId++);
     this.stickToBottom = true;
   }
 
@@ -276,16 +230,18 @@ export class LlmosChat extends LitElement {
     this.notice = null;
     const reply: ChatEntry = { id: this.nextId++, role: 'assistant', content: '', state: 'streaming' };
     this.entries = [...this.entries, reply];
-    const seen = this.acceptsImages ? turns : turns.map(({ images: _i, ...m }) => m);
-    const system: ChatMessage[] = this.system ? [{ role: 'system', content: this.system }] : [];
     const ctrl = new AbortController();
     this.ctrl = ctrl;
     this.busy = true;
     this.changed();
     try {
-      const result = this.tools.length
-        ? await this.toolReply(backend, reply, system, seen, ctrl.signal)
-        : await this.stream(backend, reply, { ...this.params, messages: [...system, ...seen], maxTokens: this.maxTokens }, ctrl.signal, null);
+      const result = await generateReply(backend, reply, turns, this, {
+        refresh: () => {
+          this.requestUpdate('entries');
+          this.changed();
+        },
+        dispatchEvent: (ev) => this.dispatchEvent(ev),
+      }, ctrl.signal);
       if (!reply.content && result.text) reply.content = result.text;
       reply.state = 'done';
       reply.result = result;
@@ -304,90 +260,6 @@ export class LlmosChat extends LitElement {
       this.requestUpdate('entries');
       this.changed();
     }
-  }
-
-  /**
-   * One generation streamed into `reply`. With a `parser` (tools on offer) only the reply's content is
-   * shown; the text of its tool calls is not.
-   */
-  private async stream(backend: ChatBackend, reply: ChatEntry, request: GenerateRequest, signal: AbortSignal, parser: ToolCallParser | null): Promise<GenerateResult> {
-    const add = (text: string) => {
-      reply.content += text;
-      this.requestUpdate('entries');
-      this.changed();
-    };
-    const result = await backend.generate(request, (token) => {
-      // Tokens already in flight when Stop was pressed (one worker message may carry several) are dropped.
-      if (signal.aborted) return;
-      reply.shown = (reply.shown ?? 0) + 1;
-      const text = parser ? parser.push(token.text).content : token.text;
-      if (parser && !text) return;
-      add(text);
-      this.dispatchEvent(new LlmosTokenEvent({ token: parser ? { ...token, text } : token, text: reply.content }));
-    }, signal);
-    const rest = parser && !signal.aborted ? parser.end().content : '';
-    if (rest) add(rest);
-    return result;
-  }
-
-  /**
-   * A reply with tools on offer (`runToolLoop`): each generation is one backend request; the calls show
-   * as cards while they run, the steps stay on the reply, and the final generation's text is its content.
-   */
-  private async toolReply(backend: ChatBackend, reply: ChatEntry, system: ChatMessage[], turns: ChatMessage[], signal: AbortSignal): Promise<GenerateResult> {
-    const { toolChoice, parallelToolCalls, tools: _t, ...params } = this.params;
-    const views: ToolCallView[] = [];
-    reply.calls = views;
-    const at = { round: 0, last: null as GenerateResult | null, lead: undefined as string | undefined };
-    const refresh = () => {
-      this.requestUpdate('entries');
-      this.changed();
-    };
-    const out = await runToolLoop(turns, {
-      tools: this.tools,
-      maxRounds: this.maxToolRounds,
-      signal,
-      generate: async (messages, offer: readonly ToolDefinition[] | undefined) => {
-        signal.throwIfAborted();
-        reply.steps = messages.slice(turns.length);
-        reply.content = '';
-        reply.shown = 0;
-        refresh();
-        const parser = offer ? new ToolCallParser(new Set(offer.map((t) => t.name))) : null;
-        const request: GenerateRequest = {
-          ...params, messages: [...system, ...messages], maxTokens: this.maxTokens,
-          ...(offer ? {
-            tools: [...offer],
-            // A reply with calls must be allowed to end (a model default of `ignoreEos` would run on forever).
-            ignoreEos: false,
-            ...(at.round === 0 && toolChoice !== undefined ? { toolChoice } : {}),
-            ...(parallelToolCalls !== undefined ? { parallelToolCalls } : {}),
-          } : {}),
-        };
-        at.round++;
-        const r = await this.stream(backend, reply, request, signal, parser);
-        at.last = r;
-        at.lead = parser?.calls.length && parser.content.trim() ? parser.content : undefined;
-        // Stopped: a call cut off mid-way is never run; the loop ends with the text shown.
-        return r.stopReason === 'abort' ? { text: reply.content, stopReason: 'abort' } : r;
-      },
-      onCall: (call) => {
-        views.push({ call, state: 'running', ...(at.lead ? { lead: at.lead } : {}) });
-        at.lead = undefined;
-        refresh();
-      },
-      onResult: (record) => {
-        const v = views.find((x) => x.call === record.call);
-        if (v) {
-          v.state = record.error ? 'error' : 'done';
-          v.result = record.result;
-        }
-        refresh();
-      },
-    });
-    reply.steps = out.messages.slice(0, -1);
-    reply.content = out.text;
-    return { ...at.last!, text: out.text, stopReason: out.stopReason };
   }
 
   private changed(): void {
@@ -427,7 +299,6 @@ export class LlmosChat extends LitElement {
     return this.attachments.add(files);
   }
 
-
   /** Show a message's image full size in a modal dialog. */
   private async viewImage(src: string, index: number): Promise<void> {
     this.viewing = { src, index };
@@ -452,15 +323,6 @@ export class LlmosChat extends LitElement {
     void this.send();
   }
 
-  private markdown(entry: ChatEntry): DocumentFragment {
-    // Lit inserts a fragment once; hand it the same object until the text changes.
-    const cached = this.rendered.get(entry);
-    if (cached && cached.source === entry.content) return cached.fragment;
-    const fragment = renderMarkdown(entry.content);
-    this.rendered.set(entry, { source: entry.content, fragment });
-    return fragment;
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     // "Load a model first" no longer applies once a model is there.
     if (changed.has('backend') && this.backend && this.notice?.code === 'MODEL_NOT_LOADED') this.notice = null;
@@ -478,7 +340,7 @@ export class LlmosChat extends LitElement {
   private renderEntry(e: ChatEntry, last: boolean) {
     const body = e.role === 'user'
       ? html`${renderAttachments(e.images, (src, index) => void this.viewImage(src, index))}<div part="content" class="content plain">${e.content}</div>`
-      : html`<div part="content" class="content markdown">${this.markdown(e)}${e.state === 'streaming' ? html`<span class="caret" aria-hidden="true"></span>` : nothing}</div>`;
+      : html`<div part="content" class="content markdown">${this.rendered.render(e, e.content)}${e.state === 'streaming' ? html`<span class="caret" aria-hidden="true"></span>` : nothing}</div>`;
     return html`
       <article part="message message-${e.role}" class="message ${e.role}" data-state=${e.state}
         aria-label=${e.role === 'user' ? msg('You') : msg('Assistant')}>
@@ -520,12 +382,6 @@ export class LlmosChat extends LitElement {
       </form>
       ${renderImageViewer(this.viewing, () => { this.viewing = null; })}`;
   }
-}
-
-/** The messages of one entry: a reply's tool steps first, then its text (when there is any). */
-function toMessages(e: ChatEntry): ChatMessageWithImages[] {
-  if (e.role === 'user') return [{ role: 'user', content: e.content, ...(e.images?.length ? { images: e.images } : {}) }];
-  return [...(e.steps ?? []), ...(e.content !== '' ? [{ role: 'assistant' as const, content: e.content }] : [])];
 }
 
 declare global {

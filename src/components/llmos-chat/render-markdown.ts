@@ -59,3 +59,18 @@ export function renderMarkdown(markdown: string): DocumentFragment {
     ALLOWED_TAGS, ALLOWED_ATTR, ALLOWED_URI_REGEXP, RETURN_DOM_FRAGMENT: true,
   });
 }
+
+/** Rendered markdown per key (a chat entry), kept while its text is the same. */
+export class MarkdownCache<K extends object> {
+  private readonly rendered = new WeakMap<K, { source: string; fragment: DocumentFragment }>();
+
+  /** The fragment of `source` for `key`. */
+  render(key: K, source: string): DocumentFragment {
+    // Lit inserts a fragment once; hand it the same object until the text changes.
+    const cached = this.rendered.get(key);
+    if (cached && cached.source === source) return cached.fragment;
+    const fragment = renderMarkdown(source);
+    this.rendered.set(key, { source, fragment });
+    return fragment;
+  }
+}
