@@ -33,6 +33,14 @@ export type {
   LanguageModelExpected, LanguageModelMessage, LanguageModelMessageContent, LanguageModelMessageRole, LanguageModelMessageType,
   LanguageModelPrompt,
 } from './prompt-api/prompt-input';
+// Built-in AI task APIs (Chrome's Summarizer, Writer, Rewriter, Proofreader, Translator) as polyfills over the kernel.
+export { createBuiltInAi, installBuiltInAi, hasNativeBuiltInAi, BUILT_IN_AI_NAMES } from './builtin-ai/builtin-ai';
+export type { BuiltInAi, BuiltInAiInstall, BuiltInAiName } from './builtin-ai/builtin-ai';
+export type { BuiltInAiOptions } from './builtin-ai/ai-env';
+export type { SummarizerCreateOptions, SummarizerCreateCoreOptions, WriterCreateOptions, WriterCreateCoreOptions, RewriterCreateOptions, RewriterCreateCoreOptions } from './builtin-ai/writing-apis';
+export type { ProofreaderCreateOptions, ProofreaderCreateCoreOptions } from './builtin-ai/proofreader';
+export type { ProofreadResult, ProofreadCorrection, CorrectionType } from './builtin-ai/proofread-corrections';
+export type { TranslatorCreateOptions, TranslatorCreateCoreOptions } from './builtin-ai/translator';
 export { serveKernelToServiceWorker } from './v1/sw-endpoint';
 export type { KernelServer, ServeOptions } from './v1/sw-endpoint';
 export { V1_MODEL_LIMITS } from './v1/v1-models';

@@ -120,10 +120,7 @@ export class LanguageModelEnv {
 
   /** Whether every tag is one the model handles (unconfigured: every language `Intl.DisplayNames` names). */
   supportsLanguages(tags: readonly string[]): boolean {
-    const supported = this.options.languages ? Intl.getCanonicalLocales(this.options.languages) : null;
-    if (!supported) return tags.every(knownLanguage);
-    // A tag is handled when the model handles it or its base language ("en-GB" → "en").
-    return tags.every((t) => supported.some((s) => s === t || t.startsWith(`${s}-`) || s.startsWith(`${t}-`)));
+    return languagesSupported(this.options.languages, tags);
   }
 
   /** Residency of the model: `available` when loaded, `downloading` while loading, else `downloadable`. */
@@ -137,8 +134,18 @@ export class LanguageModelEnv {
 
 const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'none' });
 
+/**
+ * Whether every tag is one of `configured` (or its base language: "en-GB" is handled by "en"); with
+ * nothing configured, whether every tag names a language the browser knows (`Intl.DisplayNames`).
+ */
+export function languagesSupported(configured: readonly string[] | undefined, tags: readonly string[]): boolean {
+  const supported = configured ? Intl.getCanonicalLocales([...configured]) : null;
+  if (!supported) return tags.every(knownLanguage);
+  return tags.every((t) => supported.some((s) => s === t || t.startsWith(`${s}-`) || s.startsWith(`${t}-`)));
+}
+
 /** Whether the browser knows the tag's language subtag by name (`unk` or `xx` it does not). */
-function knownLanguage(tag: string): boolean {
+export function knownLanguage(tag: string): boolean {
   try {
     return languageNames.of(new Intl.Locale(tag).language) !== undefined;
   } catch {
