@@ -37,6 +37,8 @@ export type {
 export { createBuiltInAi, installBuiltInAi, hasNativeBuiltInAi, BUILT_IN_AI_NAMES } from './builtin-ai/builtin-ai';
 export type { BuiltInAi, BuiltInAiInstall, BuiltInAiName } from './builtin-ai/builtin-ai';
 export type { BuiltInAiOptions } from './builtin-ai/ai-env';
+export { createBuiltInAiOverBridge } from './builtin-ai/bridge-backend';
+export type { BridgeAiOptions } from './builtin-ai/bridge-backend';
 export type { SummarizerCreateOptions, SummarizerCreateCoreOptions, WriterCreateOptions, WriterCreateCoreOptions, RewriterCreateOptions, RewriterCreateCoreOptions } from './builtin-ai/writing-apis';
 export type { ProofreaderCreateOptions, ProofreaderCreateCoreOptions } from './builtin-ai/proofreader';
 export type { ProofreadResult, ProofreadCorrection, CorrectionType } from './builtin-ai/proofread-corrections';

@@ -8,6 +8,7 @@
  */
 import { AbortError, InvalidRequestError, NetworkError, TimeoutError, deserializeError, type SerializedError } from '../../errors';
 import type { ConversationRecord } from '../../storage/schema';
+import type { ChatMessage } from '../../protocol/engine';
 import type { AppConversation } from '../app-data';
 import { BRIDGE_HELLO, BRIDGE_REFUSED, BRIDGE_VERSION, BRIDGE_WELCOME, type BridgeMethod, type BridgeReply, type BridgeRequest } from './bridge-protocol';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, Model } from '../openai/openai-types';
@@ -44,6 +45,15 @@ export interface CrossOriginClient {
   };
   /** This app id's knowledge graph (graphology JSON); any other namespace is a `PermissionError`. */
   readonly graph: { export(ns?: string): Promise<string> };
+  /** What the task APIs need besides completions (`createBuiltInAiOverBridge`). */
+  readonly ai: {
+    /** `available`, `downloading`, `downloadable` or `unavailable` for the model in the app. */
+    status(model: string, signal?: AbortSignal): Promise<string>;
+    /** Make the model resident in the app; resolves with the tokens one request may hold. */
+    prepare(model: string, signal?: AbortSignal): Promise<number>;
+    /** Tokens the messages take in a request (the template's once-per-request tokens left out). */
+    measure(model: string, messages: ChatMessage[], signal?: AbortSignal): Promise<number>;
+  };
   /** Close the connection (the app ends this client's process; requests in flight are cancelled). */
   close(): void;
 }
@@ -174,6 +184,11 @@ function bridgeClient(port: MessagePort, appId: string): CrossOriginClient {
       delete: (id) => call('conversations.delete', { id }),
     },
     graph: { export: (ns) => call('graph.export', ns === undefined ? {} : { ns }) },
+    ai: {
+      status: (model, signal) => call('ai.status', { model }, signal),
+      prepare: (model, signal) => call('ai.prepare', { model }, signal),
+      measure: (model, messages, signal) => call('ai.measure', { model, messages }, signal),
+    },
     close() {
       if (closed) return;
       closed = true;

@@ -36,7 +36,11 @@ export type BridgeMethod =
   | 'conversations.get'
   | 'conversations.put'
   | 'conversations.delete'
-  | 'graph.export';
+  | 'graph.export'
+  /** The task APIs over the bridge (`createBuiltInAiOverBridge`): model availability, loading, token counts. */
+  | 'ai.status'
+  | 'ai.prepare'
+  | 'ai.measure';
 
 /** Embedder → frame over the port. */
 export type BridgeRequest = { id: number; method: BridgeMethod; params?: unknown } | { id: number; cancel: true };

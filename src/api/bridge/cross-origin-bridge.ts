@@ -24,6 +24,7 @@ import {
   BRIDGE_HELLO, BRIDGE_REFUSED, BRIDGE_VERSION, BRIDGE_WELCOME, type BridgeHandshake, type BridgeMethod, type BridgeReply, type BridgeRequest,
 } from './bridge-protocol';
 import { isModelUrl } from '../model-ref';
+import { bridgeAiCall } from './bridge-ai';
 import { connect, type ChatCompletionStream } from '../openai/openai';
 import { getSharedKernel } from '../shared-kernel';
 
@@ -146,6 +147,13 @@ export function serveCrossOriginBridge(options: BridgeOptions = {}): BridgeServe
     const data = options.data ? new AppData(grant.appId, options.data) : null;
     const inFlight = new Map<number, AbortController>();
     const post = (m: BridgeReply) => port.postMessage(m);
+    /** GGUF URLs of other origins only with the grant's `remoteModels`: the frame would fetch them as itself. */
+    const checkModelRef = (model: unknown) => {
+      if (typeof model === 'string' && isModelUrl(model) && !grant.remoteModels) {
+        const url = new URL(model, self.location.href);
+        if (url.origin !== ownOrigin) throw new PermissionError(`Model URLs must be on ${ownOrigin}`, { field: 'model', value: model });
+      }
+    };
     const needData = () => {
       if (!data) throw new PermissionError('This bridge gives no access to stored data', { appId: grant.appId });
       return data;
@@ -156,10 +164,7 @@ export function serveCrossOriginBridge(options: BridgeOptions = {}): BridgeServe
         case 'models.list': return (await client.models.list()).data;
         case 'chat.completions.create': {
           const { signal: _ignored, ...body } = params;
-          if (typeof body.model === 'string' && isModelUrl(body.model) && !grant.remoteModels) {
-            const url = new URL(body.model, self.location.href);
-            if (url.origin !== ownOrigin) throw new PermissionError(`Model URLs must be on ${ownOrigin}`, { field: 'model', value: body.model });
-          }
+          checkModelRef(body.model);
           const res = await client.chat.completions.create({ ...body, signal } as never);
           if (body.stream !== true) return res;
           for await (const chunk of res as ChatCompletionStream) post({ id, chunk });
@@ -175,6 +180,9 @@ export function serveCrossOriginBridge(options: BridgeOptions = {}): BridgeServe
         case 'graph.export': {
           return exportJson(await needData().graph(params.ns === undefined ? undefined : String(params.ns)));
         }
+        case 'ai.status': case 'ai.prepare': case 'ai.measure':
+          checkModelRef(params.model);
+          return bridgeAiCall(method, params, kernel, client.pid, signal);
         default: throw new InvalidRequestError(`Unknown bridge method ${String(method)}`, { field: 'method', value: String(method) });
       }
     };
