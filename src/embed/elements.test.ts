@@ -35,6 +35,22 @@ test('the library defines only the tags that are free', () => {
   expect(typeof lib.serveKernelToServiceWorker).toBe('function');
 });
 
+test('the task APIs come with the library: installed on globalThis, each instance a process of the shared kernel', async () => {
+  const g = globalThis as Record<string, unknown>;
+  const saved = g.Summarizer;
+  try {
+    const { polyfills } = lib.installBuiltInAi({ model: 'tiny', maxOutputTokens: 4, params: { temperature: 0, logitBias: randomFixtureDefaults().logitBias! }, force: true, only: ['Summarizer'] });
+    expect(g.Summarizer).toBe(polyfills.Summarizer);
+    const s = await polyfills.Summarizer.create({ type: 'headline' });
+    expect(kernel.ps().some((p) => p.appId === 'llmos.summarizer' && p.state !== 'exited')).toBe(true);
+    expect((await s.summarize('The shop opens at nine on weekdays.')).length).toBeGreaterThan(0);
+    s.destroy();
+    expect(kernel.ps().some((p) => p.appId === 'llmos.summarizer' && p.state !== 'exited')).toBe(false);
+  } finally {
+    g.Summarizer = saved;
+  }
+});
+
 test('<llmos-chat model> runs standalone on the shared kernel as its own process', async () => {
   const chat = document.createElement('llmos-chat') as InstanceType<typeof lib.LlmosChat>;
   chat.setAttribute('model', 'tiny');
