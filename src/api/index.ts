@@ -43,6 +43,9 @@ export type { SummarizerCreateOptions, SummarizerCreateCoreOptions, WriterCreate
 export type { ProofreaderCreateOptions, ProofreaderCreateCoreOptions } from './builtin-ai/proofreader';
 export type { ProofreadResult, ProofreadCorrection, CorrectionType } from './builtin-ai/proofread-corrections';
 export type { TranslatorCreateOptions, TranslatorCreateCoreOptions } from './builtin-ai/translator';
+// LanguageDetector polyfill: detection by a detector library (eld) in a worker, no model.
+export { createLanguageDetectorClass, installLanguageDetectorPolyfill, hasNativeLanguageDetector, DEFAULT_INPUT_QUOTA as LANGUAGE_DETECTOR_INPUT_QUOTA, MAX_DETECT_CHARS as LANGUAGE_DETECTOR_MAX_CHARS, SUPPORTED_LANGUAGES as LANGUAGE_DETECTOR_LANGUAGES } from './language-detector/language-detector';
+export type { LanguageDetector, LanguageDetectorClass, LanguageDetectorOptions, LanguageDetectorCreateOptions, LanguageDetectorCreateCoreOptions, LanguageDetectorDetectOptions, LanguageDetectionResult } from './language-detector/language-detector';
 export { serveKernelToServiceWorker } from './v1/sw-endpoint';
 export type { KernelServer, ServeOptions } from './v1/sw-endpoint';
 export { V1_MODEL_LIMITS } from './v1/v1-models';
