@@ -10,6 +10,7 @@ export const APP_LOADERS: Record<AppId, () => Promise<unknown>> = {
   chat: () => import('../apps/chat/define'),
   translator: () => import('../apps/translator/define'),
   summariser: () => import('../apps/summariser/define'),
+  writing: () => import('../apps/writing/define'),
   support: () => import('../apps/support/define'),
   knowledge: () => import('../apps/knowledge/define'),
   tasks: () => import('../components/llmos-task-manager/define'),

@@ -10,7 +10,7 @@ import { msg } from '@lit/localize';
 import type { IconName } from '../components/shared/icons';
 
 /** Ids of the built-in apps. */
-export type AppId = 'chat' | 'translator' | 'summariser' | 'support' | 'knowledge' | 'tasks' | 'models' | 'settings' | 'device';
+export type AppId = 'chat' | 'translator' | 'summariser' | 'writing' | 'support' | 'knowledge' | 'tasks' | 'models' | 'settings' | 'device';
 
 /** How the desktop knows an app. */
 export interface AppDescriptor {
@@ -40,7 +40,11 @@ export const APPS: readonly AppDescriptor[] = [
   },
   {
     id: 'summariser', tag: 'llmos-summariser', icon: 'summariser', process: true, multi: true,
-    title: () => msg('Summariser'), blurb: () => msg('Sentiment and key points of a text, as JSON.'),
+    title: () => msg('Summariser'), blurb: () => msg('Summaries of a text, and its sentiment and key points as JSON.'),
+  },
+  {
+    id: 'writing', tag: 'llmos-writing', icon: 'writing', process: true, multi: true,
+    title: () => msg('Writing'), blurb: () => msg('Write, rewrite and proofread, with corrections to accept or reject.'),
   },
   {
     id: 'support', tag: 'llmos-support', icon: 'support', process: true, multi: true,

@@ -1,6 +1,6 @@
 /**
- * Languages the translator offers, by BCP 47 code. Names come from `Intl.DisplayNames`: in the UI's
- * language for the menus, in English for the prompt (small models follow English instructions best).
+ * Languages the translator offers, by BCP 47 code, with their names from `Intl.DisplayNames` in the UI's
+ * language. (The instruction the model gets is the `Translator` API's.)
  */
 
 /** Codes offered, most used first. */
@@ -18,8 +18,3 @@ export function languageName(code: string, locale: string): string {
   }
 }
 
-/** The instruction sent as the system prompt. */
-export function translationPrompt(from: string, to: string): string {
-  return `You are a professional translator. Translate the user's text from ${languageName(from, 'en')} to ${languageName(to, 'en')}. ` +
-    'Keep the meaning, tone and formatting. Reply with the translation only, without notes.';
-}

@@ -1,59 +1,110 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import './define';
 import type { LlmosTranslator } from './llmos-translator';
-import { translationPrompt } from './languages';
-import { addFixtureModel, disposeServices, mount, testServices, until } from '../../../test/helpers/desktop';
+import type { SubmitRequest } from '../../kernel/types';
+import { describeGguf } from '../../kernel/model-registry';
+import { TINY_URL } from '../../../test/helpers/engines';
+import { disposeServices, mount, testServices, until } from '../../../test/helpers/desktop';
 
 type Services = Awaited<ReturnType<typeof testServices>>;
 
+/** The tiny fixture with 512 tokens of context: the API keeps half for the output, so a translation ends soon. */
+async function addTiny(services: Services): Promise<void> {
+  const cost = await describeGguf(await (await fetch(TINY_URL)).blob(), 512);
+  services.kernel.registerModel({ id: 'tiny', engine: 'wllama', source: { kind: 'gguf-url', id: 'tiny', url: TINY_URL }, weightBytes: cost.weightBytes, kvBytes: cost.kvBytes, nCtx: cost.nCtx });
+  services.addModel({ id: 'tiny', name: 'Fixture tiny', engine: 'wllama', fixture: true, vision: false, memoryMB: null });
+}
+
 describe('<llmos-translator> on a real kernel with the tiny fixture', () => {
   let services: Services;
+  let sent: SubmitRequest[];
   beforeEach(async () => {
     services = await testServices();
-    await addFixtureModel(services);
+    await addTiny(services);
+    sent = [];
+    const submit = services.kernel.submit.bind(services.kernel);
+    services.kernel.submit = (req) => { sent.push(req); return submit(req); };
   });
   afterEach(async () => {
     document.body.replaceChildren();
     await disposeServices(services);
   });
 
-  test('streams the translation into a live region as a job of its own process, then shows the finished state', async () => {
+  /** The generations sent (not the one-token counts). */
+  const generations = () => sent.filter((r) => r.params?.maxTokens !== 1);
+
+  test('streams the Translator API\'s translation into a live region, as jobs of the window\'s own process', async () => {
     const pid = services.kernel.spawn({ name: 'Translator', appId: 'translator' }, { priority: 'normal' });
-    const tr = await mount<LlmosTranslator>('llmos-translator', { services, pid });
+    const tr = await mount<LlmosTranslator>('llmos-translator', { services, pid, from: 'en', to: 'fr' });
     const out = tr.shadowRoot!.querySelector<HTMLElement>('[part="output"]')!;
     expect(out.getAttribute('aria-live')).toBe('polite');
     const lengths: number[] = [];
     new MutationObserver(() => lengths.push(out.textContent!.length)).observe(out, { subtree: true, childList: true, characterData: true });
-    const done = tr.translateText('The kernel schedules every job.');
-    await until(() => services.kernel.ps().find((p) => p.pid === pid)?.state === 'running' || tr.view.result, 30_000, 'running');
-    const text = await done;
-    expect(text).not.toBeNull();
+    const text = await tr.translateText('The kernel schedules every job.');
+    expect(tr.view.error).toBeNull();
     expect(text!.trim().length).toBeGreaterThan(10);
     expect(new Set(lengths).size, 'grew in several steps').toBeGreaterThan(3);
     await tr.updateComplete;
-    expect(tr.shadowRoot!.querySelector('.meta')!.textContent).toMatch(/^Reached the token limit · \d+ tokens/);
-    expect(services.kernel.ps().find((p) => p.pid === pid)!.metrics.jobsFinished).toBe(1);
-  });
+    expect(out.textContent).toBe(text);
+    expect(tr.shadowRoot!.querySelector('.meta')!.textContent).toMatch(/^Finished · \d+ characters · \d+\.\d s$/);
+    // The API's instruction, sent as a job of the window's process: no process of the API's own.
+    const [gen] = generations();
+    expect(gen!.pid).toBe(pid);
+    expect(gen!.messages![0]!.content).toContain('from English to French');
+    expect(gen!.messages!.at(-1)!.content).toContain('The kernel schedules every job.');
+    expect(services.kernel.ps().filter((p) => p.appId === 'llmos.translator')).toEqual([]);
+    expect(services.kernel.ps().find((p) => p.pid === pid)!.metrics.jobsFinished).toBeGreaterThanOrEqual(1);
+  }, 120_000);
 
-  test('the language pair: swap exchanges the languages (and moves the translation into the source box); Stop aborts', async () => {
+  test('one Translator per pair: reused, destroyed by a swap (which moves the translation into the source box) and on close; Stop aborts', async () => {
     const pid = services.kernel.spawn({ name: 'Translator', appId: 'translator' }, { priority: 'normal' });
     const tr = await mount<LlmosTranslator>('llmos-translator', { services, pid, from: 'en', to: 'fr' });
-    expect(translationPrompt('en', 'fr')).toContain('from English to French');
     await tr.translateText('Good morning');
-    const translated = tr.view.text;
+    const first = tr.translators.current!;
+    expect((await first).targetLanguage).toBe('fr');
+    const translated = await tr.translateText('Good evening');
+    expect(tr.translators.current).toBe(first);
+
     tr.shadowRoot!.querySelector<HTMLButtonElement>('button.swap')!.click();
     await tr.updateComplete;
     expect([tr.from, tr.to]).toEqual(['fr', 'en']);
     expect(tr.shadowRoot!.querySelector('textarea')!.value).toBe(translated);
     expect(tr.shadowRoot!.querySelector<HTMLSelectElement>('select[name="from"]')!.value).toBe('fr');
+    await expect((await first).translate('Bonjour')).rejects.toThrow(/destroyed/);
 
     const running = tr.translateText('A longer text that takes a while to translate, sentence after sentence.');
     await until(() => tr.view.text.length > 0, 30_000, 'first tokens');
+    expect(generations().at(-1)!.messages![0]!.content).toContain('from French to English');
     tr.view.stop();
     const partial = await running;
     await tr.updateComplete;
-    expect(tr.view.result!.stopReason).toBe('abort');
+    expect(tr.view.outcome!.stopped).toBe(true);
+    expect(tr.view.error).toBeNull();
     expect(partial).toBe(tr.view.text);
-    expect(tr.shadowRoot!.querySelector('.meta')!.textContent).toMatch(/^Stopped · \d+ tokens?/);
+    expect(tr.shadowRoot!.querySelector('.meta')!.textContent).toMatch(/^Stopped · \d+ characters?/);
+
+    const second = tr.translators.current!;
+    tr.remove();
+    await expect((await second).translate('Hello')).rejects.toThrow(/destroyed/);
+  }, 120_000);
+
+  test('the API\'s rejections are shown in words: a language the model lacks, a text over the quota', async () => {
+    const pid = services.kernel.spawn({ name: 'Translator', appId: 'translator' }, { priority: 'normal' });
+    const tr = await mount<LlmosTranslator>('llmos-translator', { services, pid, from: 'en', to: 'xx' });
+    expect(await tr.translateText('Hello')).toBeNull();
+    await tr.updateComplete;
+    let err = tr.shadowRoot!.querySelector('[part="error"]')!;
+    expect(err.getAttribute('data-code')).toBe('NotSupportedError');
+    expect(err.getAttribute('role')).toBe('alert');
+    expect(err.textContent).toContain('This model cannot handle these languages or options.');
+    expect(tr.translators.current, 'a failed create is not kept').toBeNull();
+
+    tr.to = 'de';
+    expect(await tr.translateText('word '.repeat(1000))).toBeNull();
+    await tr.updateComplete;
+    err = tr.shadowRoot!.querySelector('[part="error"]')!;
+    expect(err.getAttribute('data-code')).toBe('QuotaExceededError');
+    expect(err.textContent).toContain('The text is too long for this model');
+    expect(generations()).toEqual([]);
   });
 });

@@ -2,17 +2,21 @@ import { css, html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
 import { msg } from '@lit/localize';
 import { themeStyles } from '../../components/shared/theme.styles';
-import { describeResult, renderError } from '../../components/llmos-chat/chat-parts';
+import { renderError } from '../../components/llmos-chat/chat-parts';
 import { currentLocale } from '../../locales/locale';
 import { AiAppElement } from '../shared/ai-app';
 import { appStyles } from '../shared/app.styles';
-import { GenerationView } from '../shared/generation-view';
-import { LANGUAGES, languageName, translationPrompt } from './languages';
+import { TaskInstance, TaskView, describeOutcome, windowAi } from '../shared/task-view';
+import type { BuiltInAi } from '../../api/builtin-ai/builtin-ai';
+import { LANGUAGES, languageName } from './languages';
+
+type Translator = InstanceType<BuiltInAi['Translator']>;
 
 /**
  * The Translator app: a language pair (swap with one button), the source text, and the translation
- * streaming in as the model writes it (a polite live region). Each window is one kernel process, by
- * default of `normal` priority.
+ * streaming in as the model writes it (a polite live region). The translation is the `Translator` task
+ * API's (`createBuiltInAi()`), one instance per model and language pair, running its jobs in the
+ * window's kernel process (by default of `normal` priority); Stop aborts the call.
  *
  * @summary Streaming translation between two languages.
  *
@@ -33,22 +37,39 @@ export class LlmosTranslator extends AiAppElement {
   /** Target language (BCP 47 code). */
   @property({ type: String }) to = currentLocale() === 'zh-Hans' ? 'en' : 'zh-Hans';
   /** The streamed translation. */
-  readonly view = new GenerationView(this);
+  readonly view = new TaskView(this);
+  /** @internal The `Translator` for the current model and pair (made on first use, destroyed when they change). */
+  readonly translators = new TaskInstance<Translator>();
 
-  /** Translate `text` (default: the source box). Resolves with the translation, or null on failure. */
+  /** The key of the instance the current model and pair need. */
+  private get pairKey(): string {
+    return `${this.model}\n${this.from}\n${this.to}`;
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    super.willUpdate(changed);
+    if ((changed.has('model') || changed.has('from') || changed.has('to')) && this.translators.key !== this.pairKey) {
+      // A translation for the old pair is of no use any more.
+      this.view.stop();
+      this.translators.release();
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.translators.release();
+  }
+
+  /** Translate `text` (default: the source box). Resolves with the translation (its part so far when stopped), or null on failure. */
   async translateText(text?: string): Promise<string | null> {
     const box = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea');
     const source = (text ?? box?.value ?? '').trim();
-    const backend = this.backend();
-    if (!source || !backend) return null;
+    const { services, model, pid } = this;
+    if (!source || !services || !model || pid === null) return null;
     if (box && text !== undefined) box.value = text;
-    const r = await this.view.run(backend, {
-      ...this.params(),
-      messages: [{ role: 'system', content: translationPrompt(this.from, this.to) }, { role: 'user', content: source }],
-      // Room for the reply within small models' context (the smallest fixture has 1024 tokens).
-      maxTokens: Math.min(768, 64 + source.length * 2),
-    });
-    return r ? this.view.text : null;
+    const { from, to } = this;
+    const translator = this.translators.get(this.pairKey, () => windowAi(services, model, pid).Translator.create({ sourceLanguage: from, targetLanguage: to }));
+    return this.view.stream(async (signal) => (await translator).translateStreaming(source, { signal }));
   }
 
   private swap(): void {
@@ -60,20 +81,30 @@ export class LlmosTranslator extends AiAppElement {
 
   private languageSelect(name: 'from' | 'to', label: string) {
     const ui = currentLocale();
+    // A language set from elsewhere (a detector, an attribute) is offered too.
+    const codes: readonly string[] = (LANGUAGES as readonly string[]).includes(this[name]) ? LANGUAGES : [this[name], ...LANGUAGES];
     return html`<label class="inline"><span>${label}</span>
       <select name=${name} @change=${(e: Event) => { this[name] = (e.target as HTMLSelectElement).value; }}>
-        ${LANGUAGES.map((c) => html`<option value=${c} ?selected=${this[name] === c}>${languageName(c, ui)}</option>`)}
+        ${codes.map((c) => html`<option value=${c} ?selected=${this[name] === c}>${languageName(c, ui)}</option>`)}
       </select></label>`;
+  }
+
+  /**
+   * The source language control. Extension point: a "Detect language" button (a `LanguageDetector` over
+   * the source text that sets `from`) belongs here, next to the select; `languageSelect` offers any code.
+   */
+  private renderSourceLanguage() {
+    return this.languageSelect('from', msg('From'));
   }
 
   protected override render() {
     const v = this.view;
-    const ready = !!this.backend();
+    const ready = !!this.services && !!this.model && this.pid !== null;
     return html`
       <div class="toolbar">
         ${this.renderModelSelect()}
         <span class="spacer"></span>
-        ${this.languageSelect('from', msg('From'))}
+        ${this.renderSourceLanguage()}
         <button type="button" class="swap" aria-label=${msg('Swap languages')} title=${msg('Swap languages')} @click=${() => this.swap()}>⇄</button>
         ${this.languageSelect('to', msg('To'))}
       </div>
@@ -87,7 +118,7 @@ export class LlmosTranslator extends AiAppElement {
       <div class="actions">
         <button type="button" class="primary" ?disabled=${v.busy || !ready} @click=${() => void this.translateText()}>${msg('Translate')}</button>
         <button type="button" ?disabled=${!v.busy} @click=${() => v.stop()}>${msg('Stop')}</button>
-        ${v.result ? html`<p class="meta">${describeResult(v.result)}</p>` : nothing}
+        ${v.outcome ? html`<p class="meta">${describeOutcome(v.outcome)}</p>` : nothing}
         ${v.error ? renderError(v.error) : nothing}
         <span class="muted">${msg('Ctrl+Enter translates.')}</span>
       </div>`;

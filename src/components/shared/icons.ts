@@ -14,6 +14,7 @@ export const ICONS = {
   chat: icon(svg`<path d="M4 5h16v10H9l-5 4z"/>`),
   translator: icon(svg`<path d="M3 5h9M7.5 3v2M5 9c1.5 3 4 5 6 6M10 5c-1 4-3.5 7-7 9"/><path d="M13 20l4-9 4 9M14.5 17h5"/>`),
   summariser: icon(svg`<path d="M5 4h14M5 9h14M5 14h9M5 19h6"/><path d="M17 15l2 2 3-4"/>`),
+  writing: icon(svg`<path d="M4 20h4L19.5 8.5a2.1 2.1 0 0 0-3-3L5 17z"/><path d="M14.5 7.5l3 3M13 20h7"/>`),
   support: icon(svg`<path d="M4 13v-2a8 8 0 0 1 16 0v2"/><rect x="3" y="13" width="4" height="6" rx="1.5"/><rect x="17" y="13" width="4" height="6" rx="1.5"/><path d="M19 19c0 1.5-2 2.5-5 2.5"/>`),
   knowledge: icon(svg`<circle cx="6" cy="6" r="2.5"/><circle cx="18" cy="7" r="2.5"/><circle cx="12" cy="18" r="2.5"/><path d="M8.3 6.4l7.3.4M7.3 8.2l3.6 7.6M16.8 9.2l-3.6 6.6"/>`),
   tasks: icon(svg`<path d="M3 12h4l3-7 4 14 3-7h4"/>`),
