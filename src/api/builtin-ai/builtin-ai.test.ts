@@ -48,7 +48,7 @@ describe('Summarizer', () => {
     expect(system(r)).toContain('Local politics.');
     s.destroy();
     expect(kernel.ps().find((p) => p.pid === proc!.pid)?.state ?? 'exited').toBe('exited');
-    await expect(s.summarize('more')).rejects.toMatchObject({ name: 'InvalidStateError' });
+    await expect(s.summarize('more')).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   test('streaming yields the chunks of the output; an empty input gives an empty output without a job', async () => {

@@ -2,7 +2,7 @@
  * The static side every task API shares: option conversion as WebIDL does it (enums → `TypeError`,
  * language tags canonicalized, malformed ones → `RangeError`), `availability()` from the model library
  * and the configured languages, and `create()` — availability checked (`NotSupportedError`), the
- * optional user-activation rule, the `CreateMonitor` with `downloadprogress` events mapped from the
+ * optional user-activation rule, the `CreateMonitor` (its callback invoked before availability is checked) with `downloadprogress` events mapped from the
  * kernel's model-loading progress (a first event with 0 and a last with 1, none after `create()`
  * settles), the instance's process spawned and the model made resident before it resolves.
  */
@@ -64,14 +64,15 @@ export async function createTask<T>(
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
   if (raw.monitor !== undefined && typeof raw.monitor !== 'function') throw new TypeError('monitor must be a function');
   if (signal?.aborted) throw abortReason(signal);
+  // The monitor callback runs before availability is checked (an exception it throws rejects create()).
+  const monitor = new CreateMonitor();
+  (raw.monitor as TaskCreateOptions['monitor'])?.(monitor);
   const availability = await taskAvailability(env, languages);
   if (availability === 'unavailable') throw domError('NotSupportedError', `${api.name}: the model cannot handle these options or languages`);
   const activation = (globalThis.navigator as { userActivation?: { hasBeenActive: boolean; isActive: boolean } } | undefined)?.userActivation;
   if (env.options.requireUserActivation && availability !== 'available' && activation && !activation.isActive && !activation.hasBeenActive) {
     throw domError('NotAllowedError', `Downloading the model behind ${api.name} requires a user gesture first`);
   }
-  const monitor = new CreateMonitor();
-  (raw.monitor as TaskCreateOptions['monitor'])?.(monitor);
   monitor.report(0);
   if (signal?.aborted) throw abortReason(signal);
   let backend: TaskBackend | null = null;

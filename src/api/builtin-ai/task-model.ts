@@ -11,8 +11,9 @@
  * a `QuotaExceededError` (`requested`, `quota`) before anything is generated.
  *
  * Calls of one instance run concurrently (the kernel queues their jobs). `destroy()` ends the
- * instance's process and makes pending and later calls reject with an `InvalidStateError` (as
- * Chromium does); the `create()` signal, aborted later, destroys the instance with its reason.
+ * instance's process and makes pending and later calls reject with an `AbortError` (the Writing
+ * Assistance APIs' `DestroyableModel`, and the WPT `testDestroy`); the `create()` signal, aborted
+ * later, destroys the instance with its reason.
  */
 import type { ChatMessage } from '../../protocol/engine';
 import type { OutputConstraint } from '../../constraints/output-check';
@@ -173,8 +174,8 @@ export abstract class TaskModel {
     this.#backend.close();
   }
 
-  /** End the instance: its process ends; pending and later calls reject with an `InvalidStateError`. */
+  /** End the instance: its process ends; pending and later calls reject with an `AbortError`. */
   destroy(): void {
-    this.#destroy(domError('InvalidStateError', 'The model execution session has been destroyed.'));
+    this.#destroy(domError('AbortError', 'The model execution session has been destroyed.'));
   }
 }

@@ -4,7 +4,8 @@
  * `measureInputUsage`, `inputQuota`, `destroy`. The translation is the model's (an instruction in
  * English naming both languages); a pair the model does not handle is `unavailable`, and `create()`
  * rejects it with `NotSupportedError`. Both languages are required (`TypeError` without them) and
- * canonicalized (a malformed tag is a `RangeError`). An empty input translates to an empty string.
+ * canonicalized (a malformed tag is a `RangeError`). An input of only white space and control characters
+ * (the empty string too) is echoed back without running the model.
  */
 import type { Availability } from '../prompt-api/language-model-polyfill';
 import type { TaskEnvironment } from './ai-env';
@@ -30,6 +31,9 @@ function pairOf(raw: unknown): { sourceLanguage: string; targetLanguage: string 
     targetLanguage: canonicalTag(domString(o.targetLanguage, 'targetLanguage'), 'targetLanguage'),
   };
 }
+
+/** Only white space and control characters: nothing to translate, echoed back (as the WPT expect). */
+const untranslatable = (text: string) => /^[\s\p{Cc}]*$/u.test(text);
 
 /** Output tokens kept for a translation (a translation runs about as long as its source). */
 const ROOM = 768;
@@ -64,13 +68,16 @@ export function createTranslatorClass(env: TaskEnvironment) {
     async translate(input: string, options?: { signal?: AbortSignal }): Promise<string> {
       const text = domString(input, 'input');
       const o = callOptions(options);
-      return this.execute(text, o, (t) => t.trim(), undefined, text.trim() === '');
+      const skip = untranslatable(text);
+      return this.execute(text, o, (t) => (skip ? text : t.trim()), undefined, skip);
     }
 
     /** Translate `input`, streamed as string chunks. */
     translateStreaming(input: string, options?: { signal?: AbortSignal }): ReadableStream<string> {
       const text = domString(input, 'input');
-      return this.stream(text, callOptions(options), (i, o, emit) => this.execute(i, o, (t) => t, emit, i.trim() === ''));
+      return this.stream(text, callOptions(options), (i, o, emit) => (untranslatable(i)
+        ? this.execute(i, o, () => { if (i) emit(i); }, undefined, true)
+        : this.execute(i, o, (t) => t, emit)));
     }
 
     /** Tokens the call for `input` would send (see `inputQuota`). */

@@ -3,7 +3,8 @@
  * and attributes (`type`, `tone`, `format`, `length`, `sharedContext`, the expected and output
  * languages), `summarize` / `write` / `rewrite` and their `…Streaming` forms, `measureInputUsage`,
  * `inputQuota`, `destroy`. Each class is bound to one `TaskEnvironment` (`createBuiltInAi()`).
- * An input that is empty or only whitespace gives an empty output without running the model.
+ * An input that is empty or only whitespace gives an empty output without running the model (the
+ * `Rewriter` gives the input back as it is).
  */
 import type { Availability } from '../prompt-api/language-model-polyfill';
 import type { TaskEnvironment } from './ai-env';
@@ -232,17 +233,17 @@ export function createRewriterClass(env: TaskEnvironment) {
     protected request(input: string, options: TaskCallOptions): TaskCall {
       return { messages: rewriteRequest(this.#o, input, options.context), maxTokens: rewriterRoom(this.#o.length) };
     }
-    /** Rewrite `input`. */
+    /** Rewrite `input` (an empty or whitespace-only input comes back as it is, as the WPT expect). */
     async rewrite(input: string, options?: { context?: string; signal?: AbortSignal }): Promise<string> {
       const text = domString(input, 'input');
       const o = callOptions(options);
-      if (blank(text)) return this.execute(text, o, () => '', undefined, true);
+      if (blank(text)) return this.execute(text, o, () => text, undefined, true);
       return this.execute(text, o, (t) => t.trim());
     }
     /** Rewrite `input`, streamed as string chunks. */
     rewriteStreaming(input: string, options?: { context?: string; signal?: AbortSignal }): ReadableStream<string> {
       const text = domString(input, 'input');
-      return this.stream(text, callOptions(options), (i, o, emit) => (blank(i) ? this.execute(i, o, () => '', undefined, true) : this.execute(i, o, (t) => t, emit)));
+      return this.stream(text, callOptions(options), (i, o, emit) => (blank(i) ? this.execute(i, o, () => { if (i) emit(i); }, undefined, true) : this.execute(i, o, (t) => t, emit)));
     }
     measureInputUsage(input: string, options?: { context?: string; signal?: AbortSignal }): Promise<number> {
       return this.measureUsage(domString(input, 'input'), callOptions(options));
