@@ -107,4 +107,30 @@ describe('<llmos-translator> on a real kernel with the tiny fixture', () => {
     expect(err.textContent).toContain('The text is too long for this model');
     expect(generations()).toEqual([]);
   });
+
+  test('Detect: the LanguageDetector (no model) sets the source language from the text, as a process of its own', async () => {
+    const pid = services.kernel.spawn({ name: 'Translator', appId: 'translator' }, { priority: 'normal' });
+    const tr = await mount<LlmosTranslator>('llmos-translator', { services, pid, from: 'en', to: 'de' });
+    const status = () => tr.shadowRoot!.querySelector('.detected')?.textContent ?? '';
+    tr.shadowRoot!.querySelector('textarea')!.value = 'Ceci est une phrase tout à fait ordinaire, écrite en français.';
+    tr.shadowRoot!.querySelector<HTMLButtonElement>('button.detect')!.click();
+    await until(() => tr.from === 'fr', 30_000, 'French detected');
+    await tr.updateComplete;
+    expect(status()).toMatch(/^Detected: French \(\d+ %\)$/);
+    expect(services.kernel.ps().filter((p) => p.appId === 'llmos.language-detector' && p.state !== 'exited')).toHaveLength(1);
+    // Chinese is offered as zh-Hans; the target moves out of the way when it would equal the source.
+    expect(await tr.detectLanguage('今天天气很好，我们一起去公园散步吧。')).toBe('zh-Hans');
+    expect([tr.from, tr.to]).toEqual(['zh-Hans', 'de']);
+    expect(await tr.detectLanguage('Heute ist das Wetter schön, wir gehen spazieren.')).toBe('de');
+    expect([tr.from, tr.to]).toEqual(['de', 'zh-Hans']);
+    // Text without letters has no language: the source language is kept.
+    expect(await tr.detectLanguage('12345 !!! ???')).toBeNull();
+    await tr.updateComplete;
+    expect(tr.from).toBe('de');
+    expect(status()).toBe('The language of the text is unclear.');
+    // No generation ran: detection needs no model.
+    expect(generations()).toEqual([]);
+    tr.remove();
+    await until(() => !services.kernel.ps().some((p) => p.appId === 'llmos.language-detector' && p.state !== 'exited'), 5000, 'detector process ended');
+  });
 });

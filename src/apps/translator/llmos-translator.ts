@@ -1,12 +1,14 @@
 import { css, html, nothing } from 'lit';
-import { property } from 'lit/decorators.js';
-import { msg } from '@lit/localize';
+import { property, state } from 'lit/decorators.js';
+import { msg, str } from '@lit/localize';
 import { themeStyles } from '../../components/shared/theme.styles';
 import { renderError } from '../../components/llmos-chat/chat-parts';
 import { currentLocale } from '../../locales/locale';
 import { AiAppElement } from '../shared/ai-app';
 import { appStyles } from '../shared/app.styles';
-import { TaskInstance, TaskView, describeOutcome, windowAi } from '../shared/task-view';
+import { TaskInstance, TaskView, describeOutcome, taskErrorWords, windowAi } from '../shared/task-view';
+import { createLanguageDetectorClass, type LanguageDetector } from '../../api/language-detector/language-detector';
+import type { ErrorWords } from '../../components/shared/error-words';
 import type { BuiltInAi } from '../../api/builtin-ai/builtin-ai';
 import { LANGUAGES, languageName } from './languages';
 
@@ -38,6 +40,10 @@ export class LlmosTranslator extends AiAppElement {
   @property({ type: String }) to = currentLocale() === 'zh-Hans' ? 'en' : 'zh-Hans';
   /** The streamed translation. */
   readonly view = new TaskView(this);
+  /** @internal The language detector (the `LanguageDetector` API: a detector library in a worker, no model), made on first use. */
+  readonly detectors = new TaskInstance<LanguageDetector>();
+  /** What the last detection found: a language with its confidence, `unknown`, or why it failed. */
+  @state() detected: { code: string; confidence: number } | 'unknown' | ErrorWords | null = null;
   /** @internal The `Translator` for the current model and pair (made on first use, destroyed when they change). */
   readonly translators = new TaskInstance<Translator>();
 
@@ -58,6 +64,37 @@ export class LlmosTranslator extends AiAppElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.translators.release();
+    this.detectors.release();
+  }
+
+  /**
+   * Detect the language of `text` (default: the source box) and make it the source language (the target
+   * becomes the old source when they would be the same). Resolves with the code, or null when the text's
+   * language is unclear (confidence under 50 %) or detection failed.
+   */
+  async detectLanguage(text?: string): Promise<string | null> {
+    const box = this.renderRoot.querySelector<HTMLTextAreaElement>('textarea');
+    if (box && text !== undefined) box.value = text;
+    const source = (text ?? box?.value ?? '').trim();
+    if (!source) return null;
+    const kernel = this.services?.kernel;
+    try {
+      // With the kernel, the detector shows in the task manager as a process of its own while the window lives.
+      const detector = await this.detectors.get('detector', () => createLanguageDetectorClass(kernel ? { kernel } : {}).create());
+      const [best] = await detector.detect(source);
+      if (!best || best.detectedLanguage === 'und' || best.confidence < 0.5) {
+        this.detected = 'unknown';
+        return null;
+      }
+      const code = offeredCode(best.detectedLanguage);
+      this.detected = { code, confidence: best.confidence };
+      if (this.to === code) this.to = this.from;
+      this.from = code;
+      return code;
+    } catch (e) {
+      this.detected = taskErrorWords(e);
+      return null;
+    }
   }
 
   /** Translate `text` (default: the source box). Resolves with the translation (its part so far when stopped), or null on failure. */
@@ -89,12 +126,19 @@ export class LlmosTranslator extends AiAppElement {
       </select></label>`;
   }
 
-  /**
-   * The source language control. Extension point: a "Detect language" button (a `LanguageDetector` over
-   * the source text that sets `from`) belongs here, next to the select; `languageSelect` offers any code.
-   */
+  /** The source language control, and the button that detects it from the text. */
   private renderSourceLanguage() {
-    return this.languageSelect('from', msg('From'));
+    return html`${this.languageSelect('from', msg('From'))}
+      <button type="button" class="detect" title=${msg('Detect the language of the text')} @click=${() => void this.detectLanguage()}>${msg('Detect')}</button>`;
+  }
+
+  private renderDetected() {
+    const d = this.detected;
+    if (d === null) return nothing;
+    if (d === 'unknown') return html`<p class="meta detected" role="status">${msg('The language of the text is unclear.')}</p>`;
+    if ('words' in d) return renderError(d);
+    const name = languageName(d.code, currentLocale());
+    return html`<p class="meta detected" role="status">${msg(str`Detected: ${name} (${Math.round(d.confidence * 100)} %)`)}</p>`;
   }
 
   protected override render() {
@@ -108,6 +152,7 @@ export class LlmosTranslator extends AiAppElement {
         <button type="button" class="swap" aria-label=${msg('Swap languages')} title=${msg('Swap languages')} @click=${() => this.swap()}>⇄</button>
         ${this.languageSelect('to', msg('To'))}
       </div>
+      ${this.renderDetected()}
       <div class="panes">
         <div><label for="source"><h3>${languageName(this.from, currentLocale())}</h3></label>
           <textarea part="source" id="source" placeholder=${msg('Text to translate')}
@@ -123,6 +168,12 @@ export class LlmosTranslator extends AiAppElement {
         <span class="muted">${msg('Ctrl+Enter translates.')}</span>
       </div>`;
   }
+}
+
+/** The code the menus offer for a detected language (`zh` → `zh-Hans`), else the detected tag itself. */
+function offeredCode(tag: string): string {
+  const language = new Intl.Locale(tag).language;
+  return (LANGUAGES as readonly string[]).find((c) => c === tag) ?? LANGUAGES.find((c) => new Intl.Locale(c).language === language) ?? tag;
 }
 
 declare global {
