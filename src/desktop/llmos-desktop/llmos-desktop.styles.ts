@@ -83,11 +83,12 @@ export const desktopStyles = css`
   .lead { color: var(--_muted); margin: 0.3rem 0 1rem; }
   .dialog-actions { display: flex; justify-content: flex-end; margin-top: 1rem; }
   /* Narrower screens: a tighter launcher, then system apps by icon only (the name stays for assistive technology). */
-  @media (max-width: 84rem) {
+  @media (max-width: 90rem) {
     .app-button { font-size: 0.8rem; padding: 0.35rem 0.4rem; gap: 0.28rem; }
     .app-button svg { width: 18px; height: 18px; }
   }
-  @media (max-width: 72rem) {
+  /* Five AI apps and five system apps fit one line with names above 84rem (1344 px at 16 px/rem). */
+  @media (max-width: 84rem) {
     .app-button.system .label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
     .app-button.system { padding: 0.4rem; }
   }
