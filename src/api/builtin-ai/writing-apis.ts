@@ -41,6 +41,46 @@ const sharedContextOf = (o: Record<string, unknown>) => (o.sharedContext === und
 const outputCap = (env: TaskEnvironment, room: number) => Math.min(room, env.options.maxOutputTokens ?? 1024);
 const blank = (input: string) => input.trim() === '';
 
+/**
+ * What the three APIs' instances share: the common options as attributes, the one-shot call (an empty or
+ * whitespace-only input gives `blankResult()` without a job), its streaming form, and `measureInputUsage`.
+ */
+abstract class WritingModel<O extends Languages & { sharedContext: string; format: string; length: string }> extends TaskModel {
+  readonly #o: O;
+  constructor(token: typeof TASK_TOKEN, init: TaskInit, o: O) {
+    super(token, init);
+    this.#o = o;
+  }
+  /** The options the instance was created with. */
+  protected get settings(): O { return this.#o; }
+  get sharedContext(): string { return this.#o.sharedContext; }
+  get format(): O['format'] { return this.#o.format; }
+  get length(): O['length'] { return this.#o.length; }
+  get expectedInputLanguages(): readonly string[] | null { return this.#o.expectedInputLanguages; }
+  get expectedContextLanguages(): readonly string[] | null { return this.#o.expectedContextLanguages; }
+  get outputLanguage(): string | null { return this.#o.outputLanguage; }
+  /** What a blank input gives. */
+  protected blankResult(_input: string): string { return ''; }
+  /** The API's one-shot call (`summarize`, `write`, `rewrite`). */
+  protected run(input: unknown, options: unknown): Promise<string> {
+    const text = domString(input, 'input');
+    const o = callOptions(options);
+    if (blank(text)) return this.execute(text, o, () => this.blankResult(text), undefined, true);
+    return this.execute(text, o, (t) => t.trim());
+  }
+  /** The API's streaming call (`summarizeStreaming`, …). */
+  protected runStreaming(input: unknown, options: unknown): ReadableStream<string> {
+    const text = domString(input, 'input');
+    return this.stream(text, callOptions(options), (i, o, emit) => (blank(i)
+      ? this.execute(i, o, () => { const r = this.blankResult(i); if (r) emit(r); }, undefined, true)
+      : this.execute(i, o, (t) => t, emit)));
+  }
+  /** Tokens the call for `input` would send (see `inputQuota`). */
+  measureInputUsage(input: string, options?: { context?: string; signal?: AbortSignal }): Promise<number> {
+    return this.measureUsage(domString(input, 'input'), callOptions(options));
+  }
+}
+
 /** Options of `Summarizer.availability()`. */
 export interface SummarizerCreateCoreOptions {
   type?: SummarizerType;
@@ -69,12 +109,7 @@ function summarizerOptions(o: Record<string, unknown>) {
 /** The `Summarizer` class bound to `env`. */
 export function createSummarizerClass(env: TaskEnvironment) {
   const api = { appId: 'llmos.summarizer', name: 'Summarizer' };
-  class Summarizer extends TaskModel {
-    readonly #o: ReturnType<typeof summarizerOptions> & { sharedContext: string };
-    constructor(token: typeof TASK_TOKEN, init: TaskInit, o: ReturnType<typeof summarizerOptions> & { sharedContext: string }) {
-      super(token, init);
-      this.#o = o;
-    }
+  class Summarizer extends WritingModel<ReturnType<typeof summarizerOptions> & { sharedContext: string }> {
     static async availability(options?: SummarizerCreateCoreOptions): Promise<Availability> {
       return taskAvailability(env, allLanguages(summarizerOptions(dictionary(options))));
     }
@@ -83,32 +118,18 @@ export function createSummarizerClass(env: TaskEnvironment) {
       const o = { ...summarizerOptions(raw), sharedContext: sharedContextOf(raw) };
       return createTask(env, api, allLanguages(o), raw, outputCap(env, summaryRoom(o.type, o.length)), (init) => new Summarizer(TASK_TOKEN, init, o));
     }
-    get sharedContext(): string { return this.#o.sharedContext; }
-    get type(): SummarizerType { return this.#o.type; }
-    get format(): SummarizerFormat { return this.#o.format; }
-    get length(): SummarizerLength { return this.#o.length; }
-    get preference(): PerformancePreference { return this.#o.preference; }
-    get expectedInputLanguages(): readonly string[] | null { return this.#o.expectedInputLanguages; }
-    get expectedContextLanguages(): readonly string[] | null { return this.#o.expectedContextLanguages; }
-    get outputLanguage(): string | null { return this.#o.outputLanguage; }
+    get type(): SummarizerType { return this.settings.type; }
+    get preference(): PerformancePreference { return this.settings.preference; }
     protected request(input: string, options: TaskCallOptions): TaskCall {
-      return { messages: summaryRequest(this.#o, input, options.context), maxTokens: summaryRoom(this.#o.type, this.#o.length) };
+      return { messages: summaryRequest(this.settings, input, options.context), maxTokens: summaryRoom(this.settings.type, this.settings.length) };
     }
     /** Summarize `input`. */
-    async summarize(input: string, options?: { context?: string; signal?: AbortSignal }): Promise<string> {
-      const text = domString(input, 'input');
-      const o = callOptions(options);
-      if (blank(text)) return this.execute(text, o, () => '', undefined, true);
-      return this.execute(text, o, (t) => t.trim());
+    summarize(input: string, options?: { context?: string; signal?: AbortSignal }): Promise<string> {
+      return this.run(input, options);
     }
     /** Summarize `input`, streamed as string chunks. */
     summarizeStreaming(input: string, options?: { context?: string; signal?: AbortSignal }): ReadableStream<string> {
-      const text = domString(input, 'input');
-      return this.stream(text, callOptions(options), (i, o, emit) => (blank(i) ? this.execute(i, o, () => '', undefined, true) : this.execute(i, o, (t) => t, emit)));
-    }
-    /** Tokens the call for `input` would send (see `inputQuota`). */
-    measureInputUsage(input: string, options?: { context?: string; signal?: AbortSignal }): Promise<number> {
-      return this.measureUsage(domString(input, 'input'), callOptions(options));
+      return this.runStreaming(input, options);
     }
   }
   return Summarizer;
@@ -140,12 +161,7 @@ function writerOptions(o: Record<string, unknown>) {
 /** The `Writer` class bound to `env`. */
 export function createWriterClass(env: TaskEnvironment) {
   const api = { appId: 'llmos.writer', name: 'Writer' };
-  class Writer extends TaskModel {
-    readonly #o: ReturnType<typeof writerOptions> & { sharedContext: string };
-    constructor(token: typeof TASK_TOKEN, init: TaskInit, o: ReturnType<typeof writerOptions> & { sharedContext: string }) {
-      super(token, init);
-      this.#o = o;
-    }
+  class Writer extends WritingModel<ReturnType<typeof writerOptions> & { sharedContext: string }> {
     static async availability(options?: WriterCreateCoreOptions): Promise<Availability> {
       return taskAvailability(env, allLanguages(writerOptions(dictionary(options))));
     }
@@ -154,30 +170,17 @@ export function createWriterClass(env: TaskEnvironment) {
       const o = { ...writerOptions(raw), sharedContext: sharedContextOf(raw) };
       return createTask(env, api, allLanguages(o), raw, outputCap(env, writerRoom(o.length)), (init) => new Writer(TASK_TOKEN, init, o));
     }
-    get sharedContext(): string { return this.#o.sharedContext; }
-    get tone(): WriterTone { return this.#o.tone; }
-    get format(): WriterFormat { return this.#o.format; }
-    get length(): WriterLength { return this.#o.length; }
-    get expectedInputLanguages(): readonly string[] | null { return this.#o.expectedInputLanguages; }
-    get expectedContextLanguages(): readonly string[] | null { return this.#o.expectedContextLanguages; }
-    get outputLanguage(): string | null { return this.#o.outputLanguage; }
+    get tone(): WriterTone { return this.settings.tone; }
     protected request(input: string, options: TaskCallOptions): TaskCall {
-      return { messages: writeRequest(this.#o, input, options.context), maxTokens: writerRoom(this.#o.length) };
+      return { messages: writeRequest(this.settings, input, options.context), maxTokens: writerRoom(this.settings.length) };
     }
     /** Write what `input` asks for. */
-    async write(input: string, options?: { context?: string; signal?: AbortSignal }): Promise<string> {
-      const text = domString(input, 'input');
-      const o = callOptions(options);
-      if (blank(text)) return this.execute(text, o, () => '', undefined, true);
-      return this.execute(text, o, (t) => t.trim());
+    write(input: string, options?: { context?: string; signal?: AbortSignal }): Promise<string> {
+      return this.run(input, options);
     }
     /** Write what `input` asks for, streamed as string chunks. */
     writeStreaming(input: string, options?: { context?: string; signal?: AbortSignal }): ReadableStream<string> {
-      const text = domString(input, 'input');
-      return this.stream(text, callOptions(options), (i, o, emit) => (blank(i) ? this.execute(i, o, () => '', undefined, true) : this.execute(i, o, (t) => t, emit)));
-    }
-    measureInputUsage(input: string, options?: { context?: string; signal?: AbortSignal }): Promise<number> {
-      return this.measureUsage(domString(input, 'input'), callOptions(options));
+      return this.runStreaming(input, options);
     }
   }
   return Writer;
@@ -209,12 +212,7 @@ function rewriterOptions(o: Record<string, unknown>) {
 /** The `Rewriter` class bound to `env`. */
 export function createRewriterClass(env: TaskEnvironment) {
   const api = { appId: 'llmos.rewriter', name: 'Rewriter' };
-  class Rewriter extends TaskModel {
-    readonly #o: ReturnType<typeof rewriterOptions> & { sharedContext: string };
-    constructor(token: typeof TASK_TOKEN, init: TaskInit, o: ReturnType<typeof rewriterOptions> & { sharedContext: string }) {
-      super(token, init);
-      this.#o = o;
-    }
+  class Rewriter extends WritingModel<ReturnType<typeof rewriterOptions> & { sharedContext: string }> {
     static async availability(options?: RewriterCreateCoreOptions): Promise<Availability> {
       return taskAvailability(env, allLanguages(rewriterOptions(dictionary(options))));
     }
@@ -223,30 +221,19 @@ export function createRewriterClass(env: TaskEnvironment) {
       const o = { ...rewriterOptions(raw), sharedContext: sharedContextOf(raw) };
       return createTask(env, api, allLanguages(o), raw, outputCap(env, rewriterRoom(o.length)), (init) => new Rewriter(TASK_TOKEN, init, o));
     }
-    get sharedContext(): string { return this.#o.sharedContext; }
-    get tone(): RewriterTone { return this.#o.tone; }
-    get format(): RewriterFormat { return this.#o.format; }
-    get length(): RewriterLength { return this.#o.length; }
-    get expectedInputLanguages(): readonly string[] | null { return this.#o.expectedInputLanguages; }
-    get expectedContextLanguages(): readonly string[] | null { return this.#o.expectedContextLanguages; }
-    get outputLanguage(): string | null { return this.#o.outputLanguage; }
+    get tone(): RewriterTone { return this.settings.tone; }
     protected request(input: string, options: TaskCallOptions): TaskCall {
-      return { messages: rewriteRequest(this.#o, input, options.context), maxTokens: rewriterRoom(this.#o.length) };
+      return { messages: rewriteRequest(this.settings, input, options.context), maxTokens: rewriterRoom(this.settings.length) };
     }
-    /** Rewrite `input` (an empty or whitespace-only input comes back as it is, as the WPT expect). */
-    async rewrite(input: string, options?: { context?: string; signal?: AbortSignal }): Promise<string> {
-      const text = domString(input, 'input');
-      const o = callOptions(options);
-      if (blank(text)) return this.execute(text, o, () => text, undefined, true);
-      return this.execute(text, o, (t) => t.trim());
+    /** An empty or whitespace-only input comes back as it is (as the WPT expect). */
+    protected override blankResult(input: string): string { return input; }
+    /** Rewrite `input`. */
+    rewrite(input: string, options?: { context?: string; signal?: AbortSignal }): Promise<string> {
+      return this.run(input, options);
     }
     /** Rewrite `input`, streamed as string chunks. */
     rewriteStreaming(input: string, options?: { context?: string; signal?: AbortSignal }): ReadableStream<string> {
-      const text = domString(input, 'input');
-      return this.stream(text, callOptions(options), (i, o, emit) => (blank(i) ? this.execute(i, o, () => { if (i) emit(i); }, undefined, true) : this.execute(i, o, (t) => t, emit)));
-    }
-    measureInputUsage(input: string, options?: { context?: string; signal?: AbortSignal }): Promise<number> {
-      return this.measureUsage(domString(input, 'input'), callOptions(options));
+      return this.runStreaming(input, options);
     }
   }
   return Rewriter;
