@@ -48,7 +48,6 @@ interface InFlight {
   interrupted: boolean;
 }
 
-
 /** WebLLM's engine, run by the LLM OS kernel. */
 export class MLCEngine extends MLCEngineBase implements MLCEngineInterface {
   readonly chat: { completions: ChatCompletionsApi };
@@ -390,7 +389,6 @@ export class MLCEngine extends MLCEngineBase implements MLCEngineInterface {
       this.#end(flight);
     }
   }
-
 }
 
 /** Create an engine and load `modelId` into it (WebLLM's `CreateMLCEngine`). */
