@@ -11,6 +11,12 @@
  * keepAlive (see `retentionValue`), and because the knapsack maximises their *sum*, evicting one large
  * model is preferred to evicting several small ones of equal value.
  *
+ * Demand is compared exactly: the solvers sum it in integers (every finite number is an integer multiple
+ * of a power of two, see `exactDemands`), never with a tolerance. Classes are 4096× apart, so a set with
+ * realtime work has demand ~2^36 while a background job adds 1–4: a relative tolerance (or the rounding
+ * of a floating-point sum) at that scale would make background demand invisible, and a free slot would
+ * stay empty until the realtime work ends.
+ *
  * Locked models (running jobs, a load in progress) are kept unconditionally while they fit;
  * if the budget shrank below them, the ones that no longer fit are returned in `evict` with `forced`.
  * `placeExact` (branch and bound) is exact and used up to `exactLimit` candidates; beyond, `placeGreedy`.
@@ -22,7 +28,7 @@ export interface PlacementModel {
   id: string;
   vramBytes: number;
   ramBytes: number;
-  /** Priority-weighted queued demand (≥ 0). */
+  /** Priority-weighted queued demand (finite, ≥ 0; anything else counts as 0). */
   demand: number;
   /** Loaded (or loading) now. */
   resident: boolean;
@@ -51,7 +57,15 @@ export interface RefusedModel {
 
 /** Objective value of a chosen set. */
 export interface PlacementScore {
+  /** Total demand: the exact sum, rounded once to a number (equal exact sums give equal numbers). */
   demand: number;
+  loads: number;
+  keepValue: number;
+}
+
+/** Objective value with the demand as an exact integer (in units of 2^-scale, see `exactDemands`). */
+interface ExactScore {
+  demand: bigint;
   loads: number;
   keepValue: number;
 }
@@ -71,15 +85,56 @@ export interface PlacementResult {
   exact: boolean;
 }
 
+/** Tolerance of the retention term only (sums of values in [0, 1]); demand has none. */
 const EPS = 1e-9;
 
-/** Is `a` strictly better than `b`? */
-export function betterScore(a: PlacementScore, b: PlacementScore): boolean {
-  const scale = Math.max(1, Math.abs(a.demand), Math.abs(b.demand));
-  if (a.demand > b.demand + EPS * scale) return true;
-  if (a.demand < b.demand - EPS * scale) return false;
+/** The lexicographic comparison, on number or exact demand; retention wins only by more than `keepSlack`. */
+function better<D extends number | bigint>(
+  a: { demand: D; loads: number; keepValue: number }, b: { demand: D; loads: number; keepValue: number }, keepSlack: number,
+): boolean {
+  if (a.demand !== b.demand) return a.demand > b.demand;
   if (a.loads !== b.loads) return a.loads < b.loads;
-  return a.keepValue > b.keepValue + EPS;
+  return a.keepValue > b.keepValue + keepSlack;
+}
+
+/**
+ * Is `a` strictly better than `b`? Demand is compared exactly (no tolerance: a background job's demand
+ * must count next to realtime demand), then fewer loads, then retention up to `EPS`.
+ */
+export function betterScore(a: PlacementScore, b: PlacementScore): boolean {
+  return better(a, b, EPS);
+}
+
+/**
+ * The branch-and-bound test: could a subtree whose optimistic bound is `bound` still beat `best`? The
+ * same comparison on exact demand, with half the retention tolerance as slack, so that the rounding of
+ * the bound's floating-point retention sum never prunes a set the search would accept.
+ */
+function mayBeat(bound: ExactScore, best: ExactScore): boolean {
+  return better(bound, best, EPS / 2);
+}
+
+/**
+ * Demands as exact integers in units of 2^-scale. A finite number is m × 2^-k with m an integer; with
+ * `scale` the largest such k among the demands, each becomes an integer and sums of them are exact.
+ */
+function exactDemands(models: readonly PlacementModel[]): { units: Map<PlacementModel, bigint>; scale: number } {
+  const parts = models.map((m) => {
+    let mantissa = Number.isFinite(m.demand) && m.demand > 0 ? m.demand : 0;
+    let k = 0;
+    // Doubling is exact; at most 1074 steps (the smallest subnormal).
+    while (!Number.isInteger(mantissa)) { mantissa *= 2; k++; }
+    return { m, mantissa: BigInt(mantissa), k };
+  });
+  const scale = Math.max(0, ...parts.map((p) => p.k));
+  return { units: new Map(parts.map((p) => [p.m, p.mantissa << BigInt(scale - p.k)])), scale };
+}
+
+/** An exact demand (units of 2^-scale) as the nearest number. */
+function demandNumber(units: bigint, scale: number): number {
+  let v = Number(units);
+  for (let s = scale; s > 0; s -= 1000) v /= 2 ** Math.min(s, 1000);
+  return v;
 }
 
 /**
@@ -139,10 +194,11 @@ function prepare(models: readonly PlacementModel[], budget: PlacementBudget): Pr
   return { forcedIn, forcedOut, free, refused, room };
 }
 
-function scoreOf(set: readonly PlacementModel[]): PlacementScore {
-  let demand = 0, loads = 0, keepValue = 0;
+/** Score of a set, its demand summed exactly in `units` (see `exactDemands`). */
+function scoreOf(set: readonly PlacementModel[], units: ReadonlyMap<PlacementModel, bigint>): ExactScore {
+  let demand = 0n, loads = 0, keepValue = 0;
   for (const m of set) {
-    demand += m.demand;
+    demand += units.get(m) ?? 0n;
     if (!m.resident) loads++;
     else if (!m.locked) keepValue += m.keepValue;
   }
@@ -152,13 +208,15 @@ function scoreOf(set: readonly PlacementModel[]): PlacementScore {
 function finish(models: readonly PlacementModel[], p: Prepared, chosen: PlacementModel[], exact: boolean): PlacementResult {
   const all = [...p.forcedIn, ...chosen];
   const ids = new Set(all.map((m) => m.id));
+  const { units, scale } = exactDemands(all);
+  const score = scoreOf(all, units);
   return {
     resident: all.map((m) => m.id),
     load: all.filter((m) => !m.resident).map((m) => m.id),
     evict: models.filter((m) => m.resident && !ids.has(m.id)).map((m) => m.id),
     forced: p.forcedOut.filter((m) => m.locked).map((m) => m.id),
     refused: p.refused,
-    score: scoreOf(all),
+    score: { demand: demandNumber(score.demand, scale), loads: score.loads, keepValue: score.keepValue },
     exact,
   };
 }
@@ -169,27 +227,29 @@ export function placeExact(models: readonly PlacementModel[], budget: PlacementB
   // Highest demand first, so good solutions come early and the bound prunes hard.
   const items = [...p.free].sort((a, b) => b.demand - a.demand || Number(b.resident) - Number(a.resident) || b.keepValue - a.keepValue);
   const n = items.length;
-  const sufDemand = new Array<number>(n + 1).fill(0);
+  const { units } = exactDemands([...p.forcedIn, ...items]);
+  const demandOf = items.map((m) => units.get(m)!);
+  const sufDemand = new Array<bigint>(n + 1).fill(0n);
   const sufKeep = new Array<number>(n + 1).fill(0);
   for (let i = n - 1; i >= 0; i--) {
-    sufDemand[i] = sufDemand[i + 1]! + items[i]!.demand;
+    sufDemand[i] = sufDemand[i + 1]! + demandOf[i]!;
     sufKeep[i] = sufKeep[i + 1]! + (items[i]!.resident ? items[i]!.keepValue : 0);
   }
-  const base = scoreOf(p.forcedIn);
-  let best: PlacementScore = { ...base };
+  const base = scoreOf(p.forcedIn, units);
+  let best: ExactScore = { ...base };
   let bestSet: PlacementModel[] = [];
   const chosen: PlacementModel[] = [];
-  const dfs = (i: number, vram: number, ram: number, slots: number, s: PlacementScore): void => {
-    if (betterScore(s, best)) { best = { ...s }; bestSet = chosen.slice(); }
+  const dfs = (i: number, vram: number, ram: number, slots: number, s: ExactScore): void => {
+    if (better(s, best, EPS)) { best = { ...s }; bestSet = chosen.slice(); }
     if (i === n) return;
     // Optimistic bound: all remaining demand, no further loads, all remaining retention.
     const bound = { demand: s.demand + sufDemand[i]!, loads: s.loads, keepValue: s.keepValue + sufKeep[i]! };
-    if (!betterScore(bound, best)) return;
+    if (!mayBeat(bound, best)) return;
     const m = items[i]!;
     if (slots >= 1 && m.vramBytes <= vram && m.ramBytes <= ram) {
       chosen.push(m);
       dfs(i + 1, vram - m.vramBytes, ram - m.ramBytes, slots - 1, {
-        demand: s.demand + m.demand, loads: s.loads + (m.resident ? 0 : 1), keepValue: s.keepValue + (m.resident ? m.keepValue : 0),
+        demand: s.demand + demandOf[i]!, loads: s.loads + (m.resident ? 0 : 1), keepValue: s.keepValue + (m.resident ? m.keepValue : 0),
       });
       chosen.pop();
     }
@@ -249,15 +309,16 @@ export function placeLru(models: readonly PlacementModel[], budget: PlacementBud
 export function placeBruteForce(models: readonly PlacementModel[], budget: PlacementBudget): PlacementResult {
   const p = prepare(models, budget);
   const n = p.free.length;
-  let best = scoreOf(p.forcedIn);
+  const { units } = exactDemands([...p.forcedIn, ...p.free]);
+  let best = scoreOf(p.forcedIn, units);
   let bestSet: PlacementModel[] = [];
   for (let mask = 0; mask < 1 << n; mask++) {
     const set = p.free.filter((_, i) => mask & (1 << i));
     const v = set.reduce((s, m) => s + m.vramBytes, 0);
     const r = set.reduce((s, m) => s + m.ramBytes, 0);
     if (v > p.room.vram || r > p.room.ram || set.length > p.room.slots) continue;
-    const s = scoreOf([...p.forcedIn, ...set]);
-    if (betterScore(s, best)) { best = s; bestSet = set; }
+    const s = scoreOf([...p.forcedIn, ...set], units);
+    if (better(s, best, EPS)) { best = s; bestSet = set; }
   }
   return finish(models, p, bestSet, true);
 }

@@ -52,11 +52,10 @@ describe('cross-origin bridge: same-origin by default, an allow-list for other o
     expect(await client.models.list()).toEqual([]);
     // Model URLs of other origins are refused: the frame would fetch them with its own origin.
     await expectCode(client.chat.completions.create({ ...ask('x'), model: 'https://example.com/evil.gguf' }), PermissionError, 'PERMISSION_DENIED');
-    // This browser denies a frame of another site storage (and Web Locks): the data methods fail typed.
-    // (With storage partitioning they would see only this embedding's partition, never the app's data.)
-    const listed = await client.conversations.list().then((l) => ({ ok: l }), (e: unknown) => ({ err: e }));
-    if ('err' in listed) expect(listed.err).toMatchObject({ code: 'PERMISSION_DENIED' });
-    else expect(listed.ok).toEqual([]);
+    // This browser denies a frame of another site storage (and Web Locks): the data methods are refused
+    // with a PermissionError naming the reason (src/api/app-data.ts), never an empty or partitioned view.
+    const refused = await expectCode(client.conversations.list(), PermissionError, 'PERMISSION_DENIED');
+    expect(refused.details).toMatchObject({ reason: 'storage-unavailable' });
     client.close();
   }, 60_000);
 
