@@ -27,7 +27,7 @@ import { validateRequest } from '../protocol/validate-request';
 import { resolveWebLLMModel } from './webllm-app-config';
 import { deleteCachedModel, hasCachedModel, prefetchModel, type PrefetchResult } from './webllm-prefetch';
 import { classifyGenerateError, classifyLoadError, withFetchLog, type LoadContext } from './webllm-errors';
-import { webllmChat, webllmLogprobs, webllmRequestParams, webllmUsage } from './webllm-request';
+import { responseFormat, webllmChat, webllmLogprobs, webllmRequestParams, webllmUsage } from './webllm-request';
 
 export { deleteCachedModel, hasCachedModel } from './webllm-prefetch';
 
@@ -144,6 +144,11 @@ export class WebLLMEngine implements Engine {
     if (request.messages?.some((m) => m.images?.length) && !this.inputs.includes('image')) {
       throw new UnsupportedInputError(`Model ${this.modelId} does not accept images (not a WebLLM vision model)`, { input: 'image', modelId: this.modelId });
     }
+    // web-llm's chat API cannot prefill a partial assistant turn, and its grammar starts at the first new
+    // token: the kernel resumes those requests by replay.
+    if (request.resume && (request.messages || responseFormat(request).response_format)) {
+      throw new InvalidRequestError('WebLLM resumes only unconstrained raw prompts from their output: replay this request', { field: 'resume', engine: 'webllm' });
+    }
     // Already aborted: nothing is sent to web-llm.
     signal?.throwIfAborted();
     let aborted = false;
@@ -164,7 +169,7 @@ export class WebLLMEngine implements Engine {
       const common = webllmRequestParams(request);
       const stream: AsyncIterable<ChatCompletionChunk | Completion> = request.messages
         ? await mlc.chat.completions.create({ ...common, messages: webllmChat({ ...request, messages: request.messages }) })
-        : await mlc.completions.create({ ...common, prompt: request.prompt ?? '' });
+        : await mlc.completions.create({ ...common, prompt: (request.prompt ?? '') + (request.resume?.text ?? '') });
       for await (const chunk of stream) {
         if (chunk.usage) usage = chunk.usage;
         const choice = chunk.choices[0];

@@ -7,7 +7,7 @@
 import { Wllama, WllamaAbortError, WllamaError, type LoadModelParams } from '@wllama/wllama';
 import wasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
 import {
-  GenerationError, GgufError, LlmOsError, ModelLoadError, ModelNotLoadedError, UnsupportedInputError, UnsupportedModelError,
+  GenerationError, GgufError, InvalidRequestError, LlmOsError, ModelLoadError, ModelNotLoadedError, UnsupportedInputError, UnsupportedModelError,
 } from '../errors';
 import { hyperParams, readGgufHeader } from '../models/gguf-header';
 import { estimateKvBytes } from '../models/cost';
@@ -34,7 +34,7 @@ interface StreamChunk {
     /** With `n_probs`: the tokens of this chunk, each with its `n_probs` most likely alternatives. */
     logprobs?: { content?: (LlamaLogprob & { top_logprobs?: LlamaLogprob[] })[] | null } | null;
   }[];
-  usage?: { prompt_tokens: number; completion_tokens: number } | null;
+  usage?: { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens?: number } } | null;
   timings?: { prompt_n: number; predicted_n: number; cache_n?: number };
 }
 
@@ -194,6 +194,11 @@ export class WllamaEngine implements Engine {
     const style = tools ? templateToolStyle(this.wllama.getChatTemplate()) : 'generic';
     const grammar = constraintGrammar(request, style);
     const constrained = grammar !== undefined || tools;
+    // llama.cpp's grammar starts at the first generated token: it cannot pick up mid-output (the kernel
+    // resumes constrained jobs by replay instead).
+    if (request.resume && constrained) {
+      throw new InvalidRequestError('A constrained request cannot be resumed from its output on wllama: replay it', { field: 'resume', engine: 'wllama' });
+    }
     const withImages = request.messages?.some((m) => m.images?.length) ?? false;
     if (withImages && !this.loaded.inputs.includes('image')) {
       throw new UnsupportedInputError(`Model ${this.modelId} does not accept images (it has no vision projector)`, { input: 'image', modelId: this.modelId });
@@ -218,6 +223,7 @@ export class WllamaEngine implements Engine {
     let text = '';
     let index = 0;
     let promptTokens = 0;
+    let cachedTokens = 0;
     let completionTokens = 0;
     let finish: string | null = null;
     // Log probabilities of tokens whose text llama.cpp has not sent yet (they go with the next text).
@@ -233,10 +239,12 @@ export class WllamaEngine implements Engine {
       if (chunk.timings) {
         // `prompt_n` counts only the tokens evaluated now; `cache_n` those reused from the slot's prompt cache.
         promptTokens = chunk.timings.prompt_n + (chunk.timings.cache_n ?? 0);
+        cachedTokens = chunk.timings.cache_n ?? 0;
         completionTokens = chunk.timings.predicted_n;
       }
       if (chunk.usage) {
         promptTokens = chunk.usage.prompt_tokens;
+        cachedTokens = chunk.usage.prompt_tokens_details?.cached_tokens ?? cachedTokens;
         completionTokens = chunk.usage.completion_tokens;
       }
       if (choice?.finish_reason) finish = choice.finish_reason;
@@ -273,10 +281,14 @@ export class WllamaEngine implements Engine {
     };
     let stopReason: StopReason;
     try {
+      // A resumed run prefills its earlier output after the prompt: on the chat path as a final, partial
+      // assistant message, which llama.cpp's server continues (`prefill_assistant`, on by default).
+      const resumed = request.resume?.text ?? '';
       if (chatMessages && !constrained) {
-        await wllama.createChatCompletion({ ...common, messages: chatMessages } as never);
+        const messages = resumed ? [...chatMessages, { role: 'assistant', content: resumed }] : chatMessages;
+        await wllama.createChatCompletion({ ...common, messages } as never);
       } else {
-        await wllama.createCompletion({ ...common, prompt: prompt ?? request.prompt ?? '' } as never);
+        await wllama.createCompletion({ ...common, prompt: (prompt ?? request.prompt ?? '') + resumed } as never);
       }
       stopReason = ctrl.signal.aborted ? 'abort' : finish === 'length' ? 'length' : 'stop';
     } catch (e) {
@@ -305,7 +317,7 @@ export class WllamaEngine implements Engine {
       signal?.removeEventListener('abort', onAbort);
       this.active--;
     }
-    return { text, stopReason, usage: makeUsage(t0, tFirst, performance.now(), promptTokens, completionTokens || index) };
+    return { text, stopReason, usage: makeUsage(t0, tFirst, performance.now(), promptTokens, completionTokens || index, cachedTokens) };
   }
 
   async unload(): Promise<void> {

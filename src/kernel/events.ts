@@ -24,8 +24,8 @@ export interface KernelEventMap {
   'job-queued': JobEventDetail & { queueLength: number };
   'job-started': JobEventDetail & { slot: number; queueWaitMs: number };
   'job-preempted': JobEventDetail & { slot: number; tokens: number; reason: 'priority' | 'time-slice' | 'budget'; byJobId: string | null };
-  'job-resumed': JobEventDetail & { slot: number; replayTokens: number; mode: 'replay' | 'continuation' };
-  'job-requeued': JobEventDetail & { reason: 'worker-crashed' | 'worker-reclaimed' | 'replay-diverged'; retries: number };
+  'job-resumed': JobEventDetail & { slot: number; tokens: number; mode: 'prefill' | 'replay' };
+  'job-requeued': JobEventDetail & { reason: 'worker-crashed' | 'worker-reclaimed'; retries: number };
   'job-finished': JobEventDetail & { ok: boolean; stopReason: StopReason | null; tokens: number; error: SerializedError | null };
   'model-loading': { model: string; slot: number; bytes: number; at: number };
   'model-progress': { model: string; slot: number; fraction: number; at: number };

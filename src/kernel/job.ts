@@ -1,10 +1,11 @@
 /**
  * A job: one generation request of a process, across all its runs. It owns the caller's token stream
- * (one uninterrupted stream even when the job is preempted and resumed), the snapshot a resumed run
- * replays (text and engine tokens delivered so far), its timing and its result.
+ * (one uninterrupted stream even when the job is preempted and resumed), what a resumed run continues
+ * from (the text, engine tokens and, where the engine reports them, token ids delivered so far), its
+ * timing and its result.
  */
 import { AbortError, toLlmOsError, type LlmOsError } from '../errors';
-import type { GenerateRequest, GenerateResult, StopReason, TokenEvent, TokenLogprobs, Usage } from '../protocol/engine';
+import type { EngineKind, GenerateRequest, GenerateResult, StopReason, TokenEvent, TokenLogprobs, Usage } from '../protocol/engine';
 import { TokenChannel } from './token-channel';
 import { rankOf, type Priority } from './priority';
 import { effectiveRank } from './run-queue';
@@ -13,6 +14,22 @@ import type { JobHandle, JobResult, JobState } from './types';
 import type { StopCause } from './events';
 
 let jobSeq = 0;
+
+/**
+ * How a job's later runs resume what an earlier run delivered:
+ * - `prefill`: one prefill of the prompt followed by the delivered output (its token ids where the
+ *   engine reported them, else its text), then decoding goes on (`GenerateRequest.resume`). Greedy runs
+ *   continue exactly; sampled runs continue with a fresh sample given the delivered prefix.
+ * - `replay`: regenerate from the prompt and swallow the delivered text (`replayPrefix`), for what an
+ *   engine cannot continue mid-output: constrained requests (a grammar, JSON schema or mode, RegExp or
+ *   tools: the engine's grammar state starts at the first generated token) and chat on WebLLM (its chat
+ *   API cannot prefill a partial assistant turn). Exact only when greedy.
+ */
+export function resumeMode(r: GenerateRequest, engine: EngineKind): 'prefill' | 'replay' {
+  const constrained = r.grammar !== undefined || r.jsonSchema !== undefined || r.jsonMode === true || r.regexp !== undefined || (r.tools?.length ?? 0) > 0;
+  if (constrained || (engine === 'webllm' && r.messages !== undefined)) return 'replay';
+  return 'prefill';
+}
 
 /** @internal */
 export class Job {
@@ -27,11 +44,20 @@ export class Job {
   firstDispatchAt: number | null = null;
   /** Effective rank frozen at dispatch: what preemption compares while the job runs. */
   runRank = 0;
-  /** Text delivered to the caller so far (the replay prefix of a resumed run). */
+  /** Text delivered to the caller so far (what a resumed run continues from). */
   text = '';
+  /**
+   * Ids of the engine tokens whose text was delivered, while the engine reports them (`TokenEvent.ids`);
+   * null once a run delivered text without them (a resumed run then prefills the text).
+   */
+  ids: number[] | null = [];
+  /** How later runs resume (see `resumeMode`). */
+  readonly resumeMode: 'prefill' | 'replay';
+  /** Resumed runs whose prefilled text did not tokenise back to the tokens it was generated as. */
+  inexactResumes = 0;
   /** Log probabilities delivered so far (with `request.logprobs`; null otherwise). */
   readonly logprobs: TokenLogprobs[] | null;
-  /** Engine tokens generated so far (the replay token count). */
+  /** Engine tokens generated so far (what `maxTokens` counted; the tokens a resumed run continues from). */
   engineTokens = 0;
   /** Token events delivered (next event index). */
   events = 0;
@@ -40,6 +66,12 @@ export class Job {
   runStartedAt = 0;
   runFirstTokenAt: number | null = null;
   promptTokens = 0;
+  /** Of `promptTokens`, those the engine reused from its cache in the first run. */
+  cachedTokens = 0;
+  /** Prompt tokens the engine evaluated (not reused) across all runs, resumes included. */
+  evaluatedTokens = 0;
+  /** Prompt tokens the engine reused from its cache across all runs, resumes included. */
+  reusedTokens = 0;
   firstTokenAt: number | null = null;
   decodeMs = 0;
   decodeTokens = 0;
@@ -66,6 +98,8 @@ export class Job {
   constructor(
     readonly proc: ProcessRecord,
     readonly model: string,
+    /** The engine the model runs on (how the job resumes depends on it). */
+    readonly engine: EngineKind,
     /**
      * The request as submitted (messages or prompt, params). Without `maxTokens` the job runs to the end
      * of the text or of the context (each engine knows its context and the prompt's length).
@@ -79,6 +113,7 @@ export class Job {
   ) {
     this.id = `job-${proc.pid}-${this.seq}`;
     this.logprobs = request.logprobs === undefined ? null : [];
+    this.resumeMode = resumeMode(request, engine);
     this.enqueuedAt = submittedAt;
     this.stream = new TokenChannel<TokenEvent>(() => this.onCancel(this));
     this.result = new Promise<JobResult>((resolve, reject) => { this.settle = { resolve, reject }; });
@@ -112,34 +147,21 @@ export class Job {
   }
 
   /**
-   * Resume by continuation instead of replay: the prompt plus the text delivered so far, decoded
-   * afresh (set after a replay diverged; prompt requests only).
-   */
-  continuation = false;
-
-  /**
-   * Whether the scheduler may stop this job for a higher class or a time slice. Replay needs the
-   * engine to reproduce the delivered tokens: greedy decoding does; seeded sampling does only while
-   * the engine's numerics are reproducible (wllama's are not across prompt-cache states), and a chat
-   * request cannot fall back to continuation (the chat API cannot prefill a partial assistant turn).
-   * So sampled chat jobs run to completion; a budget cut still stops them.
+   * Whether the scheduler may stop this job for a higher class or a time slice: every job that resumes
+   * by prefill (greedy or sampled), and greedy jobs that resume by replay. A sampled job that must
+   * replay (constrained) cannot be reproduced, so it runs to its end; a budget cut still stops it.
    */
   get preemptible(): boolean {
-    return this.request.messages === undefined || !((this.request.temperature ?? 0) > 0);
-  }
-
-  /** Whether a diverged replay can fall back to continuation. */
-  get canContinue(): boolean {
-    return this.request.prompt !== undefined && !this.continuation;
+    return this.resumeMode === 'prefill' || !((this.request.temperature ?? 0) > 0);
   }
 
   /** The request of the next run: the original one, resuming what was already delivered. */
   runRequest(): GenerateRequest {
     if (this.engineTokens === 0) return this.request;
-    // Without a limit the resumed run, too, ends at a full context: the replayed or continued text is in it.
+    // Without a limit the resumed run, too, ends at a full context: the resumed text is in it.
     const limit = this.request.maxTokens === undefined ? {} : { maxTokens: this.remainingTokens };
-    if (this.continuation) return { ...this.request, prompt: `${this.request.prompt ?? ''}${this.text}`, ...limit };
-    return { ...this.request, ...limit, replayPrefix: this.text, replayTokens: this.engineTokens };
+    if (this.resumeMode === 'replay') return { ...this.request, ...limit, replayPrefix: this.text, replayTokens: this.engineTokens };
+    return { ...this.request, ...limit, resume: { text: this.text, tokens: this.engineTokens, ...(this.ids ? { ids: this.ids } : {}) } };
   }
 
   /** Forward one token of the current run to the caller. */
@@ -149,6 +171,10 @@ export class Job {
     this.firstTokenAt ??= now;
     this.lastTokenAt = now;
     this.text += t.text;
+    if (this.ids) {
+      if (t.ids) this.ids.push(...t.ids);
+      else if (t.text) this.ids = null;
+    }
     this.runEvents++;
     if (this.logprobs && t.logprobs) {
       this.logprobs.push(...t.logprobs);
@@ -160,11 +186,24 @@ export class Job {
 
   /** Account for a run that ended (normally or by preemption). */
   endRun(res: GenerateResult | null, now: number): void {
+    const resumed = this.engineTokens;
     const tokens = res ? res.usage.completionTokens : this.runEvents;
     this.engineTokens += Math.max(tokens, 0);
-    if (res && this.promptTokens === 0) {
-      this.promptTokens = res.usage.promptTokens;
-      this.prefillTokensPerSec = res.usage.prefillTokensPerSec;
+    // With ids, a resumed run continues from the tokens whose text was delivered: any the engine still
+    // held back (a partial UTF-8 sequence, a possible stop string) are generated again.
+    if (this.ids && this.resumeMode === 'prefill') this.engineTokens = this.ids.length;
+    if (res) {
+      const { promptTokens, cachedTokens = 0 } = res.usage;
+      this.evaluatedTokens += Math.max(0, promptTokens - cachedTokens);
+      this.reusedTokens += cachedTokens;
+      if (this.promptTokens === 0) {
+        this.promptTokens = promptTokens;
+        this.cachedTokens = cachedTokens;
+        this.prefillTokensPerSec = res.usage.prefillTokensPerSec;
+      } else if (resumed > 0 && this.resumeMode === 'prefill' && promptTokens > 0 && promptTokens !== this.promptTokens + resumed) {
+        // Prefilled as text, the output took another number of tokens than it was generated as.
+        this.inexactResumes++;
+      }
     }
     if (this.runFirstTokenAt !== null && this.runEvents > 1) {
       this.decodeMs += now - this.runFirstTokenAt;
@@ -210,6 +249,7 @@ export class Job {
   usage(now: number): Usage {
     return {
       promptTokens: this.promptTokens,
+      cachedTokens: this.cachedTokens,
       // A job ended while its run is still winding down (cancel, kill, watchdog) counts what it delivered.
       completionTokens: this.engineTokens + (this.phase === 'running' ? this.runEvents : 0),
       ttftMs: this.firstTokenAt === null ? now - this.submittedAt : this.firstTokenAt - this.submittedAt,
@@ -224,6 +264,7 @@ export class Job {
     const r: JobResult = {
       text: this.text, stopReason, usage: this.usage(now), jobId: this.id,
       queueWaitMs: (this.firstDispatchAt ?? now) - this.submittedAt, preemptions: this.preemptions, retries: this.retries,
+      inexactResumes: this.inexactResumes, evaluatedTokens: this.evaluatedTokens,
       ...(this.logprobs ? { logprobs: this.logprobs } : {}),
     };
     this.close(outcome);

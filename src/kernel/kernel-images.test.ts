@@ -1,11 +1,11 @@
 /**
  * Image input through the kernel, with real wllama workers and the vision fixture (tiny.gguf + its
- * random-weight projector): refusal up front for text-only models, and exact resume of a preempted job
- * whose prompt holds an image.
+ * random-weight projector; tiny-chars.gguf, of the same architecture, takes it too): refusal up front for
+ * text-only models, and exact resume of a preempted job whose prompt holds an image.
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { InvalidRequestError, UnsupportedInputError } from '../errors';
-import { greedy, TINY_URL } from '../../test/helpers/engines';
+import { canonical, TINY_CHARS_URL, TINY_URL } from '../../test/helpers/engines';
 import { imageUrl, TINY_MMPROJ_URL } from '../../test/helpers/images';
 import { EngineClient } from './engine-client';
 import { Kernel } from './kernel';
@@ -29,14 +29,15 @@ async function visionKernel() {
   const cost = await describeGguf(await (await fetch(TINY_URL)).blob(), 512);
   const common = { engine: 'wllama' as const, weightBytes: cost.weightBytes, kvBytes: cost.kvBytes, nCtx: 512 };
   kernel.registerModel({ ...common, id: 'tiny', source: { kind: 'gguf-url', id: 'tiny', url: TINY_URL }, inputs: ['text'] });
+  // Over `chars`, whose output tokenises back to the same ids: a preempted job resumes exactly from its text.
   kernel.registerModel({
-    ...common, id: 'tiny-vision', source: { kind: 'gguf-url', id: 'tiny-vision', url: TINY_URL, projectorUrl: TINY_MMPROJ_URL }, inputs: ['text', 'image'],
+    ...common, id: 'tiny-vision', source: { kind: 'gguf-url', id: 'tiny-vision', url: TINY_CHARS_URL, projectorUrl: TINY_MMPROJ_URL }, inputs: ['text', 'image'],
   });
   return kernel;
 }
 
 function chatJob(kernel: Kernel, pid: number, model: string, images: string[] | undefined, maxTokens: number): JobHandle {
-  const { prompt: _p, messages: _m, ...params } = greedy({ maxTokens });
+  const { prompt: _p, messages: _m, ...params } = canonical({ maxTokens });
   return kernel.submit({ pid, model, messages: [{ role: 'user', content: 'describe the picture', ...(images ? { images } : {}) }], params });
 }
 
@@ -82,6 +83,7 @@ describe('kernel: image input', () => {
     const hi = await high!;
     expect(low.result.preemptions).toBe(1);
     expect(low.tokens).toEqual(reference.tokens);
+    expect(low.result.inexactResumes).toBe(0);
     expect(low.result.usage.completionTokens).toBe(160);
     expect(hi.tokens).toHaveLength(6);
   });

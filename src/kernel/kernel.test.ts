@@ -3,7 +3,7 @@
  */
 import { afterEach, describe, expect, test } from 'vitest';
 import { BudgetError, ModelTooLargeError, PermissionError, QueueFullError, UnknownModelError, UnknownProcessError, WorkerCrashedError } from '../errors';
-import { crashWorker, greedy, spawnTestEngineWorker, TINY_B_URL, TINY_URL } from '../../test/helpers/engines';
+import { canonical, crashWorker, greedy, spawnTestEngineWorker, TINY_B_URL, TINY_CHARS_URL, TINY_URL } from '../../test/helpers/engines';
 import type { GenerateRequest } from '../protocol/engine';
 import { EngineClient } from './engine-client';
 import { Kernel, type KernelOptions } from './kernel';
@@ -34,7 +34,7 @@ async function realKernel(budget: { ramMB: number; slots: number }, options: Ker
   });
   kernels.push(kernel);
   await kernel.ready;
-  for (const [id, url] of [['tiny', TINY_URL], ['tiny-b', TINY_B_URL]] as const) {
+  for (const [id, url] of [['tiny', TINY_URL], ['tiny-b', TINY_B_URL], ['chars', TINY_CHARS_URL]] as const) {
     const cost = await describeGguf(await blobOf(url), 512);
     kernel.registerModel({ id, engine: 'wllama', source: { kind: 'gguf-url', id, url }, weightBytes: cost.weightBytes, kvBytes: cost.kvBytes, nCtx: 512 });
   }
@@ -49,23 +49,26 @@ function job(kernel: Kernel, pid: number, model: string, extra: Partial<Generate
 
 const read = readJob;
 
+/** The bias of `canonical()`: `chars` output that tokenises back to the same ids (wllama resumes from text). */
+const CANONICAL = canonical().logitBias;
+
 describe('kernel with real wllama workers', () => {
-  test('two processes at different priorities: preemption at a token boundary, exact resume', async () => {
+  test('two processes at different priorities: preemption at a token boundary, exact resume by one prefill', async () => {
     const { kernel } = await realKernel({ ramMB: 200, slots: 1 });
     const bg = kernel.spawn({ name: 'indexer' }, { priority: 'background' });
     const ia = kernel.spawn({ name: 'chat' }, { priority: 'interactive' });
-    const long = { prompt: 'the kernel of the model', maxTokens: 256 };
+    const long = { prompt: 'the kernel of the model', maxTokens: 256, logitBias: CANONICAL };
     // Reference: the same request, uninterrupted.
-    const reference = await read(job(kernel, bg, 'tiny', long));
+    const reference = await read(job(kernel, bg, 'chars', long));
     expect(reference.result.preemptions).toBe(0);
     expect(reference.tokens.length).toBe(256);
 
     let high: Promise<Awaited<ReturnType<typeof read>>> | null = null;
     let highSubmittedAt = -1;
-    const low = read(job(kernel, bg, 'tiny', long), (_t, n) => {
+    const low = read(job(kernel, bg, 'chars', long), (_t, n) => {
       if (n === 16) {
         highSubmittedAt = n;
-        high = read(job(kernel, ia, 'tiny', { prompt: 'hello there', maxTokens: 8 }));
+        high = read(job(kernel, ia, 'chars', { prompt: 'hello there', maxTokens: 8, logitBias: long.logitBias }));
       }
     });
     const lo = await low;
@@ -77,6 +80,7 @@ describe('kernel with real wllama workers', () => {
     expect(lo.result.stopReason).toBe('length');
     expect(lo.result.usage.completionTokens).toBe(256);
     expect(lo.result.preemptions).toBe(1);
+    expect(lo.result.inexactResumes).toBe(0);
     expect(hi.tokens.length).toBe(8);
     const h = kernel.events.history();
     const at = (type: string, id: string) => h.findIndex((e) => e.type === type && (e.detail as { jobId?: string }).jobId === id);
@@ -87,18 +91,20 @@ describe('kernel with real wllama workers', () => {
     expect(pre.byJobId).toBe(hi.result.jobId);
     // Stopped a few tokens after the request (the interrupt's message latency; ≈1,700 tok/s here), long before the end.
     expect(pre.tokens).toBeLessThan(128);
+    const resumed = h.find((e) => e.type === 'job-resumed' && (e.detail as { jobId: string }).jobId === lo.result.jobId)!.detail as { mode: string; tokens: number };
+    expect(resumed.mode).toBe('prefill');
+    expect(resumed.tokens).toBeGreaterThanOrEqual(16);
     const ps = kernel.ps();
     expect(ps.find((p) => p.pid === bg)!.metrics.preemptions).toBe(1);
     expect(ps.find((p) => p.pid === ia)!.metrics.tokensOut).toBe(8);
   });
 
-  test('sampled generations: a preempted prompt job resumes with one consistent stream; a sampled chat job is not preempted', async () => {
+  test('sampled generations are preempted too: prompt and chat jobs resume by prefill with one consistent stream', async () => {
     const { kernel } = await realKernel({ ramMB: 200, slots: 1 });
     const bg = kernel.spawn({ name: 'bg' }, { priority: 'background' });
     const rt = kernel.spawn({ name: 'rt' }, { priority: 'realtime' });
     const sampled = { prompt: 'a small light model', maxTokens: 200, temperature: 0.9, topK: 40 };
     let high: Promise<unknown> | null = null;
-    // No seed given: the kernel assigns one, so the job can be replayed.
     const lo = await read(job(kernel, bg, 'tiny', sampled), (_t, n) => {
       if (n === 10) high = job(kernel, rt, 'tiny', { maxTokens: 4 }).result;
     });
@@ -107,17 +113,19 @@ describe('kernel with real wllama workers', () => {
     expect(lo.result.stopReason).toBe('length');
     expect(lo.tokens.join('')).toBe(lo.result.text);
     expect(lo.result.usage.completionTokens).toBe(200);
-    const modes = kernel.events.history().filter((e) => e.type === 'job-resumed').map((e) => (e.detail as { mode: string }).mode);
-    // Replay when wllama reproduces its seeded sampling, continuation when it does not (both are legal).
-    expect(modes[0]).toBe('replay');
-    const chat = job(kernel, bg, 'tiny', { prompt: undefined, messages: [{ role: 'user', content: 'hi' }], maxTokens: 16, temperature: 0.9 });
-    let urgent: Promise<{ jobId: string }> | null = null;
+    const chat = job(kernel, bg, 'tiny', { prompt: undefined, messages: [{ role: 'user', content: 'hi' }], maxTokens: 60, temperature: 0.9 });
+    let urgent: Promise<{ jobId: string; queueWaitMs: number }> | null = null;
     const c = await read(chat, (_t, n) => { if (n === 5) urgent = job(kernel, rt, 'tiny', { maxTokens: 2 }).result; });
     const u = await urgent!;
-    expect(c.result.preemptions).toBe(0);
+    expect(c.result.preemptions).toBe(1);
+    expect(c.tokens.join('')).toBe(c.result.text);
+    expect(c.result.usage.completionTokens).toBe(60);
     const h = kernel.events.history();
     const at = (type: string, id: string) => h.findIndex((e) => e.type === type && (e.detail as { jobId?: string }).jobId === id);
-    expect(at('job-started', u.jobId)).toBeGreaterThan(at('job-finished', c.result.jobId));
+    // The urgent job ran while the chat waited, not after it.
+    expect(at('job-finished', u.jobId)).toBeLessThan(at('job-finished', c.result.jobId));
+    const modes = h.filter((e) => e.type === 'job-resumed').map((e) => (e.detail as { mode: string }).mode);
+    expect(modes).toEqual(['prefill', 'prefill']);
   });
 
   test('kill cancels a running and a queued job; the other process and the worker carry on', async () => {
@@ -168,11 +176,12 @@ describe('kernel with real wllama workers', () => {
   test('a worker terminated mid-generation: the job is re-queued on a fresh worker and completes exactly', async () => {
     const { kernel, clients } = await realKernel({ ramMB: 200, slots: 1 });
     const pid = kernel.spawn({ name: 'app' }, { priority: 'normal' });
-    const req = { prompt: 'memory of the browser', maxTokens: 48 };
-    const reference = await read(job(kernel, pid, 'tiny', req));
-    const crashed = await read(job(kernel, pid, 'tiny', req), (_t, n) => { if (n === 10) clients[0]!.terminate(); });
+    const req = { prompt: 'memory of the browser', maxTokens: 48, logitBias: CANONICAL };
+    const reference = await read(job(kernel, pid, 'chars', req));
+    const crashed = await read(job(kernel, pid, 'chars', req), (_t, n) => { if (n === 10) clients[0]!.terminate(); });
     expect(crashed.tokens).toEqual(reference.tokens);
     expect(crashed.result.retries).toBe(1);
+    expect(crashed.result.inexactResumes).toBe(0);
     expect(clients.length).toBe(2);
     expect(clients[0]!.alive).toBe(false);
     const types = kernel.events.history().map((e) => e.type);

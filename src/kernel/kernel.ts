@@ -238,7 +238,7 @@ export class Kernel {
     if (queued >= this.scheduler.config.queueLimit) {
       throw new QueueFullError(`The queue is full (${queued} jobs waiting)`, { scope: 'kernel', queueLength: queued, limit: this.scheduler.config.queueLimit });
     }
-    const job = new Job(proc, model.id, request, explicit, keepAliveMs, this.scheduler.clock.now(), (j) => this.scheduler.cancel(j), req.signal);
+    const job = new Job(proc, model.id, model.engine, request, explicit, keepAliveMs, this.scheduler.clock.now(), (j) => this.scheduler.cancel(j), req.signal);
     proc.submitted++;
     this.scheduler.enqueue(job);
     if (req.signal?.aborted) this.scheduler.cancel(job);
@@ -308,7 +308,7 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
 function buildRequest(req: SubmitRequest): GenerateRequest {
   const params = req.params ?? {};
   if (typeof params !== 'object' || params === null) throw new InvalidRequestError('params must be an object', { field: 'params' });
-  const { replayPrefix: _p, replayTokens: _t, messages: _m, prompt: _pr, ...clean } = params as GenerateRequest;
+  const { replayPrefix: _p, replayTokens: _t, resume: _r, messages: _m, prompt: _pr, ...clean } = params as GenerateRequest;
   // No `maxTokens`: the engine generates to the end of the text or of the context (as OpenAI does).
   const request: GenerateRequest = { ...clean };
   if (req.messages !== undefined) request.messages = req.messages;
@@ -316,7 +316,7 @@ function buildRequest(req: SubmitRequest): GenerateRequest {
   validateRequest(request);
   // Only the definitions travel to the engine (a tool object may carry its `execute` function).
   if (request.tools) request.tools = request.tools.map(({ name, description, parameters }) => ({ name, ...(description !== undefined ? { description } : {}), ...(parameters ? { parameters } : {}) }));
-  // Sampled generations get a seed, so that a preempted job can be resumed exactly by replay.
+  // Sampled generations get a seed: reproducible where the engine's numerics are (a replayed run).
   if ((request.temperature ?? 0) > 0 && request.seed === undefined) request.seed = Math.floor(Math.random() * 2 ** 31);
   return request;
 }

@@ -8,7 +8,7 @@ import { drain, okResult, simKernel, simReference } from './testing/sim-kernel';
 import { SIM_CONTEXT, simLogprobs, simToken } from './testing/sim-engine';
 
 describe('log probabilities', () => {
-  test('one per delivered token, in order, in the stream and the result, across a preemption and its replay', async () => {
+  test('one per delivered token, in order, in the stream and the result, across a preemption and its resume', async () => {
     const { clock, kernel } = await simKernel({ models: { a: { mb: 10 } } });
     const bg = kernel.spawn({ name: 'bg' }, { priority: 'background' });
     const ia = kernel.spawn({ name: 'ia' }, { priority: 'interactive' });
@@ -41,7 +41,7 @@ describe('log probabilities', () => {
 });
 
 describe('no maxTokens', () => {
-  test('the engine gets no limit and fills the context; a preempted job resumed by replay ends at the same point', async () => {
+  test('the engine gets no limit and fills the context; a preempted job resumed by prefill ends at the same point', async () => {
     const { clock, kernel, engines } = await simKernel({ models: { a: { mb: 10, msPerToken: 1 } } });
     const bg = kernel.spawn({ name: 'bg' }, { priority: 'background' });
     const ia = kernel.spawn({ name: 'ia' }, { priority: 'interactive' });
@@ -59,6 +59,6 @@ describe('no maxTokens', () => {
     const runs = engines.flatMap((e) => e.requests).filter((q) => q.prompt === prompt);
     expect(runs).toHaveLength(2);
     expect(runs.every((q) => q.maxTokens === undefined)).toBe(true);
-    expect(runs[1]!.replayTokens).toBeGreaterThanOrEqual(100);
+    expect(runs[1]!.resume!.tokens).toBeGreaterThanOrEqual(100);
   });
 });

@@ -20,6 +20,8 @@ export class ProcessRecord {
   finished = 0;
   failed = 0;
   tokensIn = 0;
+  tokensEvaluated = 0;
+  tokensReused = 0;
   tokensOut = 0;
   lastTtftMs: number | null = null;
   ttftSum = 0;
@@ -75,6 +77,8 @@ export class ProcessRecord {
       jobsFinished: this.finished,
       jobsFailed: this.failed,
       tokensIn: this.tokensIn,
+      tokensEvaluated: this.tokensEvaluated,
+      tokensReused: this.tokensReused,
       tokensOut: this.tokensOut,
       lastTtftMs: this.lastTtftMs,
       meanTtftMs: this.ttftCount ? this.ttftSum / this.ttftCount : null,

@@ -10,7 +10,7 @@
  *   5. arms one timer for the next keepAlive expiry or aging step.
  * The asynchronous work a pass starts (runs, loads, unloads) lives in `slot-ops.ts`.
  */
-import { AbortError, DeviceLostError, ModelTooLargeError, NetworkError, ReplayDivergedError, TimeoutError, WorkerCrashedError, type LlmOsError } from '../errors';
+import { AbortError, DeviceLostError, ModelTooLargeError, NetworkError, TimeoutError, WorkerCrashedError, type LlmOsError } from '../errors';
 import type { Clock, TimerHandle } from './clock';
 import type { Budget } from './device-budget';
 import type { KernelEvents } from './events';
@@ -226,7 +226,7 @@ export class Scheduler {
     }
   }
 
-  /** Stop a running job at the next token boundary; it re-enters the queue and resumes by replay. */
+  /** Stop a running job at the next token boundary; it re-enters the queue and resumes (see `resumeMode`). */
   preempt(job: Job, reason: 'priority' | 'time-slice' | 'budget', by: Job | null): void {
     if (job.phase !== 'running' || job.preempting || job.slot === null) return;
     job.preempting = reason;
@@ -265,6 +265,8 @@ export class Scheduler {
     const p = job.proc;
     if (ok) p.finished++; else p.failed++;
     p.tokensIn += job.promptTokens;
+    p.tokensEvaluated += job.evaluatedTokens;
+    p.tokensReused += job.reusedTokens;
     p.decodeMs += job.decodeMs;
     p.decodeTokens += job.decodeTokens;
     this.events.emit('job-finished', { ...this.jobDetail(job), ok, stopReason, tokens: job.events, error: error ? error.toJSON() : null });
@@ -286,7 +288,7 @@ export class Scheduler {
 
   /**
    * A run ended (SlotOps reports, with the slot already updated): decide what follows — finish the job,
-   * re-queue it after a preemption or a crash, resume it by continuation, or fail it.
+   * re-queue it after a preemption or a crash (a later run resumes it), or fail it.
    */
   runEnded(job: Job, slot: Slot, epoch: number, outcome: RunOutcome): void {
     // A cancelled or timed-out job already ended for its caller (the run was only winding down).
@@ -295,8 +297,6 @@ export class Scheduler {
     if (e) {
       if (e instanceof WorkerCrashedError && job.reclaimed) this.requeueReclaimed(job);
       else if (e instanceof WorkerCrashedError) this.retryOrFail(job, e);
-      // A resumed run's replay did not reproduce the delivered text (sampling the engine cannot reproduce).
-      else if (e instanceof ReplayDivergedError && job.engineTokens > 0 && !job.continuation && job.canContinue) this.continueInstead(job);
       else this.fail(job, e);
       // The engine lost its GPU device and with it the model (the worker lives on): forget the model, so
       // the next job reloads it on a new device instead of failing against a model that is gone.
@@ -358,14 +358,6 @@ export class Scheduler {
   requeueReclaimed(job: Job): void {
     job.requeue(this.clock.now());
     this.events.emit('job-requeued', { ...this.jobDetail(job), reason: 'worker-reclaimed', retries: job.retries });
-    this.enqueue(job, true);
-  }
-
-  /** A replay diverged: resume the job by continuation (prompt + delivered text) instead. */
-  continueInstead(job: Job): void {
-    job.continuation = true;
-    job.requeue(this.clock.now());
-    this.events.emit('job-requeued', { ...this.jobDetail(job), reason: 'replay-diverged', retries: job.retries });
     this.enqueue(job, true);
   }
 

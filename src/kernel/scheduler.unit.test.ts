@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 
 import { drain, okResult, simKernel, simReference } from './testing/sim-kernel';
 import type { KernelEventRecord } from './events';
+import { ReplayDivergedError } from '../errors';
 
 const P = (prompt: string, maxTokens = 20) => ({ prompt, params: { maxTokens } });
 
@@ -96,38 +97,63 @@ describe('preemption', () => {
     expect(okResult(hi).queueWaitMs).toBeLessThanOrEqual(10);
   });
 
-  test('a replay the engine cannot reproduce falls back to continuation (prompt + delivered text)', async () => {
+  test('a preempted job resumes by one prefill of prompt + delivered output, not by decoding it again', async () => {
+    const { clock, kernel, engines } = await simKernel({ models: { a: { mb: 10 } } });
+    const bg = kernel.spawn({ name: 'bg' }, { priority: 'background' });
+    const rt = kernel.spawn({ name: 'rt' }, { priority: 'realtime' });
+    const low = drain(kernel.submit({ pid: bg, model: 'a', ...P('long story', 40) }));
+    await clock.runUntil(() => low.tokens.length >= 12);
+    const high = drain(kernel.submit({ pid: rt, model: 'a', ...P('x', 3) }));
+    await clock.runUntil(() => low.settled && high.settled);
+    const r = okResult(await low.done);
+    expect(r.preemptions).toBe(1);
+    const resumed = engines.flatMap((e) => e.requests).filter((q) => q.prompt === 'long story' && q.resume);
+    expect(resumed).toHaveLength(1);
+    // The resumed run carries what was delivered, and generates only what is left.
+    const { resume, maxTokens, replayPrefix } = resumed[0]!;
+    expect(replayPrefix).toBeUndefined();
+    expect(resume!.text).toBe(low.tokens.slice(0, resume!.tokens).map((t) => t.text).join(''));
+    expect(maxTokens).toBe(40 - resume!.tokens);
+    expect(kernel.events.history().filter((e) => e.type === 'job-resumed').map((e) => (e.detail as { mode: string }).mode)).toEqual(['prefill']);
+    expect(r.usage.completionTokens).toBe(40);
+  });
+
+  test('a constrained job resumes by replay (its grammar cannot start mid-output); a diverged replay fails typed', async () => {
     const { clock, kernel } = await simKernel({ models: { a: { mb: 10 } }, engine: { divergeOnReplay: true } });
     const bg = kernel.spawn({ name: 'bg' }, { priority: 'background' });
     const rt = kernel.spawn({ name: 'rt' }, { priority: 'realtime' });
-    const low = drain(kernel.submit({ pid: bg, model: 'a', prompt: 'p', params: { maxTokens: 30, temperature: 0.7, seed: 5 } }));
+    const low = drain(kernel.submit({ pid: bg, model: 'a', prompt: 'p', params: { maxTokens: 30, jsonMode: true } }));
     await clock.runUntil(() => low.tokens.length >= 10);
     const high = drain(kernel.submit({ pid: rt, model: 'a', ...P('x', 3) }));
     await clock.runUntil(() => low.settled && high.settled);
     const out = await low.done;
-    const r = okResult(out);
-    expect(r.stopReason).toBe('length');
-    expect(r.text).toBe(out.text);
-    expect(out.tokens.map((t) => t.index)).toEqual([...Array(out.tokens.length).keys()]);
-    // What was delivered stays; the rest continues from prompt + delivered text.
-    const delivered = out.tokens.slice(0, 10).map((t) => t.text).join('');
-    expect(delivered).toBe(simReference('a', { prompt: 'p', temperature: 0.7, seed: 5 }, 30).slice(0, delivered.length));
-    const h = kernel.events.history();
-    expect(h.filter((e) => e.type === 'job-requeued').map((e) => (e.detail as { reason: string }).reason)).toEqual(['replay-diverged']);
-    expect(h.filter((e) => e.type === 'job-resumed').map((e) => (e.detail as { mode: string }).mode)).toEqual(['replay', 'continuation']);
-    expect(r.usage.completionTokens).toBe(30);
+    expect(out.result.ok ? null : out.result.e).toBeInstanceOf(ReplayDivergedError);
+    // What was delivered stays delivered.
+    const delivered = out.tokens.map((t) => t.text).join('');
+    expect(delivered).toBe(simReference('a', { prompt: 'p' }, 30).slice(0, delivered.length));
+    expect(kernel.events.history().filter((e) => e.type === 'job-resumed').map((e) => (e.detail as { mode: string }).mode)).toEqual(['replay']);
   });
 
-  test('a sampled chat job is not preempted (it could not be resumed); the higher job waits for it', async () => {
+  test('a sampled chat job is preempted too, and resumes by prefill; a sampled constrained job is not', async () => {
     const { clock, kernel } = await simKernel({ models: { a: { mb: 10 } } });
     const bg = kernel.spawn({ name: 'bg' }, { priority: 'background' });
     const rt = kernel.spawn({ name: 'rt' }, { priority: 'realtime' });
-    const chat = drain(kernel.submit({ pid: bg, model: 'a', messages: [{ role: 'user', content: 'hi' }], params: { maxTokens: 30, temperature: 0.8 } }));
+    const messages = [{ role: 'user' as const, content: 'hi' }];
+    const chat = drain(kernel.submit({ pid: bg, model: 'a', messages, params: { maxTokens: 30, temperature: 0.8, seed: 3 } }));
     await clock.runUntil(() => chat.tokens.length >= 5);
     const high = drain(kernel.submit({ pid: rt, model: 'a', ...P('x', 3) }));
-    await clock.runUntil(() => high.settled);
-    expect(chat.settled).toBe(true);
-    expect(okResult(await chat.done).preemptions).toBe(0);
+    await clock.runUntil(() => high.settled && chat.settled);
+    const c = okResult(await chat.done);
+    expect(c.preemptions).toBe(1);
+    expect(c.usage.completionTokens).toBe(30);
+    expect(okResult(await high.done).queueWaitMs).toBeLessThanOrEqual(10);
+
+    const json = drain(kernel.submit({ pid: bg, model: 'a', messages, params: { maxTokens: 30, temperature: 0.8, jsonMode: true } }));
+    await clock.runUntil(() => json.tokens.length >= 5);
+    const high2 = drain(kernel.submit({ pid: rt, model: 'a', ...P('y', 3) }));
+    await clock.runUntil(() => high2.settled);
+    expect(json.settled).toBe(true);
+    expect(okResult(await json.done).preemptions).toBe(0);
   });
 
   test('equal classes do not preempt each other by default', async () => {

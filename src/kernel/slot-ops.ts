@@ -3,7 +3,7 @@
  * token boundary, load a model, evict a model. Each op updates the slot synchronously when it starts
  * (so the pass that started it sees the new state) and, when it ends, reports the outcome to its host
  * (`SlotOpsHost.runEnded` / `loadEnded`): the scheduler alone decides what follows (finish, re-queue,
- * continuation, quarantine). Results of a slot whose worker was replaced meanwhile (`epoch` changed)
+ * quarantine). Results of a slot whose worker was replaced meanwhile (`epoch` changed)
  * are ignored: the crash path owns them. Slot ops know the scheduler only by that interface.
  */
 import { ModelLoadError, TimeoutError, WorkerCrashedError, toLlmOsError, type LlmOsError } from '../errors';
@@ -25,7 +25,7 @@ export interface RunOutcome {
 
 /**
  * What slot ops need from the scheduler that owns them, and where they report. The ops carry out; the
- * scheduler decides (`runEnded`, `loadEnded`): retry, continuation, preemption, quarantine.
+ * scheduler decides (`runEnded`, `loadEnded`): retry, preemption, quarantine.
  */
 export interface SlotOpsHost {
   readonly clock: Clock;
@@ -62,7 +62,7 @@ export class SlotOps {
     job.proc.lastModel = job.model;
     if (resumed) {
       s.events.emit('job-resumed', {
-        ...s.jobDetail(job), slot: slot.index, replayTokens: job.continuation ? 0 : job.engineTokens, mode: job.continuation ? 'continuation' : 'replay',
+        ...s.jobDetail(job), slot: slot.index, tokens: job.engineTokens, mode: job.resumeMode,
       });
     }
     else s.events.emit('job-started', { ...s.jobDetail(job), slot: slot.index, queueWaitMs: now - job.submittedAt });

@@ -67,7 +67,12 @@ export interface ProcessMetrics {
   jobsSubmitted: number;
   jobsFinished: number;
   jobsFailed: number;
+  /** Prompt tokens of its jobs (each job's prompt once). */
   tokensIn: number;
+  /** Prompt tokens the engine evaluated for its jobs, over all runs (resumed output included). */
+  tokensEvaluated: number;
+  /** Prompt tokens the engine reused from its cache for its jobs instead of evaluating them. */
+  tokensReused: number;
   tokensOut: number;
   /** TTFT (submit → first token, queueing included) of the last job that produced a token, ms. */
   lastTtftMs: number | null;
@@ -96,7 +101,7 @@ export interface ProcessInfo {
 }
 
 /** Sampling and limits of a job (everything of `GenerateRequest` but the prompt and replay fields). */
-export type JobParams = Omit<GenerateRequest, 'messages' | 'prompt' | 'replayPrefix' | 'replayTokens'>;
+export type JobParams = Omit<GenerateRequest, 'messages' | 'prompt' | 'replayPrefix' | 'replayTokens' | 'resume'>;
 
 /** What `submit()` takes. */
 export interface SubmitRequest {
@@ -120,6 +125,14 @@ export interface JobResult extends GenerateResult {
   preemptions: number;
   /** Runs repeated because the worker crashed. */
   retries: number;
+  /**
+   * Resumed runs whose delivered text, prefilled again, did not tokenise back to the tokens it was
+   * generated as (engines that take text, not ids: a greedy continuation may then differ from an
+   * uninterrupted run's). 0 when every resume was exact.
+   */
+  inexactResumes: number;
+  /** Prompt tokens the engine evaluated over all runs (not those reused from its cache), resumes included. */
+  evaluatedTokens: number;
   /** With `logprobs` in the job's params: every delivered token's log probability, in order. */
   logprobs?: TokenLogprobs[];
 }

@@ -158,9 +158,21 @@ export interface GenerateRequest {
   /** Several calls in one reply (default true; Llama 3.x templates take one). */
   parallelToolCalls?: boolean;
   /**
+   * Continue an earlier run of this request (a preempted or crashed one) from what it delivered: the
+   * engine prefills the prompt followed by that output in one pass (reusing whatever of it its cache
+   * still holds) and decodes on from there; `maxTokens` counts only the new tokens. With `ids` the
+   * output is prefilled as those tokens (exact: a greedy run continues token for token as if never
+   * stopped); without, as text, which is exact only where the text tokenises back to the same tokens
+   * (`Usage.promptTokens` tells: see docs/architecture.md, Preemption). A sampled run continues with a
+   * fresh sample given that prefix.
+   */
+  resume?: ResumeFrom;
+  /**
    * Resume a preempted generation by replaying it: the text already delivered (`replayPrefix`, which
    * took `replayTokens` tokens) is generated again but not reported, and a divergence is an error.
-   * Exact under greedy or seeded sampling (see docs/architecture.md, Preemption).
+   * Only for what `resume` cannot continue: a constrained request (a grammar, schema, RegExp or tools:
+   * the engine's grammar state cannot start mid-output) and chat on WebLLM (whose chat API cannot
+   * prefill a partial assistant turn). Exact under greedy sampling.
    */
   replayPrefix?: string;
   replayTokens?: number;
@@ -170,6 +182,16 @@ export interface GenerateRequest {
    * that cannot compute them refuses the request with a typed error rather than ignore it.
    */
   logprobs?: number;
+}
+
+/** What a resumed run continues from (`GenerateRequest.resume`). */
+export interface ResumeFrom {
+  /** The text delivered so far. */
+  text: string;
+  /** The engine tokens that text took (what `maxTokens` already counted). */
+  tokens: number;
+  /** Those tokens' ids, where the engine reported them (`TokenEvent.ids`): then `tokens === ids.length`. */
+  ids?: number[];
 }
 
 /** The most alternatives `GenerateRequest.logprobs` may ask for (OpenAI's limit of `top_logprobs`). */
@@ -204,12 +226,23 @@ export interface TokenEvent {
    * several when an engine held text back, none for text an engine flushes at the end).
    */
   logprobs?: TokenLogprobs[];
+  /**
+   * The ids of the tokens whose text this event completes, from engines that know them (our WebGPU
+   * engine): what a resumed run prefills (`ResumeFrom.ids`). Never forwarded to the kernel's callers.
+   */
+  ids?: number[];
 }
 
 export type StopReason = 'stop' | 'length' | 'abort' | 'interrupt';
 
 export interface Usage {
+  /** Prompt tokens of the run: those evaluated plus `cachedTokens`. */
   promptTokens: number;
+  /**
+   * Of `promptTokens`, those the engine reused from its cache instead of evaluating (a shared prefix,
+   * the history of a conversation, the output of a preempted run). Absent: the engine does not say.
+   */
+  cachedTokens?: number;
   completionTokens: number;
   /** Time to first token, ms (from the request to the first token). */
   ttftMs: number;
@@ -260,6 +293,10 @@ export interface Engine {
   /**
    * Run one generation. The engine's part of the contract (`EngineHost` does the rest):
    * - Report each token through `onToken`, in order, indexed from 0; `text` is their concatenation.
+   * - Resume (`resume`): prefill the prompt followed by `resume.ids` (where given and the engine takes
+   *   ids) or `resume.text`, in one pass, then decode up to `maxTokens` new tokens, reporting only those.
+   *   `usage.promptTokens` counts the whole prefill (the tokens the output re-tokenised to included),
+   *   `usage.cachedTokens` those reused from the engine's cache.
    * - Replay (`replayTokens`): generate up to `maxTokens + replayTokens` tokens and report every one of
    *   them, the regenerated ones included, counting them all in `usage.completionTokens`. `EngineHost`
    *   swallows the `replayPrefix` text, fails with `ReplayDivergedError` where it differs, re-indexes
@@ -282,15 +319,18 @@ export interface Engine {
 }
 
 /** Shared helper: turn timestamps into a `Usage`. */
-export function makeUsage(t0: number, tFirst: number | null, tEnd: number, promptTokens: number, completionTokens: number): Usage {
+export function makeUsage(t0: number, tFirst: number | null, tEnd: number, promptTokens: number, completionTokens: number, cachedTokens?: number): Usage {
   const ttft = tFirst === null ? tEnd - t0 : tFirst - t0;
   const decodeMs = tFirst === null ? 0 : tEnd - tFirst;
+  // Prefill speed counts the tokens evaluated, not those reused from a cache.
+  const evaluated = promptTokens - (cachedTokens ?? 0);
   return {
     promptTokens,
+    ...(cachedTokens !== undefined ? { cachedTokens } : {}),
     completionTokens,
     ttftMs: ttft,
     decodeTokensPerSec: completionTokens > 1 && decodeMs > 0 ? ((completionTokens - 1) * 1000) / decodeMs : 0,
-    prefillTokensPerSec: promptTokens > 0 && ttft > 0 ? (promptTokens * 1000) / ttft : 0,
+    prefillTokensPerSec: evaluated > 0 && ttft > 0 ? (evaluated * 1000) / ttft : 0,
     totalMs: tEnd - t0,
   };
 }

@@ -67,6 +67,22 @@ export function validateRequest(r: GenerateRequest): void {
   }
   validateConstraint(r);
   validateTools(r);
+  validateResume(r);
+}
+
+/** `resume`: the earlier output as text (counted against the prompt's limit) and, optionally, token ids. */
+function validateResume(r: GenerateRequest): void {
+  const res = r.resume;
+  if (res === undefined) return;
+  const bad = (why: string) => new InvalidRequestError(`resume ${why}`, { field: 'resume' });
+  if (typeof res !== 'object' || res === null || typeof res.text !== 'string') throw bad('must be {text, tokens, ids?}');
+  if (!Number.isInteger(res.tokens) || res.tokens < 0 || res.tokens > MAX_TOKENS_LIMIT) throw bad(`tokens must be an integer in [0, ${MAX_TOKENS_LIMIT}]`);
+  if (res.text.length > MAX_PROMPT_CHARS) throw bad(`text exceeds ${MAX_PROMPT_CHARS} characters`);
+  if (res.ids !== undefined) {
+    if (!Array.isArray(res.ids) || res.ids.length !== res.tokens) throw bad('ids must be an array of `tokens` token ids');
+    if (res.ids.some((id) => !Number.isInteger(id) || id < 0)) throw bad('ids must be non-negative integers');
+  }
+  if (r.replayPrefix !== undefined || r.replayTokens !== undefined) throw bad('and replay cannot be combined');
 }
 
 /** The tool fields of one message; returns their characters (counted against the prompt's limit). */

@@ -1,6 +1,6 @@
 /**
  * An engine worker dies mid-generation, through a real kernel with two real worker slots: the job of
- * the dead worker is re-queued on a fresh worker and completes exactly (greedy replay), or — past the
+ * the dead worker is re-queued on a fresh worker and completes exactly (resumed by one prefill), or — past the
  * retry limit — fails with a typed `WorkerCrashedError`; the other process, generating on the other
  * worker at that moment, is not disturbed; every worker is accounted for and ends with the kernel.
  */
@@ -12,7 +12,7 @@ import { Kernel, type KernelOptions } from '../../src/kernel/kernel';
 import { describeGguf } from '../../src/kernel/model-registry';
 import { memorySettingsStore } from '../../src/kernel/settings-store';
 import type { JobHandle } from '../../src/kernel/types';
-import { crashWorker, greedy, spawnTestEngineWorker, TINY_B_URL, TINY_URL } from '../helpers/engines';
+import { canonical, crashWorker, greedy, spawnTestEngineWorker, TINY_B_URL, TINY_CHARS_URL, TINY_URL } from '../helpers/engines';
 import { faultCase } from './reliability';
 
 let kernel: Kernel | null = null;
@@ -30,7 +30,7 @@ async function twoSlotKernel(options: KernelOptions = {}) {
   });
   kernel = k;
   await k.ready;
-  for (const [id, url] of [['tiny', TINY_URL], ['tiny-b', TINY_B_URL]] as const) {
+  for (const [id, url] of [['tiny', TINY_URL], ['tiny-b', TINY_B_URL], ['chars', TINY_CHARS_URL]] as const) {
     const cost = await describeGguf(await (await fetch(url)).blob(), 512);
     k.registerModel({ id, engine: 'wllama', source: { kind: 'gguf-url', id, url }, weightBytes: cost.weightBytes, kvBytes: cost.kvBytes, nCtx: 512 });
   }
@@ -53,15 +53,17 @@ describe('a worker dies mid-generation', () => {
     const { k, bySlot, all } = await twoSlotKernel();
     const a = k.spawn({ name: 'victim' }, { priority: 'normal' });
     const b = k.spawn({ name: 'bystander' }, { priority: 'normal' });
-    const reqA = { prompt: 'memory of the browser', maxTokens: 48 };
+    // `chars`: output that tokenises back to the same ids, so the resumed run is exact on wllama.
+    const reqA = { prompt: 'memory of the browser', maxTokens: 48, logitBias: canonical().logitBias };
     const reqB = { prompt: 'the kernel schedules', maxTokens: 96 };
-    const [refA, refB] = await Promise.all([read(submit(k, a, 'tiny', reqA)), read(submit(k, b, 'tiny-b', reqB))]);
+    const [refA, refB] = await Promise.all([read(submit(k, a, 'chars', reqA)), read(submit(k, b, 'tiny-b', reqB))]);
     const hb = submit(k, b, 'tiny-b', reqB);
     let bAtCrash = -1;
     let bTokens = 0;
     const bystander = read(hb, (n) => { bTokens = n; });
-    const victim = read(submit(k, a, 'tiny', reqA), (n) => {
-      if (n !== 10) return;
+    const victim = read(submit(k, a, 'chars', reqA), (n) => {
+      // From the 10th token on, once the bystander is generating too (both must be mid-run).
+      if (n < 10 || bAtCrash >= 0 || bTokens === 0) return;
       const slot = k.jobs().find((j) => j.pid === a)!.slot!;
       bAtCrash = bTokens;
       bySlot.get(slot)!.at(-1)!.terminate();
@@ -69,6 +71,7 @@ describe('a worker dies mid-generation', () => {
     const [va, vb] = await Promise.all([victim, bystander]);
     expect(va.tokens).toEqual(refA.tokens);
     expect(va.result.retries).toBe(1);
+    expect(va.result.inexactResumes).toBe(0);
     expect(vb.tokens).toEqual(refB.tokens);
     expect(vb.result.retries).toBe(0);
     expect(vb.result.preemptions).toBe(0);

@@ -9,6 +9,8 @@ export const TINY_URL = '/fixtures/tiny.gguf';
 export const TINY_B_URL = '/fixtures/tiny-b.gguf';
 /** tiny.gguf's weights, every token valid UTF-8 on its own (what log probabilities on wllama need). */
 export const TINY_UTF8_URL = '/fixtures/tiny-utf8.gguf';
+/** tiny.gguf's architecture over a one-character vocabulary: its output tokenises back to the same ids. */
+export const TINY_CHARS_URL = '/fixtures/tiny-chars.gguf';
 export const BENCH_URL = '/fixtures/bench-40m.gguf';
 
 /**
@@ -86,6 +88,17 @@ export async function collect(engine: Engine, req: GenerateRequest, signal?: Abo
   const result = await engine.generate(req, (t) => tokens.push(t), signal);
   return { tokens, result, text: tokens.map((t) => t.text).join('') };
 }
+
+/**
+ * Greedy over `tiny-chars.gguf` so that the output tokenises back to the same ids (as a real model's
+ * does; wllama resumes a preempted run from its text): byte tokens and specials banned, since their
+ * text is not generated back.
+ */
+export function canonical(extra: Partial<GenerateRequest> = {}): GenerateRequest {
+  const g = greedy(extra);
+  return { ...g, logitBias: { ...g.logitBias, ...CANONICAL_BIAS } };
+}
+const CANONICAL_BIAS: Record<number, number> = { 0: -100, 1: -100, 2: -100, 259: -100 };
 
 /** Greedy, byte tokens banned (random models emit invalid UTF-8 otherwise; see docs/architecture.md, "Measured on these machines"). */
 export function greedy(extra: Partial<GenerateRequest> = {}): GenerateRequest {

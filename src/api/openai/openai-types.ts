@@ -141,6 +141,8 @@ export interface CompletionUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** As OpenAI reports it: of `prompt_tokens`, those reused from the engine's cache (present where the engine says). */
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 /** Why a completion ended: `stop` (end of text or a stop sequence), `length` (token limit) or `tool_calls`. */

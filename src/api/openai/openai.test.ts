@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AbortError, InvalidRequestError, LlmOsError, OutputValidationError, PermissionError } from '../../errors';
+import type { KernelEventMap } from '../../kernel/events';
 import type { Kernel } from '../../kernel/kernel';
 import { BAN_BYTES, GREEDY, fixtureKernel, idle } from '../../../test/helpers/api';
 import { setAppPolicy } from '../app-identity';
@@ -38,6 +39,9 @@ describe('chat.completions.create', () => {
     expect(r.usage.completion_tokens).toBe(8);
     expect(r.usage.prompt_tokens).toBeGreaterThan(5);
     expect(r.usage.total_tokens).toBe(r.usage.prompt_tokens + 8);
+    // The same prompt again: all of it but the last token comes from the engine's cache, as OpenAI reports it.
+    const again = await client.chat.completions.create({ model: 'tiny', messages, max_tokens: 1, ...GREEDY });
+    expect(again.usage.prompt_tokens_details).toEqual({ cached_tokens: again.usage.prompt_tokens - 1 });
   });
 
   test('streaming yields chat.completion.chunk objects: role first, content deltas, then finish_reason; usage only when asked', async () => {
@@ -110,12 +114,35 @@ describe('chat.completions.create', () => {
   });
 
   test('stream.controller.abort() and breaking out of the loop both cancel the job', async () => {
-    const s1 = await client.chat.completions.create({ model: 'tiny', messages, max_tokens: 400, stream: true, ...GREEDY });
-    for await (const c of s1) if (c.choices[0]!.delta.content) break;
-    await idle(kernel, 3000);
-    const s2 = await client.chat.completions.create({ model: 'tiny', messages, max_tokens: 400, stream: true, ...GREEDY });
-    s2.controller.abort();
-    await expect(drain(s2)).rejects.toBeInstanceOf(AbortError);
+    // How each job ended, as the kernel reports it. `ignoreEos` (the fixture default) makes a job run to
+    // max_tokens: a job ending before its 400 tokens with stop reason `abort` (not `length`) was cancelled.
+    const ended: KernelEventMap['job-finished'][] = [];
+    const off = kernel.events.on('job-finished', (d) => { ended.push(d); });
+    const create = () => client.chat.completions.create({ model: 'tiny', messages, max_tokens: 400, stream: true, ...GREEDY });
+    const expectCancelled = async (count: number) => {
+      await idle(kernel);
+      expect(ended).toHaveLength(count);
+      expect(ended[count - 1]).toMatchObject({ ok: true, stopReason: 'abort' });
+      expect(ended[count - 1]!.tokens).toBeLessThan(400);
+    };
+    try {
+      // Leaving at the first chunk (the role), before the job's tokens are read: only the stream's own
+      // cancel ends the job (the token stream was never iterated, so its return() cannot).
+      for await (const c of await create()) {
+        expect(c.choices[0]!.delta).toEqual({ role: 'assistant', content: '' });
+        break;
+      }
+      await expectCancelled(1);
+      // Leaving at the first content delta, mid-generation.
+      for await (const c of await create()) if (c.choices[0]!.delta.content) break;
+      await expectCancelled(2);
+      const s = await create();
+      s.controller.abort();
+      await expect(drain(s)).rejects.toBeInstanceOf(AbortError);
+      await expectCancelled(3);
+    } finally {
+      off();
+    }
   });
 
   test('malformed requests are InvalidRequestErrors naming the field', async () => {

@@ -116,6 +116,7 @@ export function connect(options: ConnectOptions): LlmOsClient {
     prompt_tokens: r.usage.promptTokens,
     completion_tokens: r.usage.completionTokens,
     total_tokens: r.usage.promptTokens + r.usage.completionTokens,
+    ...(r.usage.cachedTokens !== undefined ? { prompt_tokens_details: { cached_tokens: r.usage.cachedTokens } } : {}),
   });
   const finishOf = (r: JobResult): FinishReason => (r.stopReason === 'length' ? 'length' : 'stop');
 

@@ -69,7 +69,7 @@ export class KernelChatBackend implements ChatBackend {
   }
 
   async generate(request: GenerateRequest, onToken: (t: TokenEvent) => void, signal: AbortSignal): Promise<GenerateResult> {
-    const { messages, prompt, replayPrefix: _p, replayTokens: _t, ...params } = request;
+    const { messages, prompt, replayPrefix: _p, replayTokens: _t, resume: _r, ...params } = request;
     const handle = await this.session.submit({
       model: this.options.model, params, signal,
       ...(messages ? { messages } : {}), ...(prompt !== undefined ? { prompt } : {}),

@@ -3,7 +3,8 @@
  * prefill the rest, then sample / stream / decode token by token until a stop condition. Stop
  * conditions: end-of-generation token (unless `ignoreEos`), a stop string, `maxTokens` (plus
  * `replayTokens`: a replayed run regenerates those, and `EngineHost` swallows them), a full context,
- * or the caller's abort (checked at every token boundary).
+ * or the caller's abort (checked at every token boundary). A resumed run (`resume`) arrives with the
+ * earlier output already in `prompt`: the cache usually still holds it, so resuming costs one forward pass.
  */
 import { GenerationError } from '../../errors';
 import type { GenerateRequest, StopReason, TokenEvent, TokenLogprob, TokenLogprobs } from '../../protocol/engine';
@@ -24,6 +25,8 @@ export interface GenerationOutcome {
   text: string;
   stopReason: StopReason;
   promptTokens: number;
+  /** Of `promptTokens`, those whose keys and values were already in the cache (not evaluated again). */
+  cachedTokens: number;
   completionTokens: number;
   /** `performance.now()` of the first delivered token, or null. */
   tFirst: number | null;
@@ -78,7 +81,7 @@ export async function runGeneration(
     frequencyPenalty: req.frequencyPenalty,
   });
   const stream = new TextStream(req.stop ?? []);
-  if (aborted()) return { text: '', stopReason: 'abort', promptTokens: prompt.length, completionTokens: 0, tFirst: null };
+  if (aborted()) return { text: '', stopReason: 'abort', promptTokens: prompt.length, cachedTokens: 0, completionTokens: 0, tFirst: null };
 
   const reuse = Math.min(commonPrefix(ctx.cached, prompt), prompt.length - 1);
   ctx.cached.length = reuse;
@@ -90,10 +93,16 @@ export async function runGeneration(
   let produced = 0;
   let tFirst: number | null = null;
   let stopReason: StopReason;
+  // Ids of tokens whose text the stream still holds back: they go with the event that completes it, so a
+  // resumed run (`ResumeFrom.ids`) prefills exactly the tokens whose text its caller received.
+  let pendingIds: number[] = [];
   const deliver = (piece: string, logprobs?: TokenLogprobs[]) => {
     tFirst ??= performance.now();
     text += piece;
-    onToken(logprobs ? { text: piece, index: index++, logprobs } : { text: piece, index: index++ });
+    const ids = piece ? pendingIds : [];
+    if (piece) pendingIds = [];
+    const event: TokenEvent = { text: piece, index: index++, ...(ids.length ? { ids } : {}) };
+    onToken(logprobs ? { ...event, logprobs } : event);
   };
   for (;;) {
     if (aborted()) { stopReason = 'abort'; break; }
@@ -102,6 +111,7 @@ export async function runGeneration(
     const token = sampler.sample(logits);
     if (!req.ignoreEos && tokenizer.eog.has(token)) { stopReason = 'stop'; break; }
     produced++;
+    pendingIds.push(token);
     const piece = stream.push(tokenizer.tokenBytes(token));
     if (raw) deliver(piece, [tokenLogprobs(raw, token, req.logprobs!, tokenizer)]);
     else deliver(piece);
@@ -114,5 +124,5 @@ export async function runGeneration(
     const rest = stream.flush();
     if (rest) deliver(rest);
   }
-  return { text, stopReason, promptTokens: prompt.length, completionTokens: produced, tFirst };
+  return { text, stopReason, promptTokens: prompt.length, cachedTokens: reuse, completionTokens: produced, tFirst };
 }

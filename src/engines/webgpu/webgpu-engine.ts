@@ -6,7 +6,7 @@
  * then drops the model and can load again on a fresh device. Worker-side only.
  */
 import {
-  DeviceLostError, EngineBusyError, GenerationError, GgufError, LlmOsError, ModelLoadError, ModelNotLoadedError,
+  DeviceLostError, EngineBusyError, GenerationError, GgufError, InvalidRequestError, LlmOsError, ModelLoadError, ModelNotLoadedError,
   UnsupportedModelError, toLlmOsError, UnsupportedInputError,
 } from '../../errors';
 import { hyperParams, readGgufHeader } from '../../models/gguf-header';
@@ -137,10 +137,16 @@ export class WebGpuEngine implements Engine {
     const t0 = performance.now();
     try {
       const text = request.messages ? l.template.render(request.messages, request) : request.prompt ?? '';
-      const prompt = l.tokenizer.encode(text, { addSpecial: true, parseSpecial: true });
+      let prompt = l.tokenizer.encode(text, { addSpecial: true, parseSpecial: true });
+      // A resumed run: the earlier output as the tokens it was (exact), else as its text re-tokenised.
+      const resume = request.resume;
+      if (resume?.ids?.some((id) => id >= l.tokenizer.vocabSize)) {
+        throw new InvalidRequestError(`resume.ids holds a token id beyond the vocabulary (${l.tokenizer.vocabSize})`, { field: 'resume' });
+      }
+      if (resume) prompt = prompt.concat(resume.ids ?? l.tokenizer.encode(resume.text, { addSpecial: false, parseSpecial: false }));
       const out = await runGeneration({ model: l.model, tokenizer: l.tokenizer, lost: l.gpu.lost, cached: l.cached }, prompt, request, onToken,
         () => signal?.aborted === true);
-      const usage = makeUsage(t0, out.tFirst, performance.now(), out.promptTokens, out.completionTokens);
+      const usage = makeUsage(t0, out.tFirst, performance.now(), out.promptTokens, out.completionTokens, out.cachedTokens);
       return { text: out.text, stopReason: out.stopReason, usage };
     } catch (e) {
       throw await this.classify(e, l);

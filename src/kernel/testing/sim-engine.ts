@@ -2,8 +2,9 @@
  * TEST DOUBLE — `SimEngine`, a deterministic simulated engine for scheduler policy tests and the budget
  * benchmark. It implements the kernel's `SlotEngine` on a `SimClock`: loads take time proportional to
  * size, tokens come at a fixed simulated rate, token text is a pure function of (model, prompt, index),
- * and it honours `interrupt()`, abort signals and replay (`replayPrefix`/`replayTokens`, re-decoded at
- * full cost and checked for divergence) exactly like `WllamaEngine`. A shared `SimDevice` charges each
+ * and it honours `interrupt()`, abort signals, resume (`resume`: one prefill of prompt + earlier output,
+ * then the tokens that follow) and replay (`replayPrefix`/`replayTokens`, re-decoded at full cost and
+ * checked for divergence) as the real engines do. A shared `SimDevice` charges each
  * load against fixed budgets and records any moment residency exceeded them — independently of the
  * kernel's own bookkeeping. Never used outside tests and benchmarks.
  */
@@ -181,7 +182,9 @@ export class SimEngine implements SlotEngine {
     const msPerToken = spec.msPerToken ?? this.options.defaultMsPerToken ?? 10;
     const replayTokens = request.replayTokens ?? 0;
     let replay = request.replayPrefix ?? '';
-    const promptTokens = Math.ceil((request.prompt ?? JSON.stringify(request.messages)).length / 4);
+    // A resumed run prefills its earlier output with the prompt and goes on from the token after it.
+    const resumed = request.resume?.tokens ?? 0;
+    const promptTokens = Math.ceil((request.prompt ?? JSON.stringify(request.messages)).length / 4) + resumed;
     // No limit: to a full context, as the real engines do (the replayed tokens are in it too).
     const total = request.maxTokens === undefined ? Math.max(0, SIM_CONTEXT - promptTokens) : replayTokens + request.maxTokens;
     let text = '';
@@ -198,7 +201,7 @@ export class SimEngine implements SlotEngine {
       await this.sleep(msPerToken);
       if (signal?.aborted) { stopReason = 'abort'; break; }
       if (this.interruptFlag) { stopReason = 'interrupt'; break; }
-      let piece = simToken(model, request, i);
+      let piece = simToken(model, request, resumed + i);
       if (replay && this.options.divergeOnReplay) piece = ` diverged${i}`;
       if (replay) {
         const n = Math.min(replay.length, piece.length);
@@ -211,7 +214,7 @@ export class SimEngine implements SlotEngine {
       text += piece;
       produced++;
       if (request.logprobs === undefined) onToken({ text: piece, index: produced - 1 });
-      else onToken({ text: piece, index: produced - 1, logprobs: [simLogprobs(simToken(model, request, i), i, request.logprobs)] });
+      else onToken({ text: piece, index: produced - 1, logprobs: [simLogprobs(simToken(model, request, resumed + i), resumed + i, request.logprobs)] });
     }
     const tEnd = this.clock.now();
     return {
