@@ -96,11 +96,17 @@ export class WllamaEngine implements Engine {
     const wantGpu = options.backend !== 'wasm' && gpu.available && gpu.f16;
     const nThreads = options.nThreads ?? Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
     const nCtx = Math.min(options.nCtx ?? 2048, hp.contextLength || 2048);
+    // One llama.cpp sequence per job decoding in the batch (and per conversation kept for reuse), each with
+    // a whole context of its own: a split (not unified) KV cache of nCtx × sequences cells, so one long
+    // conversation cannot push the others' history out (measured: two conversations alternating on one
+    // shared 2,048-token cache lost their prefix reuse from turn 7).
+    const sequences = Math.max(1, Math.min(16, Math.floor(options.sequences ?? 1)));
     const params: LoadModelParams = {
-      n_ctx: nCtx,
+      n_ctx: nCtx * sequences,
       n_threads: nThreads,
       n_gpu_layers: wantGpu ? 999 : 0,
-      n_parallel: 4,
+      n_parallel: sequences,
+      kv_unified: false,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     };
     const files = projector ? [whole, projector] : [whole];
@@ -129,7 +135,7 @@ export class WllamaEngine implements Engine {
       contextLength: nCtx,
       inputs,
       weightBytes: header.dataBytes + (projector?.size ?? 0),
-      kvBytes: estimateKvBytes(hp, nCtx),
+      kvBytes: estimateKvBytes(hp, nCtx) * sequences,
       metadata: { architecture: hp.architecture, name: hp.name, fileType: hp.fileType, backend: this.backend },
     };
   }

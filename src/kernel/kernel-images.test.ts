@@ -22,7 +22,8 @@ afterEach(() => {
 
 async function visionKernel() {
   const kernel = new Kernel({
-    createEngine: () => EngineClient.start(), settings: memorySettingsStore(), budget: { ramMB: 200, slots: 1, vramMB: 0 },
+    // One job per slot: the preemption test needs a full slot.
+    createEngine: () => EngineClient.start(), settings: memorySettingsStore(), budget: { ramMB: 200, slots: 1, vramMB: 0 }, jobsPerSlot: 1,
   });
   kernels.push(kernel);
   await kernel.ready;

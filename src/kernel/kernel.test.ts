@@ -30,7 +30,8 @@ async function realKernel(budget: { ramMB: number; slots: number }, options: Ker
   const clients: EngineClient[] = [];
   const kernel = new Kernel({
     createEngine: async () => { const c = await EngineClient.start(spawnTestEngineWorker()); clients.push(c); return c; },
-    settings: memorySettingsStore(), budget: { ...budget, vramMB: 0 }, ...options,
+    // One job per slot unless a test says otherwise: these tests are about preemption in a full slot.
+    settings: memorySettingsStore(), budget: { ...budget, vramMB: 0 }, jobsPerSlot: 1, ...options,
   });
   kernels.push(kernel);
   await kernel.ready;
@@ -201,10 +202,12 @@ describe('kernel with real wllama workers', () => {
   });
 
   test('eviction when a third model does not fit; resident memory never exceeds the budget', async () => {
-    const { kernel } = await realKernel({ ramMB: 60, slots: 3 });
+    const { kernel } = await realKernel({ ramMB: 200, slots: 3 });
     const big = await describeGguf(await blobOf(TINY_URL), 512);
     // The same weights registered as a 40 MB model: with either small model it fits, with both it does not.
     kernel.registerModel({ id: 'tiny-big', engine: 'wllama', source: { kind: 'gguf-url', id: 'tiny-big', url: TINY_URL }, weightBytes: 40 * MB, kvBytes: big.kvBytes, nCtx: 512 });
+    const cost = (id: string) => kernel.registeredModels().find((m) => m.id === id)!.ramBytes;
+    kernel.setBudget({ ramMB: (cost('tiny-big') + cost('tiny') + cost('tiny-b') / 2) / MB });
     const over: string[] = [];
     kernel.events.on('*', (_d, type) => {
       const u = kernel.usage();
@@ -220,6 +223,25 @@ describe('kernel with real wllama workers', () => {
     expect(evicted).toEqual([expect.objectContaining({ model: 'tiny', reason: 'placement' })]);
     expect(kernel.models().map((m) => m.id).sort()).toEqual(['tiny-b', 'tiny-big']);
     expect(over).toEqual([]);
+  });
+
+  test('by default four jobs on one wllama model decode together in one batch, each as it would alone', async () => {
+    const { kernel } = await realKernel({ ramMB: 200, slots: 1 }, { jobsPerSlot: null });
+    expect(kernel.registeredModels().find((m) => m.id === 'tiny')!.sequences).toBe(4);
+    const pids = [0, 1, 2, 3].map((i) => kernel.spawn({ name: `app${i}` }, { priority: 'normal' }));
+    const prompts = ['the kernel', 'a model of', 'memory and', 'one browser'];
+    const solo = [];
+    for (const [i, prompt] of prompts.entries()) solo.push(await read(job(kernel, pids[i]!, 'tiny', { prompt, maxTokens: 24 })));
+    const started = kernel.events.history().length;
+    const together = await Promise.all(prompts.map((prompt, i) => read(job(kernel, pids[i]!, 'tiny', { prompt, maxTokens: 24 }))));
+    const h = kernel.events.history().slice(started);
+    const firstEnd = h.findIndex((e) => e.type === 'job-finished');
+    // All four were running before the first ended: one slot, four sequences.
+    expect(h.slice(0, firstEnd).filter((e) => e.type === 'job-started')).toHaveLength(4);
+    // (llama.cpp may send two tokens' text in one chunk: count the engine's tokens, compare the texts.)
+    expect(together.map((r) => r.result.usage.completionTokens)).toEqual([24, 24, 24, 24]);
+    expect(together.map((r) => r.result.queueWaitMs).every((ms) => ms < 1000)).toBe(true);
+    expect(together.map((r) => r.tokens.join(''))).toEqual(solo.map((r) => r.tokens.join('')));
   });
 
   test('bad input is refused with typed errors; the kernel and other processes keep running', async () => {

@@ -44,7 +44,7 @@ export interface KernelOptions extends Partial<SchedulerConfig> {
 /** Defaults of the scheduler's tunables. */
 export const KERNEL_DEFAULTS: SchedulerConfig = {
   queueLimit: 256,
-  jobsPerSlot: 1,
+  jobsPerSlot: null,
   maxRetries: 2,
   agingStepMs: 10_000,
   defaultKeepAliveMs: 5 * 60_000,
@@ -55,7 +55,7 @@ export const KERNEL_DEFAULTS: SchedulerConfig = {
   exactLimit: 20,
   discipline: 'priority',
   killGraceMs: 500,
-  // Generous for a slow CPU: a long prompt on a 2-core laptop, or a resumed run replaying its prefix.
+  // Generous for a slow CPU: a long prompt on a 2-core laptop, or the prefill of a resumed run.
   firstTokenTimeoutMs: 120_000,
   interTokenTimeoutMs: 60_000,
   jobTimeoutMs: 30 * 60_000,
@@ -327,7 +327,8 @@ function validateConfig(c: SchedulerConfig): void {
     const v = c[f];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw bad(f, v);
   };
-  posInt('queueLimit'); posInt('jobsPerSlot'); posInt('exactLimit'); posInt('quarantineAfter');
+  posInt('queueLimit'); posInt('exactLimit'); posInt('quarantineAfter');
+  if (c.jobsPerSlot !== null) posInt('jobsPerSlot');
   if (typeof c.queueShare !== 'number' || !(c.queueShare > 0 && c.queueShare <= 1)) throw bad('queueShare', c.queueShare);
   if (!Number.isInteger(c.maxRetries) || c.maxRetries < 0) throw bad('maxRetries', c.maxRetries);
   for (const f of ['agingStepMs', 'sliceTokens', 'loadTimeoutMs', 'unloadTimeoutMs', 'killGraceMs', 'firstTokenTimeoutMs', 'interTokenTimeoutMs', 'jobTimeoutMs'] as const) {

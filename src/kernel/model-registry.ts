@@ -14,6 +14,8 @@ import type { ModelRegistration, QuarantinedModel } from './types';
 /** A registration with its cost resolved. */
 export interface RegisteredModel extends ModelRegistration {
   backend: 'wasm' | 'webgpu';
+  /** Sequences resolved (see `ModelRegistration.sequences`). */
+  sequences: number;
   vramBytes: number;
   ramBytes: number;
   totalBytes: number;
@@ -22,6 +24,18 @@ export interface RegisteredModel extends ModelRegistration {
 }
 
 const ENGINES = new Set(['wllama', 'webllm', 'webgpu', 'scripted']);
+
+/** The most sequences a registration may ask for. */
+export const MAX_SEQUENCES = 16;
+
+/**
+ * Sequences by engine when a registration does not say: wllama decodes several sequences in one batch
+ * (measured: 4 jobs together give 1.2–1.3× the throughput of one, and each starts at once; see
+ * docs/benchmarks.md, "Batching"); the other engines decode one at a time.
+ */
+export function defaultSequences(engine: string): number {
+  return engine === 'wllama' ? 4 : 1;
+}
 
 function bytes(field: string, v: unknown, optional: boolean): number {
   if (v === undefined && optional) return 0;
@@ -47,8 +61,13 @@ export function resolveRegistration(reg: ModelRegistration): RegisteredModel {
   if (reg.inputs !== undefined && (!Array.isArray(reg.inputs) || reg.inputs.some((i) => i !== 'text' && i !== 'image'))) {
     throw new InvalidRequestError('inputs must be a list of text and image', { field: 'inputs' });
   }
+  if (reg.sequences !== undefined && (!Number.isInteger(reg.sequences) || reg.sequences < 1 || reg.sequences > MAX_SEQUENCES)) {
+    throw new InvalidRequestError(`sequences must be an integer in [1, ${MAX_SEQUENCES}]`, { field: 'sequences', value: String(reg.sequences) });
+  }
+  const sequences = reg.sequences ?? defaultSequences(reg.engine);
   const weightBytes = bytes('weightBytes', reg.weightBytes, false);
-  const kvBytes = bytes('kvBytes', reg.kvBytes, true);
+  // Every sequence has its own context's worth of KV cache.
+  const kvBytes = bytes('kvBytes', reg.kvBytes, true) * sequences;
   const cost = estimateModelCost(weightBytes, kvBytes);
   const overhead = reg.overheadBytes !== undefined ? bytes('overheadBytes', reg.overheadBytes, false) : cost.overheadBytes;
   const total = weightBytes + kvBytes + overhead;
@@ -57,6 +76,7 @@ export function resolveRegistration(reg: ModelRegistration): RegisteredModel {
   return {
     ...reg,
     backend,
+    sequences,
     // A GPU model still needs host memory for its runtime (the overhead); its weights and KV live in VRAM.
     vramBytes: backend === 'webgpu' ? weightBytes + kvBytes : 0,
     ramBytes: backend === 'webgpu' ? overhead : total,

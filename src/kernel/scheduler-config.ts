@@ -2,7 +2,11 @@
 /** Tunables of the scheduler (see `KernelOptions` for their meaning and defaults). */
 export interface SchedulerConfig {
   queueLimit: number;
-  jobsPerSlot: number;
+  /**
+   * Jobs a slot runs at once: a number for every model, or `null` (the default) for each model's own
+   * `sequences` (its batch: 4 on wllama, 1 elsewhere).
+   */
+  jobsPerSlot: number | null;
   maxRetries: number;
   agingStepMs: number;
   defaultKeepAliveMs: number;

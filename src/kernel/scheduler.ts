@@ -185,7 +185,7 @@ export class Scheduler {
       for (const k of keyed) {
         if (k.job.phase !== 'queued') continue;
         const s = slotOf(k.job.model);
-        if (s && s.active && s.modelState === 'loaded' && keep.has(k.job.model) && s.running.size < this.config.jobsPerSlot) {
+        if (s && s.active && s.modelState === 'loaded' && keep.has(k.job.model) && s.running.size < this.capacity(s)) {
           if (capped && this.atRunningCap(k, keyed)) { heldBack.add(k.job); continue; }
           this.ops.run(k.job, s, k.rank);
         } else if (!capped && s && s.modelState === 'loaded' && keep.has(k.job.model) && !heldBack.has(k.job)) {
@@ -207,10 +207,18 @@ export class Scheduler {
    */
   private atRunningCap(k: Keyed, keyed: Keyed[]): boolean {
     const proc = k.job.proc;
-    const cap = proc.quota.maxRunningJobs ?? Math.max(1, Math.floor((this.pool.activeSlots.length * this.config.jobsPerSlot) / 2));
+    let capacity = 0;
+    for (const s of this.pool.activeSlots) capacity += this.capacity(s);
+    const cap = proc.quota.maxRunningJobs ?? Math.max(1, Math.floor(capacity / 2));
     let running = 0;
     for (const j of this.jobs.values()) if (j.proc === proc && j.phase === 'running') running++;
     return running >= cap && keyed.some((o) => o.job.proc !== proc && o.job.phase === 'queued' && o.rank >= k.rank);
+  }
+
+  /** Jobs `slot` runs at once: `jobsPerSlot`, else its model's sequences (its batch). */
+  capacity(slot: Slot): number {
+    if (this.config.jobsPerSlot !== null) return this.config.jobsPerSlot;
+    return slot.model !== null && this.registry.has(slot.model) ? this.registry.get(slot.model).sequences : 1;
   }
 
   /** A blocked job whose model is loaded in a full slot: the lowest job there yields if outranked. */

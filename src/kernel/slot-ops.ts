@@ -147,7 +147,9 @@ export class SlotOps {
       if (!mine()) return;
       const source = typeof reg.source === 'function' ? await reg.source() : reg.source;
       const ctrl = new AbortController();
-      const options = { nThreads: s.budget?.threadsPerSlot ?? 1, ...reg.loadOptions, ...(reg.nCtx ? { nCtx: reg.nCtx } : {}) };
+      const options = {
+        nThreads: s.budget?.threadsPerSlot ?? 1, sequences: reg.sequences, ...reg.loadOptions, ...(reg.nCtx ? { nCtx: reg.nCtx } : {}),
+      };
       let lastFraction = -1;
       const info = await withTimeout(
         engine.load(reg.engine, source, options, (p) => {

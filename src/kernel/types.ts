@@ -175,8 +175,14 @@ export interface ModelRegistration {
   source: ModelSource | (() => Promise<ModelSource>);
   /** Bytes of weights (GGUF tensor data, or WebLLM's `vram_required_MB`). */
   weightBytes: number;
-  /** KV cache bytes for `nCtx` (see `estimateKvBytes`); 0 if unknown. */
+  /** KV cache bytes for `nCtx` (see `estimateKvBytes`), for one sequence; 0 if unknown. */
   kvBytes?: number;
+  /**
+   * Sequences the engine keeps for this model: how many jobs decode on it together in one batch, and
+   * how many conversations keep their KV cache for reuse. Each has `nCtx` tokens of KV, all of it
+   * charged to the budget. Default: 4 on wllama (llama.cpp's parallel sequences), 1 elsewhere.
+   */
+  sequences?: number;
   /** Runtime overhead; default from `estimateModelCost`. */
   overheadBytes?: number;
   /** Context to allocate at load. */

@@ -32,8 +32,13 @@ export interface MlcModelRecord {
 }
 
 export interface LoadOptions {
-  /** Context window to allocate, in tokens. */
+  /** Context window to allocate, in tokens (per sequence). */
   nCtx?: number;
+  /**
+   * Sequences to keep (engines that decode several at once: wllama): generations that run together, and
+   * conversations whose KV cache stays for reuse. Each gets `nCtx` tokens. Default 1.
+   */
+  sequences?: number;
   /** CPU threads for wasm engines; defaults to `hardwareConcurrency`. */
   nThreads?: number;
   /** `auto` uses WebGPU where the engine can, else wasm. */

@@ -8,7 +8,8 @@ import { handleV1Request, type V1Request } from './v1-handler';
 let kernel: Kernel;
 let client: LlmOsClient;
 beforeAll(async () => {
-  kernel = await fixtureKernel({ queueLimit: 1 });
+  // One job per slot: the queue fills behind one running job.
+  kernel = await fixtureKernel({ queueLimit: 1, jobsPerSlot: 1 });
   client = connect({ appId: 'test.v1', kernel });
 });
 afterAll(() => kernel.shutdown());
