@@ -244,6 +244,28 @@ describe('kernel with real wllama workers', () => {
     expect(together.map((r) => r.tokens.join(''))).toEqual(solo.map((r) => r.tokens.join('')));
   });
 
+  test('prefix reuse: a conversation\'s next turn and another app\'s shared system prompt come from the cache', async () => {
+    const { kernel } = await realKernel({ ramMB: 200, slots: 1 }, { jobsPerSlot: null });
+    const system = { role: 'system' as const, content: 'you are a small model in the browser and you answer in a few words about the state of the world' };
+    const a = kernel.spawn({ name: 'app a' }, { priority: 'normal' });
+    const b = kernel.spawn({ name: 'app b' }, { priority: 'normal' });
+    const turn = (pid: number, messages: { role: 'system' | 'user' | 'assistant'; content: string }[]) =>
+      read(job(kernel, pid, 'chars', { prompt: undefined, messages, maxTokens: 20, logitBias: CANONICAL }));
+    const history = [system, { role: 'user' as const, content: 'what is the kernel' }];
+    const first = await turn(a, history);
+    expect(first.result.usage.cachedTokens).toBe(0);
+    // Turn 2 of app a: its history, the reply included, is reused; only the new message is evaluated.
+    const second = await turn(a, [...history, { role: 'assistant', content: first.result.text }, { role: 'user', content: 'and the model' }]);
+    const t1 = first.result.usage.promptTokens + 20;
+    expect(second.result.usage.cachedTokens).toBeGreaterThanOrEqual(t1 - 1);
+    // App b, same system prompt: at least the system prompt comes from the cache.
+    const other = await turn(b, [system, { role: 'user', content: 'where is the window' }]);
+    expect(other.result.usage.cachedTokens).toBeGreaterThan(system.content.length);
+    const ps = kernel.ps();
+    expect(ps.find((p) => p.pid === a)!.metrics.tokensReused).toBe(second.result.usage.cachedTokens);
+    expect(ps.find((p) => p.pid === a)!.metrics.tokensEvaluated).toBe(first.result.evaluatedTokens + second.result.evaluatedTokens);
+  });
+
   test('bad input is refused with typed errors; the kernel and other processes keep running', async () => {
     const { kernel } = await realKernel({ ramMB: 60, slots: 1 });
     const pid = kernel.spawn({ name: 'app' }, { priority: 'normal', quota: { maxPriority: 'normal', allowedModels: ['tiny'], maxConcurrentJobs: 1 } });
