@@ -109,7 +109,10 @@ test('load: 1,000 jobs from 50 processes with random priorities and cancellation
   expect(r.unexpected).toEqual([]);
   expect(r.submitted + r.queueFull + r.permission).toBe(JOBS);
   expect(r.finished + r.cancelled).toBe(r.submitted);
-  expect(r.finished).toBeGreaterThan(300);
+  // Most admitted jobs ran to the end (a quarter are cancelled on purpose; how many are admitted depends on
+  // how fast the bursts drain, which batching changes).
+  expect(r.submitted).toBeGreaterThan(300);
+  expect(r.finished).toBeGreaterThan(r.submitted * 0.6);
   expect(r.cancelled).toBeGreaterThan(50);
   expect(r.queueFull).toBeGreaterThan(0); // the bursts really hit the limit …
   expect(r.limitViolations).toBe(0); // … which refused exactly when full
