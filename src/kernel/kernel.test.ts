@@ -244,6 +244,27 @@ describe('kernel with real wllama workers', () => {
     expect(together.map((r) => r.tokens.join(''))).toEqual(solo.map((r) => r.tokens.join('')));
   });
 
+  test('background work leaves a batch\'s last sequence free: an interactive job starts beside it, nothing preempted', async () => {
+    const { kernel } = await realKernel({ ramMB: 200, slots: 1 }, { jobsPerSlot: null });
+    const bgs = [0, 1, 2, 3].map((i) => kernel.spawn({ name: `indexer ${i}` }, { priority: 'background' }));
+    const chat = kernel.spawn({ name: 'chat' }, { priority: 'interactive' });
+    let most = 0;
+    kernel.events.on('job-started', () => { most = Math.max(most, kernel.jobs().filter((j) => j.state === 'running').length); });
+    const background = bgs.map((pid, i) => read(job(kernel, pid, 'tiny', { prompt: `the ${i} kernel`, maxTokens: 120 })));
+    const running = () => kernel.jobs().filter((j) => j.state === 'running').length;
+    for (let t = 0; t < 400 && running() < 3; t++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
+    // Three of the four run; the fourth waits rather than take the last sequence.
+    expect(running()).toBe(3);
+    const c = await read(job(kernel, chat, 'tiny', { maxTokens: 4 }));
+    expect(c.result.preemptions).toBe(0);
+    // It started at once, while three background jobs were still decoding.
+    expect(c.result.queueWaitMs).toBeLessThan(100);
+    const done = await Promise.all(background);
+    expect(done.map((r) => r.result.preemptions)).toEqual([0, 0, 0, 0]);
+    expect(most).toBe(4);
+  });
+
   test('prefix reuse: a conversation\'s next turn and another app\'s shared system prompt come from the cache', async () => {
     const { kernel } = await realKernel({ ramMB: 200, slots: 1 }, { jobsPerSlot: null });
     const system = { role: 'system' as const, content: 'you are a small model in the browser and you answer in a few words about the state of the world' };

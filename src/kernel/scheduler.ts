@@ -22,6 +22,8 @@ import { SlotOps, type RunOutcome } from './slot-ops';
 import type { SchedulerConfig } from './scheduler-config';
 import { Containment } from './containment';
 import { rankOf } from './priority';
+
+const BACKGROUND_RANK = rankOf('background');
 import type { Slot, WorkerPool } from './worker-pool';
 
 export type { SchedulerConfig };
@@ -185,7 +187,7 @@ export class Scheduler {
       for (const k of keyed) {
         if (k.job.phase !== 'queued') continue;
         const s = slotOf(k.job.model);
-        if (s && s.active && s.modelState === 'loaded' && keep.has(k.job.model) && s.running.size < this.capacity(s)) {
+        if (s && s.active && s.modelState === 'loaded' && keep.has(k.job.model) && s.running.size < this.capacity(s, k.rank)) {
           if (capped && this.atRunningCap(k, keyed)) { heldBack.add(k.job); continue; }
           this.ops.run(k.job, s, k.rank);
         } else if (!capped && s && s.modelState === 'loaded' && keep.has(k.job.model) && !heldBack.has(k.job)) {
@@ -215,10 +217,14 @@ export class Scheduler {
     return running >= cap && keyed.some((o) => o.job.proc !== proc && o.job.phase === 'queued' && o.rank >= k.rank);
   }
 
-  /** Jobs `slot` runs at once: `jobsPerSlot`, else its model's sequences (its batch). */
-  capacity(slot: Slot): number {
-    if (this.config.jobsPerSlot !== null) return this.config.jobsPerSlot;
-    return slot.model !== null && this.registry.has(slot.model) ? this.registry.get(slot.model).sequences : 1;
+  /**
+   * Jobs `slot` runs at once: `jobsPerSlot`, else its model's sequences (its batch). With `rank`, what a
+   * job of that rank may fill: background work leaves the last sequence of a batch free, so that an
+   * interactive job arriving starts at once beside it instead of waiting for a preempted run to stop.
+   */
+  capacity(slot: Slot, rank?: number): number {
+    const n = this.config.jobsPerSlot ?? (slot.model !== null && this.registry.has(slot.model) ? this.registry.get(slot.model).sequences : 1);
+    return rank !== undefined && rank <= BACKGROUND_RANK && n > 1 ? n - 1 : n;
   }
 
   /** A blocked job whose model is loaded in a full slot: the lowest job there yields if outranked. */
