@@ -244,25 +244,30 @@ describe('kernel with real wllama workers', () => {
     expect(together.map((r) => r.tokens.join(''))).toEqual(solo.map((r) => r.tokens.join('')));
   });
 
-  test('background work leaves a batch\'s last sequence free: an interactive job starts beside it, nothing preempted', async () => {
+  test('background work leaves a batch\'s last sequence free and yields to interactive work: the chat starts at once and runs alone', async () => {
     const { kernel } = await realKernel({ ramMB: 200, slots: 1 }, { jobsPerSlot: null });
     const bgs = [0, 1, 2, 3].map((i) => kernel.spawn({ name: `indexer ${i}` }, { priority: 'background' }));
     const chat = kernel.spawn({ name: 'chat' }, { priority: 'interactive' });
-    let most = 0;
-    kernel.events.on('job-started', () => { most = Math.max(most, kernel.jobs().filter((j) => j.state === 'running').length); });
-    const background = bgs.map((pid, i) => read(job(kernel, pid, 'tiny', { prompt: `the ${i} kernel`, maxTokens: 120 })));
+    const background = bgs.map((pid, i) => read(job(kernel, pid, 'chars', { prompt: `the ${i} kernel`, maxTokens: 120, logitBias: CANONICAL })));
     const running = () => kernel.jobs().filter((j) => j.state === 'running').length;
     for (let t = 0; t < 400 && running() < 3; t++) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 200));
     // Three of the four run; the fourth waits rather than take the last sequence.
     expect(running()).toBe(3);
-    const c = await read(job(kernel, chat, 'tiny', { maxTokens: 4 }));
+    const c = await read(job(kernel, chat, 'chars', { maxTokens: 8, logitBias: CANONICAL }));
     expect(c.result.preemptions).toBe(0);
-    // It started at once, while three background jobs were still decoding.
+    // It started at once, in the free sequence …
     expect(c.result.queueWaitMs).toBeLessThan(100);
+    // … and the background jobs yielded while it ran: none (re)started between its start and its end.
+    const h = kernel.events.history();
+    const at = (type: string) => h.findIndex((e) => e.type === type && (e.detail as { jobId?: string }).jobId === c.result.jobId);
+    const between = h.slice(at('job-started'), at('job-finished'));
+    expect(between.filter((e) => e.type === 'job-resumed' || e.type === 'job-started').map((e) => (e.detail as { pid: number }).pid)).toEqual([chat]);
+    expect(between.filter((e) => e.type === 'job-preempted')).toHaveLength(3);
     const done = await Promise.all(background);
-    expect(done.map((r) => r.result.preemptions)).toEqual([0, 0, 0, 0]);
-    expect(most).toBe(4);
+    expect(done.map((r) => r.result.usage.completionTokens)).toEqual([120, 120, 120, 120]);
+    expect(done.reduce((n, r) => n + r.result.preemptions, 0)).toBe(3);
+    expect(done.every((r) => r.result.inexactResumes === 0)).toBe(true);
   });
 
   test('prefix reuse: a conversation\'s next turn and another app\'s shared system prompt come from the cache', async () => {
