@@ -3,10 +3,10 @@
  * headless Chromium (the flags of vite.config.ts), waits for the page to publish `window.__benchResult`,
  * then prints a table and writes JSON to bench/results/<name>.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
+import { createServer, type Plugin } from 'vite';
 import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../vite.config.ts';
 
@@ -15,8 +15,40 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export interface BenchRow { [column: string]: string | number }
 export interface BenchOutput { rows: BenchRow[]; summary: Record<string, number | string>; [k: string]: unknown }
 
-export async function runBenchPage(name: string, pagePath: string, timeoutMs = 600_000): Promise<BenchOutput> {
-  const server = await createServer({ root: ROOT, configFile: join(ROOT, 'vite.config.ts'), server: { port: 0, host: '127.0.0.1', watch: null, hmr: false }, logLevel: 'warn' });
+/** Extra options of `runBenchPage`. */
+export interface BenchPageOptions {
+  /**
+   * Files outside the repository to serve to the page, URL path (e.g. `/bench-files/big.gguf`) → file
+   * path: large fixtures built at bench time in a temp folder, never committed.
+   */
+  files?: Record<string, string>;
+}
+
+/** Serve `files` (whole files, with the cross-origin isolation headers the bench pages need). */
+function serveFilesPlugin(files: Record<string, string>): Plugin {
+  return {
+    name: 'llmos-bench-files',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const file = files[new URL(req.url ?? '/', 'http://x').pathname];
+        if (!file) return next();
+        if (!existsSync(file)) { res.statusCode = 404; res.end('not found'); return; }
+        res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+        res.setHeader('Content-Type', 'application/octet-stream');
+        res.setHeader('Content-Length', String(statSync(file).size));
+        res.setHeader('Cache-Control', 'no-store');
+        if (req.method === 'HEAD') { res.end(); return; }
+        createReadStream(file, { highWaterMark: 1 << 20 }).on('error', () => res.destroy()).pipe(res);
+      });
+    },
+  };
+}
+
+export async function runBenchPage(name: string, pagePath: string, timeoutMs = 600_000, options: BenchPageOptions = {}): Promise<BenchOutput> {
+  const server = await createServer({
+    root: ROOT, configFile: join(ROOT, 'vite.config.ts'), server: { port: 0, host: '127.0.0.1', watch: null, hmr: false }, logLevel: 'warn',
+    plugins: options.files ? [serveFilesPlugin(options.files)] : [],
+  });
   await server.listen();
   const address = server.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : 0;
