@@ -12,6 +12,7 @@ import { MB } from '../../src/models/cost.ts';
 import type { Priority } from '../../src/kernel/priority.ts';
 import { drain, simKernel, type SimModelDef } from '../../src/kernel/testing/sim-kernel.ts';
 import { ROOT, median, printTable } from '../lib/harness.ts';
+import { rng } from '../../src/kernel/testing/rng.ts';
 
 const JOBS = 200;
 const VRAM_MB = 3000;
@@ -19,15 +20,6 @@ const SLOTS = 3;
 const MODEL_MB = [300, 600, 900, 1400, 2200];
 const POPULARITY = [0.3, 0.25, 0.2, 0.15, 0.1];
 const PRIORITY_MIX: [Priority, number][] = [['realtime', 0.1], ['interactive', 0.3], ['normal', 0.4], ['background', 0.2]];
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface TraceJob { at: number; pid: number; model: string; priority: Priority; maxTokens: number }
 

@@ -12,16 +12,7 @@ import { place, placeExact, retentionValue, type PlacementBudget, type Placement
 import { classWeight, rankOf } from './priority';
 import { RESIDENT_HYSTERESIS } from './resident-set';
 import { jobDemand } from './run-queue';
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './testing/rng';
 
 const AGING_STEP_MS = 1_000;
 const REALTIME = rankOf('realtime');

@@ -4,16 +4,7 @@ import {
   type PlacementBudget, type PlacementModel, type PlacementResult,
 } from './placement';
 import { MB } from '../models/cost';
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './testing/rng';
 
 function randomInstance(r: () => number, n: number): { models: PlacementModel[]; budget: PlacementBudget } {
   const budget = { vramBytes: Math.floor(r() * 4000) * MB, ramBytes: Math.floor(r() * 4000) * MB, slots: 1 + Math.floor(r() * 5) };

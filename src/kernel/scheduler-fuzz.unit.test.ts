@@ -17,15 +17,7 @@ import { LlmOsError, ModelTooLargeError } from '../errors';
 import { PRIORITIES } from './priority';
 import type { JobHandle } from './types';
 import { drain, simKernel, simReference, type SimModelDef } from './testing/sim-kernel';
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './testing/rng';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 1500);
 
