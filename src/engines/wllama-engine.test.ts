@@ -63,9 +63,10 @@ function describeEngine(name: string, make: () => Promise<HostedEngine>, dispose
       }, ctrl.signal);
       expect(res.stopReason).toBe('abort');
       expect(atAbort).toBeGreaterThanOrEqual(3);
-      // One token may be decoding when the abort lands, and a few more may already be on their way back
-      // in a batch; an ignored abort would run to 200.
-      expect(tokens.length).toBeLessThanOrEqual(atAbort + 4);
+      // One token may be decoding when the abort lands, and more may already be on their way back in a
+      // batch: the tiny fixture decodes ≈ 1,700 tokens/s with one sequence, so a worker round trip of a
+      // few ms lets several through (9 seen on a loaded machine). An ignored abort would run to 200.
+      expect(tokens.length).toBeLessThanOrEqual(atAbort + 12);
       // The engine is still usable.
       const after = await collect(engine, greedy({ maxTokens: 4 }));
       expect(after.result.stopReason).toBe('length');
