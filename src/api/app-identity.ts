@@ -8,14 +8,14 @@
  * for the OS's own interface unless the host grants it.
  */
 import { InvalidRequestError } from '../errors';
-import type { Kernel } from '../kernel/kernel';
+import type { KernelApi } from '../kernel/kernel-api';
 import { PRIORITIES, parsePriority, rankOf, type Priority } from '../kernel/priority';
 import type { ProcessQuota } from '../kernel/types';
 
 /** What apps get when the host set no policy for their id. */
 export const DEFAULT_APP_QUOTA: Readonly<ProcessQuota> = Object.freeze({ maxPriority: 'interactive' as Priority });
 
-const policies = new WeakMap<Kernel, Map<string, ProcessQuota>>();
+const policies = new WeakMap<KernelApi, Map<string, ProcessQuota>>();
 
 /** Check an app id: a non-empty string of at most 200 characters. */
 export function validateAppId(appId: unknown): string {
@@ -29,7 +29,7 @@ export function validateAppId(appId: unknown): string {
  * Set the host's policy for an app id on a kernel (`null` removes it: the app falls back to
  * `DEFAULT_APP_QUOTA`). Applies to processes spawned afterwards.
  */
-export function setAppPolicy(kernel: Kernel, appId: string, quota: ProcessQuota | null): void {
+export function setAppPolicy(kernel: KernelApi, appId: string, quota: ProcessQuota | null): void {
   validateAppId(appId);
   let map = policies.get(kernel);
   if (!map) policies.set(kernel, map = new Map());
@@ -38,7 +38,7 @@ export function setAppPolicy(kernel: Kernel, appId: string, quota: ProcessQuota 
 }
 
 /** The policy in force for an app id on a kernel. */
-export function appPolicy(kernel: Kernel, appId: string): ProcessQuota {
+export function appPolicy(kernel: KernelApi, appId: string): ProcessQuota {
   return policies.get(kernel)?.get(appId) ?? DEFAULT_APP_QUOTA;
 }
 
@@ -68,7 +68,7 @@ export interface AppProcessOptions {
  * Spawn the kernel process of an app: its quota is the host's policy intersected with what it asked.
  * Returns the pid. A priority above the quota is the kernel's `PermissionError`.
  */
-export function spawnAppProcess(kernel: Kernel, options: AppProcessOptions, defaultPriority: Priority = 'normal'): number {
+export function spawnAppProcess(kernel: KernelApi, options: AppProcessOptions, defaultPriority: Priority = 'normal'): number {
   const appId = validateAppId(options.appId);
   const priority = parsePriority(options.priority ?? defaultPriority);
   const quota = intersectQuota(appPolicy(kernel, appId), options.quota ?? {});

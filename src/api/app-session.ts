@@ -17,7 +17,7 @@
  */
 import { AbortError, PermissionError, UnsupportedInputError } from '../errors';
 import type { ChatMessage, ModelSource } from '../protocol/engine';
-import type { Kernel } from '../kernel/kernel';
+import type { KernelApi } from '../kernel/kernel-api';
 import type { Priority } from '../kernel/priority';
 import type { JobHandle, JobParams } from '../kernel/types';
 import type { OutputConstraint } from '../constraints/output-check';
@@ -46,7 +46,7 @@ export function mergeParams(defaults: ModelDefaults | JobParams, params: JobPara
 /** Options of an app's session. */
 export interface AppSessionOptions extends AppProcessOptions {
   /** Default: the page's shared kernel. */
-  kernel?: Kernel;
+  kernel?: KernelApi;
   /**
    * Spawn the process on first use, and again when it was killed (the task manager's End). Default
    * false: spawned at once, and a submit after a kill fails.
@@ -77,12 +77,12 @@ export interface Admission {
 
 /** An app's process on a kernel and the path its requests take in. */
 export class AppSession {
-  readonly kernel: Kernel;
+  readonly kernel: KernelApi;
   private readonly defaultPriority: Priority;
   private pidValue: number | null;
   private closed = false;
 
-  constructor(private readonly options: AppSessionOptions | null, defaultPriority: Priority = 'normal', attach?: { kernel: Kernel; pid: number }) {
+  constructor(private readonly options: AppSessionOptions | null, defaultPriority: Priority = 'normal', attach?: { kernel: KernelApi; pid: number }) {
     this.kernel = attach?.kernel ?? options?.kernel ?? getSharedKernel();
     this.defaultPriority = defaultPriority;
     // A respawning session spawns on first use (as the Prompt API did: installing it starts no process).
@@ -90,7 +90,7 @@ export class AppSession {
   }
 
   /** A session over a process its owner spawned (the desktop's windows); `close()` leaves it alive. */
-  static attach(kernel: Kernel, pid: number): AppSession {
+  static attach(kernel: KernelApi, pid: number): AppSession {
     return new AppSession(null, 'normal', { kernel, pid });
   }
 

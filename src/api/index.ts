@@ -9,7 +9,7 @@ export type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, ChatCompletionMessageParam, ChatCompletionContentPartText,
   ChatCompletionContentPartImage, ChatCompletionContentPart, CompletionUsage, FinishReason, Model, ModelList, RequestOptions, ResponseFormat,
 } from './openai/openai-types';
-export { getSharedKernel, setSharedKernel, hasSharedKernel } from './shared-kernel';
+export { getSharedKernel, setSharedKernel, hasSharedKernel, configureSharedKernel, getPrivateKernel, createPageKernel, type SharedKernelConfig } from './shared-kernel';
 export { DEFAULT_APP_QUOTA, setAppPolicy, appPolicy } from './app-identity';
 export { resolveModel, registerSource, setModelDefaults, modelDefaults } from './model-ref';
 export { acceptsImages, modelInputs } from './model-inputs';

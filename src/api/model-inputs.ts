@@ -10,7 +10,7 @@
  *      model then refuses with `UnsupportedInputError` at run time).
  */
 import type { InputModality, ModelSource } from '../protocol/engine';
-import type { Kernel } from '../kernel/kernel';
+import type { KernelApi } from '../kernel/kernel-api';
 import type { ModelRegistration } from '../kernel/types';
 
 /** WebLLM's `model_type` of vision-language models. */
@@ -32,12 +32,12 @@ export function registrationInputs(reg: Pick<ModelRegistration, 'inputs' | 'engi
 }
 
 /** The input modalities of registered model `id` (`undefined`: unknown, or no such model). */
-export function modelInputs(kernel: Kernel, id: string): InputModality[] | undefined {
+export function modelInputs(kernel: KernelApi, id: string): InputModality[] | undefined {
   const reg = kernel.registeredModels().find((m) => m.id === id);
   return reg ? registrationInputs(reg) : undefined;
 }
 
 /** Whether model `id` accepts images: `true`, `false`, or `undefined` when only loading it would tell. */
-export function acceptsImages(kernel: Kernel, id: string): boolean | undefined {
+export function acceptsImages(kernel: KernelApi, id: string): boolean | undefined {
   return modelInputs(kernel, id)?.includes('image');
 }

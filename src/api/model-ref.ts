@@ -11,7 +11,7 @@
  */
 import { InvalidRequestError, NetworkError, toLlmOsError } from '../errors';
 import type { GenerateRequest, ModelSource } from '../protocol/engine';
-import type { Kernel } from '../kernel/kernel';
+import type { KernelApi } from '../kernel/kernel-api';
 import { estimateKvBytes } from '../models/cost';
 import { hyperParams, readGgufHeader } from '../models/gguf-header';
 
@@ -21,8 +21,8 @@ export type ModelDefaults = Partial<Pick<GenerateRequest, 'temperature' | 'topK'
 /** Context allocated for models registered by URL (the engines' default). */
 const DEFAULT_NCTX = 2048;
 
-const defaults = new WeakMap<Kernel, Map<string, ModelDefaults>>();
-const pending = new WeakMap<Kernel, Map<string, Promise<string>>>();
+const defaults = new WeakMap<KernelApi, Map<string, ModelDefaults>>();
+const pending = new WeakMap<KernelApi, Map<string, Promise<string>>>();
 
 /** The fixture vocabulary puts `<unk> <s> </s>` first, then the byte tokens `<0x00>`…`<0xFF>` (ids 3…258). */
 export function randomFixtureDefaults(): ModelDefaults {
@@ -32,7 +32,7 @@ export function randomFixtureDefaults(): ModelDefaults {
 }
 
 /** Set (or with `null` clear) the default parameters of a model on a kernel. */
-export function setModelDefaults(kernel: Kernel, model: string, params: ModelDefaults | null): void {
+export function setModelDefaults(kernel: KernelApi, model: string, params: ModelDefaults | null): void {
   let map = defaults.get(kernel);
   if (!map) defaults.set(kernel, map = new Map());
   if (params === null) map.delete(model);
@@ -40,7 +40,7 @@ export function setModelDefaults(kernel: Kernel, model: string, params: ModelDef
 }
 
 /** Default parameters of a model (empty when none). */
-export function modelDefaults(kernel: Kernel, model: string): ModelDefaults {
+export function modelDefaults(kernel: KernelApi, model: string): ModelDefaults {
   return defaults.get(kernel)?.get(model) ?? {};
 }
 
@@ -48,7 +48,7 @@ export function modelDefaults(kernel: Kernel, model: string): ModelDefaults {
  * Forget a model (its registration and default parameters) so that it is no longer listed. False when
  * the kernel keeps it: loaded in a slot, or with jobs.
  */
-export function forgetModel(kernel: Kernel, id: string): boolean {
+export function forgetModel(kernel: KernelApi, id: string): boolean {
   if (!kernel.unregisterModel(id)) return false;
   defaults.get(kernel)?.delete(id);
   return true;
@@ -63,7 +63,7 @@ export function isModelUrl(ref: string): boolean {
  * Resolve a model reference to a registered model id, registering a GGUF URL on first use.
  * Unknown ids are the kernel's `UnknownModelError` when the request is submitted.
  */
-export function resolveModel(kernel: Kernel, ref: unknown, signal?: AbortSignal): Promise<string> {
+export function resolveModel(kernel: KernelApi, ref: unknown, signal?: AbortSignal): Promise<string> {
   if (typeof ref !== 'string' || !ref.trim()) {
     return Promise.reject(new InvalidRequestError('model must be a registered model id or a GGUF URL', { field: 'model', value: String(ref) }));
   }
@@ -84,7 +84,7 @@ export function resolveModel(kernel: Kernel, ref: unknown, signal?: AbortSignal)
  * `resolveModel` does, GGUF bytes in hand (a local file) by their header, a WebLLM model by its catalog
  * record (`vram_required_MB` as its cost).
  */
-export async function registerSource(kernel: Kernel, source: ModelSource): Promise<string> {
+export async function registerSource(kernel: KernelApi, source: ModelSource): Promise<string> {
   if (source.kind === 'gguf-url' && !source.projectorUrl) return resolveModel(kernel, source.url);
   if (kernel.registeredModels().some((m) => m.id === source.id)) return source.id;
   // With a vision projector: registered under the source's id (its URL alone names the text-only model).
@@ -104,7 +104,7 @@ export async function registerSource(kernel: Kernel, source: ModelSource): Promi
   return source.id;
 }
 
-async function registerGgufUrl(kernel: Kernel, url: string, signal?: AbortSignal, vision?: { id: string; projectorUrl: string }): Promise<string> {
+async function registerGgufUrl(kernel: KernelApi, url: string, signal?: AbortSignal, vision?: { id: string; projectorUrl: string }): Promise<string> {
   const href = new URL(url, globalThis.location?.href).href;
   const id = vision?.id ?? url;
   try {

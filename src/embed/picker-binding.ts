@@ -4,7 +4,7 @@
  * `llmos-request-load` (`preventDefault()`), the source is registered with the kernel and becomes the
  * `model` of every target; the kernel loads it when one of them needs it.
  */
-import type { Kernel } from '../kernel/kernel';
+import type { KernelApi } from '../kernel/kernel-api';
 import { registerSource } from '../api/model-ref';
 import { LlmosErrorEvent } from '../components/shared/generation-events';
 import { errorWords } from '../components/shared/error-words';
@@ -20,7 +20,7 @@ function targetsOf(picker: HTMLElement): HTMLElement[] {
 }
 
 /** Handle pickers under `root` (default: the document). Returns the function that stops it. */
-export function bindModelPickers(kernel: () => Kernel, root: Document | ShadowRoot | HTMLElement = document): () => void {
+export function bindModelPickers(kernel: () => KernelApi, root: Document | ShadowRoot | HTMLElement = document): () => void {
   const onRequest = (ev: LlmosRequestLoadEvent) => {
     const picker = ev.composedPath()[0];
     if (!(picker instanceof LlmosModelPicker) || !picker.hasAttribute('for')) return;

@@ -7,6 +7,7 @@
 import type { SerializedError } from '../errors';
 import type { StopReason } from '../protocol/engine';
 import type { Budget } from './device-budget';
+import type { KernelHostInfo } from './kernel-api';
 import type { Priority } from './priority';
 
 /** Fields every job event carries. */
@@ -46,6 +47,8 @@ export interface KernelEventMap {
   'worker-reclaimed': { slot: number; model: string | null; jobId: string; pid: number; cause: StopCause; waitedMs: number; requeued: string[]; at: number };
   'model-quarantined': { model: string; failures: number; error: SerializedError; at: number };
   'model-quarantine-cleared': { model: string; by: 'user' | 'new-file'; at: number };
+  /** Where the kernel runs changed (cross-tab: a tab became the host; `at` is `Date.now()`). */
+  'host-changed': { host: KernelHostInfo; at: number };
 }
 
 /** Which watchdog a job tripped. */
@@ -110,5 +113,5 @@ const EVENT_TYPES: Record<KernelEventType, true> = {
   'job-finished': true, 'model-loading': true, 'model-progress': true, 'model-loaded': true, 'model-load-failed': true,
   'model-evicted': true, 'budget-changed': true, 'process-spawned': true, 'process-reniced': true,
   'process-exited': true, 'worker-crashed': true, 'job-timed-out': true, 'worker-reclaimed': true,
-  'model-quarantined': true, 'model-quarantine-cleared': true,
+  'model-quarantined': true, 'model-quarantine-cleared': true, 'host-changed': true,
 };

@@ -15,6 +15,18 @@ import type { StopCause } from './events';
 
 let jobSeq = 0;
 
+/** What a job delivered on another kernel, to go on from (`Job.continueFrom`). */
+export interface JobContinuation {
+  /** The text delivered. */
+  text: string;
+  /** Engine tokens it was generated as (ignored when `ids` are given: their count). */
+  tokens: number;
+  /** Their ids, where the engine reported them. */
+  ids: number[] | null;
+  /** Token events delivered. */
+  events: number;
+}
+
 /**
  * How a job's later runs resume what an earlier run delivered:
  * - `prefill`: one prefill of the prompt followed by the delivered output (its token ids where the
@@ -92,6 +104,8 @@ export class Job {
   lastTokenAt: number | null = null;
   readonly stream: TokenChannel<TokenEvent>;
   readonly result: Promise<JobResult>;
+  /** Token events carry the engine's token ids (`TokenEvent.ids`) too: what a cross-tab proxy resumes from. */
+  withIds = false;
   private settle!: { resolve: (r: JobResult) => void; reject: (e: unknown) => void };
   private detachSignal: (() => void) | null = null;
 
@@ -176,12 +190,25 @@ export class Job {
       else if (t.text) this.ids = null;
     }
     this.runEvents++;
+    const ev: TokenEvent = { text: t.text, index: this.events++ };
     if (this.logprobs && t.logprobs) {
       this.logprobs.push(...t.logprobs);
-      this.stream.push({ text: t.text, index: this.events++, logprobs: t.logprobs });
-    } else {
-      this.stream.push({ text: t.text, index: this.events++ });
+      ev.logprobs = t.logprobs;
     }
+    if (this.withIds && t.ids) ev.ids = t.ids;
+    this.stream.push(ev);
+  }
+
+  /**
+   * Start from output another kernel already delivered (a cross-tab job resubmitted after its kernel's
+   * tab closed): the first run resumes it as a preempted job's would, and the stream's indexes go on
+   * from `events`.
+   */
+  continueFrom(from: JobContinuation): void {
+    this.text = from.text;
+    this.ids = from.ids ? [...from.ids] : null;
+    this.engineTokens = from.ids ? from.ids.length : from.tokens;
+    this.events = from.events;
   }
 
   /** Account for a run that ended (normally or by preemption). */

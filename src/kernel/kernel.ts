@@ -13,7 +13,8 @@ import { EngineClient } from './engine-client';
 import { systemClock, type Clock } from './clock';
 import { deriveBudget, probeDevice, validateOverrides, type Budget, type BudgetOverrides, type DeviceProbe } from './device-budget';
 import { KernelEvents } from './events';
-import { Job } from './job';
+import { PRIVATE_HOST, type KernelApi, type KernelHostInfo } from './kernel-api';
+import { Job, type JobContinuation } from './job';
 import { ModelRegistry, quarantineError, resolveRegistration, type RegisteredModel } from './model-registry';
 import { refusal } from './placement';
 import { parsePriority, type Priority } from './priority';
@@ -63,8 +64,8 @@ export const KERNEL_DEFAULTS: SchedulerConfig = {
   quarantineAfter: 2,
 };
 
-/** The LLM OS kernel. */
-export class Kernel {
+/** The LLM OS kernel of one page (`TabKernel`, in `cross-tab/`, shares one among the origin's tabs). */
+export class Kernel implements KernelApi {
   /** Every scheduling decision, as events (see `KernelEventMap`). */
   readonly events: KernelEvents;
   /** Resolves with the budget once the device is probed (never rejects); until then jobs queue but nothing runs. */
@@ -100,6 +101,11 @@ export class Kernel {
         this.probeResult = p;
         return this.applyBudget();
       });
+  }
+
+  /** A page's own kernel runs in the page. */
+  get host(): KernelHostInfo {
+    return PRIVATE_HOST;
   }
 
   /** The budget in force, or null before the probe finished. */
@@ -138,9 +144,12 @@ export class Kernel {
     return budget;
   }
 
-  /** Start a process for an app; returns its pid. */
-  spawn(app: AppInfo, options: SpawnOptions): number {
-    const p = this.procs.spawn(app, options);
+  /**
+   * Start a process for an app; returns its pid. `internal` is the cross-tab kernel's (`cross-tab/`):
+   * the pid its tab chose, and the tab that owns the process.
+   */
+  spawn(app: AppInfo, options: SpawnOptions, internal?: { pid?: number; tab?: string }): number {
+    const p = this.procs.spawn(app, options, internal?.pid, internal?.tab ?? null);
     this.events.emit('process-spawned', { pid: p.pid, name: p.name, priority: p.priority, at: this.scheduler.clock.now() });
     return p.pid;
   }
@@ -197,8 +206,12 @@ export class Kernel {
     return this.registry.list();
   }
 
-  /** Submit a generation. Returns at once; refusals are thrown synchronously as typed errors. */
-  submit(req: SubmitRequest): JobHandle {
+  /**
+   * Submit a generation. Returns at once; refusals are thrown synchronously as typed errors. `internal`
+   * is the cross-tab kernel's (`cross-tab/`): output delivered by a kernel that is gone, to resume from,
+   * and token events that carry their ids.
+   */
+  submit(req: SubmitRequest, internal?: { continueFrom?: JobContinuation; withIds?: boolean }): JobHandle {
     if (this.scheduler.closed) throw new InvalidRequestError('The kernel has been shut down', { shutdown: true });
     if (typeof req !== 'object' || req === null) throw new InvalidRequestError('submit() needs a request object', {});
     const proc = this.procs.live(req.pid);
@@ -239,6 +252,8 @@ export class Kernel {
       throw new QueueFullError(`The queue is full (${queued} jobs waiting)`, { scope: 'kernel', queueLength: queued, limit: this.scheduler.config.queueLimit });
     }
     const job = new Job(proc, model.id, model.engine, request, explicit, keepAliveMs, this.scheduler.clock.now(), (j) => this.scheduler.cancel(j), req.signal);
+    if (internal?.continueFrom && internal.continueFrom.events > 0) job.continueFrom(internal.continueFrom);
+    job.withIds = internal?.withIds === true;
     proc.submitted++;
     this.scheduler.enqueue(job);
     if (req.signal?.aborted) this.scheduler.cancel(job);
@@ -259,7 +274,7 @@ export class Kernel {
       else if (queued.length) state = 'ready';
       const newest = jobs[jobs.length - 1];
       return {
-        pid: p.pid, name: p.name, appId: p.appId, priority: p.priority, weight: p.weight, quota: p.quota, state,
+        pid: p.pid, name: p.name, appId: p.appId, tab: p.tab, priority: p.priority, weight: p.weight, quota: p.quota, state,
         model: running[0]?.model ?? newest?.model ?? p.lastModel, queuedJobs: queued.length, runningJobs: running.length,
         metrics: p.metrics(),
       };
@@ -305,7 +320,8 @@ export async function createKernel(options: KernelOptions = {}): Promise<Kernel>
   return k;
 }
 
-function buildRequest(req: SubmitRequest): GenerateRequest {
+/** @internal The engine request of a submission, checked (`InvalidRequestError`). */
+export function buildRequest(req: SubmitRequest): GenerateRequest {
   const params = req.params ?? {};
   if (typeof params !== 'object' || params === null) throw new InvalidRequestError('params must be an object', { field: 'params' });
   const { replayPrefix: _p, replayTokens: _t, resume: _r, messages: _m, prompt: _pr, ...clean } = params as GenerateRequest;

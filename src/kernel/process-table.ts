@@ -41,6 +41,8 @@ export class ProcessRecord {
     readonly quota: ProcessQuota,
     /** Watchdog limits given at spawn (absent fields: the kernel's defaults). */
     readonly limits: JobLimits = {},
+    /** The browser tab that owns the process, when the kernel serves several (`kernel/cross-tab/`). */
+    readonly tab: string | null = null,
   ) {}
 
   /** Throws `PermissionError` if the class is above the quota. */
@@ -142,7 +144,11 @@ export class ProcessTable {
   private readonly procs = new Map<number, ProcessRecord>();
   private nextPid = 1;
 
-  spawn(app: AppInfo, options: SpawnOptions): ProcessRecord {
+  /**
+   * Start a process. `pid` (the cross-tab kernel's, `kernel/cross-tab/`): a number the caller chose,
+   * refused when in use; by default the next free one. `tab`: the browser tab that owns it.
+   */
+  spawn(app: AppInfo, options: SpawnOptions, pid?: number, tab: string | null = null): ProcessRecord {
     if (typeof app !== 'object' || app === null || typeof app.name !== 'string' || !app.name.trim() || app.name.length > 200) {
       throw new InvalidRequestError('app.name must be a non-empty string of at most 200 characters', { field: 'app.name' });
     }
@@ -154,9 +160,13 @@ export class ProcessTable {
       throw new InvalidRequestError('weight must be a number in (0, 1000]', { field: 'weight', value: String(weight) });
     }
     const quota = validateQuota(options.quota);
-    const proc = new ProcessRecord(this.nextPid, app.name, app.appId ?? null, priority, weight, quota, validateLimits(options.limits));
+    if (pid !== undefined && (!Number.isSafeInteger(pid) || pid < 1 || this.procs.has(pid))) {
+      throw new InvalidRequestError(`Process id ${pid} is not free`, { field: 'pid', value: String(pid) });
+    }
+    while (pid === undefined && this.procs.has(this.nextPid)) this.nextPid++;
+    const proc = new ProcessRecord(pid ?? this.nextPid, app.name, app.appId ?? null, priority, weight, quota, validateLimits(options.limits), tab);
     proc.checkPriority(priority);
-    this.nextPid++;
+    if (pid === undefined) this.nextPid++;
     this.procs.set(proc.pid, proc);
     return proc;
   }

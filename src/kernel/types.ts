@@ -89,6 +89,11 @@ export interface ProcessInfo {
   pid: number;
   name: string;
   appId: string | null;
+  /**
+   * The browser tab that owns the process, where one kernel serves every tab of the origin (its
+   * `KernelHostInfo.tabId`); null on a kernel of one page.
+   */
+  tab: string | null;
   priority: Priority;
   weight: number;
   quota: ProcessQuota;

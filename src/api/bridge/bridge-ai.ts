@@ -5,14 +5,14 @@
  * embedder's messages are checked as any request's are (roles, strings, sizes) before they are counted.
  */
 import { InvalidRequestError } from '../../errors';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { ChatMessage } from '../../protocol/engine';
 import { validateRequest } from '../../protocol/validate-request';
 import { KernelTaskEnv } from '../builtin-ai/ai-env';
 import type { BridgeMethod } from './bridge-protocol';
 
 /** Answer one `ai.*` bridge request for the connection's process `pid`. */
-export async function bridgeAiCall(method: BridgeMethod, params: Record<string, unknown>, kernel: Kernel, pid: number, signal: AbortSignal): Promise<unknown> {
+export async function bridgeAiCall(method: BridgeMethod, params: Record<string, unknown>, kernel: KernelApi, pid: number, signal: AbortSignal): Promise<unknown> {
   if (typeof params.model !== 'string' || !params.model) throw new InvalidRequestError('model is required', { field: 'model' });
   const env = new KernelTaskEnv({ kernel, model: params.model, pid });
   switch (method) {

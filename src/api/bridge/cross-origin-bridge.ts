@@ -14,7 +14,7 @@
  * frame would otherwise fetch, with its own origin, whatever URL another site names.
  */
 import { InvalidRequestError, PermissionError, toLlmOsError, type SerializedError } from '../../errors';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { Priority } from '../../kernel/priority';
 import type { ProcessQuota } from '../../kernel/types';
 import { exportJson } from '../../knowledge/interchange';
@@ -51,7 +51,7 @@ export interface BridgeOptions {
   /** App id of same-origin embedders (default `llmos.bridge`). */
   sameOriginAppId?: string;
   /** Kernel to serve (default: the page's shared kernel). */
-  kernel?: Kernel;
+  kernel?: KernelApi;
   /** Stored data (conversations, knowledge graph); without it the data methods are refused. */
   data?: AppDataSources;
   /** Open connections allowed per origin at once (default 4). */

@@ -6,7 +6,7 @@
  * cross-origin bridge the backend is the bridge connection instead (`bridge-backend.ts`).
  */
 import type { ChatMessage } from '../../protocol/engine';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { Priority } from '../../kernel/priority';
 import type { JobParams } from '../../kernel/types';
 import type { OutputConstraint } from '../../constraints/output-check';
@@ -22,7 +22,7 @@ export interface BuiltInAiOptions {
   /** The model behind the APIs: a registered model id or a GGUF URL. */
   model: string;
   /** Kernel to run on (default: the page's shared kernel). */
-  kernel?: Kernel;
+  kernel?: KernelApi;
   /**
    * Run every instance's jobs in this existing process (an app window's) instead of spawning a process
    * per instance. The process is not ended by `destroy()`.
@@ -80,7 +80,7 @@ const DEFAULT_NCTX = 2048;
 
 /** The task APIs over a kernel in this page. */
 export class KernelTaskEnv implements TaskEnvironment {
-  readonly kernel: Kernel;
+  readonly kernel: KernelApi;
 
   constructor(readonly options: BuiltInAiOptions) {
     this.kernel = options.kernel ?? getSharedKernel();
@@ -123,7 +123,7 @@ class KernelTaskBackend implements TaskBackend {
 
   constructor(private readonly env: KernelTaskEnv, private readonly session: AppSession) {}
 
-  private get kernel(): Kernel { return this.env.kernel; }
+  private get kernel(): KernelApi { return this.env.kernel; }
 
   private params(model: string): JobParams {
     return this.session.params(model, this.env.options.params);

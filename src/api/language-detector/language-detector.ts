@@ -19,7 +19,7 @@
  * - With a `kernel` option each instance is a kernel process (`llmos.language-detector`, background),
  *   visible in the task manager, killed by `destroy()`. Without one, no process: detection needs no kernel.
  */
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import { spawnAppProcess } from '../app-identity';
 import { CreateMonitor, type Availability } from '../prompt-api/language-model-polyfill';
 import { abortReason, domError, quotaExceeded } from '../prompt-api/prompt-errors';
@@ -34,7 +34,7 @@ export const DEFAULT_INPUT_QUOTA = 1_000_000;
 /** Configuration of a `LanguageDetector` class. */
 export interface LanguageDetectorOptions {
   /** When given, each detector is a kernel process (shown in the task manager) until destroyed. */
-  kernel?: Kernel;
+  kernel?: KernelApi;
   /** Longest input in characters (default `DEFAULT_INPUT_QUOTA`). */
   inputQuota?: number;
 }
@@ -72,7 +72,7 @@ interface DetectorInit {
   detector: Detector;
   expectedInputLanguages: readonly string[] | null;
   inputQuota: number;
-  kernel: Kernel | undefined;
+  kernel: KernelApi | undefined;
   pid: number | null;
   /** `create()`'s signal: aborting it later destroys the detector with its reason. */
   signal: AbortSignal | undefined;
@@ -100,7 +100,7 @@ export class LanguageDetector {
   readonly #detector: Detector;
   readonly #expected: readonly string[] | null;
   readonly #quota: number;
-  readonly #kernel: Kernel | undefined;
+  readonly #kernel: KernelApi | undefined;
   #pid: number | null;
   #destroyed: { reason: unknown } | null = null;
 

@@ -16,7 +16,7 @@
  * `UnsupportedInputError` (`INPUT_UNSUPPORTED`) without being loaded.
  */
 import { AbortError } from '../../errors';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { Priority } from '../../kernel/priority';
 import type { JobHandle, JobResult, ProcessQuota } from '../../kernel/types';
 import { AppSession } from '../app-session';
@@ -25,7 +25,7 @@ import { checkImagesDecode, parseChatRequest, type ParsedChatRequest } from './o
 import type {
   ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParams, ChoiceLogprobs, CompletionUsage, FinishReason, Model, ModelList, RequestOptions,
 } from './openai-types';
-import { getSharedKernel } from '../shared-kernel';
+import { getPrivateKernel, getSharedKernel } from '../shared-kernel';
 import { validateOutput } from '../structured/structured-output';
 import { parseToolCalls, ToolCallParser, type ParsedPiece } from '../../constraints/tool-calls';
 import type { TokenLogprobs, ToolCall } from '../../protocol/engine';
@@ -37,8 +37,11 @@ export interface ConnectOptions {
   appId: string;
   /** Priority class of the client's process (default `normal`); must be within the app's quota. */
   priority?: Priority;
-  /** Kernel to use (default: the page's shared kernel). */
-  kernel?: Kernel;
+  /**
+   * Kernel to use (default: the page's shared kernel, which every tab of the origin shares). `'private'`:
+   * this page's own kernel, never shared with other tabs (`getPrivateKernel()`).
+   */
+  kernel?: KernelApi | 'private';
   /** Process name in `ps()` (default: the app id). */
   name?: string;
   /** Ask for a tighter quota than the host's policy for this app id. */
@@ -55,7 +58,7 @@ export interface LlmOsClient {
   readonly appId: string;
   /** The client's kernel process. */
   readonly pid: number;
-  readonly kernel: Kernel;
+  readonly kernel: KernelApi;
   readonly chat: {
     readonly completions: {
       create(params: ChatCompletionCreateParams & { stream: true }, options?: RequestOptions): Promise<ChatCompletionStream>;
@@ -97,7 +100,7 @@ async function firstToken(handle: JobHandle, then: () => void): Promise<void> {
 
 /** Connect an app to the kernel (default: the page's shared kernel). */
 export function connect(options: ConnectOptions): LlmOsClient {
-  const kernel = options.kernel ?? getSharedKernel();
+  const kernel = options.kernel === 'private' ? getPrivateKernel() : options.kernel ?? getSharedKernel();
   const session = new AppSession({ ...options, kernel }, 'normal');
   let closed = false;
 

@@ -4,7 +4,7 @@
  * the API, and the limits it exposes (context window, reply length, supported languages).
  */
 import type { EngineKind } from '../../protocol/engine';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { Priority } from '../../kernel/priority';
 import type { JobParams } from '../../kernel/types';
 import { AppSession } from '../app-session';
@@ -14,7 +14,7 @@ export interface LanguageModelOptions {
   /** The model behind the API: a registered model id or a GGUF URL. */
   model: string;
   /** Kernel to run on (default: the page's shared kernel). */
-  kernel?: Kernel;
+  kernel?: KernelApi;
   /** App id of the process the sessions run in (default `llmos.prompt-api`). */
   appId?: string;
   /** Priority class of that process (default `interactive`: a user is usually waiting). */
@@ -69,7 +69,7 @@ export class LanguageModelEnv {
     }, 'interactive');
   }
 
-  get kernel(): Kernel {
+  get kernel(): KernelApi {
     return this.session.kernel;
   }
 

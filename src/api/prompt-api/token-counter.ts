@@ -22,15 +22,15 @@
  */
 import { AbortError, GenerationError } from '../../errors';
 import type { ChatMessage, ToolDefinition } from '../../protocol/engine';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { JobParams } from '../../kernel/types';
 
 const CACHE_LIMIT = 512;
 /** llama.cpp's refusal of a prompt longer than the context, e.g. "request (319 tokens) exceeds the available context size (256 tokens)". */
 const TOO_LONG = /request \((\d+) tokens\) exceeds the available context size/;
-const caches = new WeakMap<Kernel, Map<string, Map<string, number>>>();
+const caches = new WeakMap<KernelApi, Map<string, Map<string, number>>>();
 
-function cacheFor(kernel: Kernel, model: string): Map<string, number> {
+function cacheFor(kernel: KernelApi, model: string): Map<string, number> {
   let byModel = caches.get(kernel);
   if (!byModel) caches.set(kernel, byModel = new Map());
   let c = byModel.get(model);
@@ -50,7 +50,7 @@ function fingerprint(url: string): string {
 
 /** Count the tokens `messages` take for `model`, as a job of process `pid`. */
 export async function countTokens(
-  kernel: Kernel, pid: number, model: string, messages: ChatMessage[], params: JobParams = {}, signal?: AbortSignal,
+  kernel: KernelApi, pid: number, model: string, messages: ChatMessage[], params: JobParams = {}, signal?: AbortSignal,
   /** Run the job even when the count is cached (it then also makes the model resident). */
   fresh = false,
   /** Count with these tools in the prompt (their part of it is the engine's to render). */
@@ -100,7 +100,7 @@ const ANY_TEXT = 'root ::= [^\\x00]*';
  * `count([u], tools) − count([u])` for an empty user message `u`.
  */
 export async function toolsOverhead(
-  kernel: Kernel, pid: number, model: string, tools: readonly ToolDefinition[], params: JobParams = {}, signal?: AbortSignal,
+  kernel: KernelApi, pid: number, model: string, tools: readonly ToolDefinition[], params: JobParams = {}, signal?: AbortSignal,
 ): Promise<number> {
   if (!tools.length) return 0;
   const plain = await countTokens(kernel, pid, model, [EMPTY_USER], params, signal);
@@ -109,7 +109,7 @@ export async function toolsOverhead(
 
 /** An empty user message: the probe the overhead and trailing-assistant measurements are found with. */
 const EMPTY_USER: ChatMessage = { role: 'user', content: '' };
-const overheads = new WeakMap<Kernel, Map<string, Promise<number>>>();
+const overheads = new WeakMap<KernelApi, Map<string, Promise<number>>>();
 
 function isAbort(e: unknown, signal?: AbortSignal): boolean {
   return signal?.aborted === true || e instanceof AbortError || (e instanceof DOMException && e.name === 'AbortError');
@@ -123,7 +123,7 @@ function isAbort(e: unknown, signal?: AbortSignal): boolean {
  * `fresh` runs the first count even when cached (which also makes the model resident).
  */
 export function templateOverhead(
-  kernel: Kernel, pid: number, model: string, params: JobParams = {}, signal?: AbortSignal, fresh = false,
+  kernel: KernelApi, pid: number, model: string, params: JobParams = {}, signal?: AbortSignal, fresh = false,
 ): Promise<number> {
   let byModel = overheads.get(kernel);
   if (!byModel) overheads.set(kernel, byModel = new Map());
@@ -151,7 +151,7 @@ export function templateOverhead(
  * (falling back to the plain form if the template refuses that). Never negative; 0 for no messages.
  */
 export async function measureMessages(
-  kernel: Kernel, pid: number, model: string, messages: ChatMessage[], params: JobParams = {}, signal?: AbortSignal,
+  kernel: KernelApi, pid: number, model: string, messages: ChatMessage[], params: JobParams = {}, signal?: AbortSignal,
 ): Promise<number> {
   if (messages.length === 0) return 0;
   const overhead = await templateOverhead(kernel, pid, model, params, signal);

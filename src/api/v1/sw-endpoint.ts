@@ -5,7 +5,7 @@
  * any OpenAI client at `location.origin + '/v1'`. Model URLs must be on this origin or on one the user
  * allowed, and the ones callers register expire (see `v1-models.ts`).
  */
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { Priority } from '../../kernel/priority';
 import { connect } from '../openai/openai';
 import { getSharedKernel } from '../shared-kernel';
@@ -38,7 +38,7 @@ export interface KernelServer {
 }
 
 /** Answer the service worker's `/v1` requests from this page's kernel (default: the shared one). */
-export function serveKernelToServiceWorker(kernel: Kernel = getSharedKernel(), options: ServeOptions = {}): KernelServer {
+export function serveKernelToServiceWorker(kernel: KernelApi = getSharedKernel(), options: ServeOptions = {}): KernelServer {
   const container = navigator.serviceWorker;
   const client = connect({ appId: options.appId ?? 'llmos.v1', kernel, ...(options.priority ? { priority: options.priority } : {}), name: 'OpenAI endpoint (/v1)' });
   const inFlight = new Set<AbortController>();

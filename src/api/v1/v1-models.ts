@@ -11,7 +11,7 @@
  *   Models the page registered itself (the library, elements) are never touched.
  */
 import { PermissionError } from '../../errors';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import { isModelOriginAllowed, storedRemoteOrigins } from '../bridge/model-origins';
 import { forgetModel, isModelUrl, resolveModel } from '../model-ref';
 
@@ -42,7 +42,7 @@ export class V1Models {
   private readonly now: () => number;
   private readonly ownOrigin: string;
 
-  constructor(private readonly kernel: Kernel, options: V1ModelsOptions = {}) {
+  constructor(private readonly kernel: KernelApi, options: V1ModelsOptions = {}) {
     this.remoteOrigins = options.remoteOrigins ?? storedRemoteOrigins;
     this.maxModels = options.maxModels ?? V1_MODEL_LIMITS.maxModels;
     this.idleMs = options.idleMs ?? V1_MODEL_LIMITS.idleMs;
@@ -95,10 +95,10 @@ export class V1Models {
   }
 }
 
-const perKernel = new WeakMap<Kernel, V1Models>();
+const perKernel = new WeakMap<KernelApi, V1Models>();
 
 /** The default policy of a kernel (one per kernel, so its memory of `/v1` models is shared). */
-export function v1ModelsOf(kernel: Kernel): V1Models {
+export function v1ModelsOf(kernel: KernelApi): V1Models {
   let m = perKernel.get(kernel);
   if (!m) perKernel.set(kernel, m = new V1Models(kernel));
   return m;

@@ -4,7 +4,7 @@
  * errors rather than ignored, and the GPU facts read from the kernel's device probe.
  */
 import { InvalidRequestError, WebGpuUnavailableError } from '../../errors';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** An OpenAI-style completion id. */
@@ -21,7 +21,7 @@ export function refuseResumable(request: { extra_body?: unknown }): void {
 /** The refused and probe-backed parts of `MLCEngine` (see the module comment). */
 export abstract class MLCEngineBase {
   /** The kernel the engine runs on. */
-  abstract get kernel(): Kernel;
+  abstract get kernel(): KernelApi;
 
   /** Embeddings are not offered: always rejects with `InvalidRequestError` (`details.feature: 'embeddings'`). */
   async embedding(_request: unknown): Promise<never> {

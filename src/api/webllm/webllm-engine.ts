@@ -17,7 +17,7 @@
  * Refused features: `webllm-engine-base.ts`; statistics: `webllm-stats.ts`; differences: docs/webllm.md.
  */
 import { AbortError, InvalidRequestError, ModelNotLoadedError } from '../../errors';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import { AppSession } from '../app-session';
 import { connect, type ChatCompletionStream, type LlmOsClient } from '../openai/openai';
 import type { ChatCompletionChunk as OpenAIChunk, ChatCompletionCreateParams } from '../openai/openai-types';
@@ -79,7 +79,7 @@ export class MLCEngine extends MLCEngineBase implements MLCEngineInterface {
   }
 
   /** LLM OS: the kernel the engine runs on (the page's shared kernel unless `engineConfig.kernel`). */
-  get kernel(): Kernel {
+  get kernel(): KernelApi {
     return this.#config.kernel ?? this.#client?.kernel ?? getSharedKernel();
   }
 

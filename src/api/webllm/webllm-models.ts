@@ -12,7 +12,7 @@
  *   4. otherwise `UnknownModelError` (WebLLM's `ModelNotFoundError`).
  */
 import { InvalidRequestError, UnknownModelError } from '../../errors';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { MlcModelRecord } from '../../protocol/engine';
 import { WEBLLM_CATALOG_VERSION, WEBLLM_MODELS } from '../../models/webllm-catalog';
 import { isModelUrl, modelDefaults, registerSource, resolveModel, setModelDefaults } from '../model-ref';
@@ -65,7 +65,7 @@ function contextSize(opts: ChatOptions, field: string): number | undefined {
 }
 
 /** Register a GGUF `model_list` entry under its `model_id` (its cost read from the file's header). */
-async function registerGgufRecord(kernel: Kernel, record: ModelRecord, nCtx: number | undefined, signal?: AbortSignal): Promise<void> {
+async function registerGgufRecord(kernel: KernelApi, record: ModelRecord, nCtx: number | undefined, signal?: AbortSignal): Promise<void> {
   const byUrl = await resolveModel(kernel, record.model, signal);
   const reg = kernel.registeredModels().find((m) => m.id === byUrl);
   if (!reg) throw new UnknownModelError(`Model ${record.model} could not be registered`, { model: record.model_id });
@@ -85,7 +85,7 @@ async function registerGgufRecord(kernel: Kernel, record: ModelRecord, nCtx: num
 }
 
 /** Register an MLC `model_list` entry for the kernel's WebLLM engine. */
-async function registerMlcRecord(kernel: Kernel, record: ModelRecord, overrides: ChatOptions, field: string): Promise<void> {
+async function registerMlcRecord(kernel: KernelApi, record: ModelRecord, overrides: ChatOptions, field: string): Promise<void> {
   if (typeof record.model_lib !== 'string' || !record.model_lib) {
     throw new InvalidRequestError(`${field}.model_lib is required for an MLC model (or give the URL of a .gguf file as model)`, { field: `${field}.model_lib` });
   }
@@ -102,7 +102,7 @@ async function registerMlcRecord(kernel: Kernel, record: ModelRecord, overrides:
 
 /** Resolve (and if needed register) the model `modelId` names; see the module comment for the order. */
 export async function resolveWebLLMModel(
-  kernel: Kernel, modelId: string, appConfig: AppConfig, chatOpts: ChatOptions | undefined, signal?: AbortSignal,
+  kernel: KernelApi, modelId: string, appConfig: AppConfig, chatOpts: ChatOptions | undefined, signal?: AbortSignal,
 ): Promise<ResolvedModel> {
   if (typeof modelId !== 'string' || !modelId.trim()) {
     throw new InvalidRequestError('modelId must be a non-empty string', { field: 'modelId', value: String(modelId) });

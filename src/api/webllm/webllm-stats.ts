@@ -4,7 +4,7 @@
  * from the kernel (time to first token of the engine's process) and the request's wall time.
  */
 import type { AbortError } from '../../errors';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import { newId } from './webllm-engine-base';
 import type { LlmOsClient } from '../openai/openai';
 import type { ChatCompletionChunk as OpenAIChunk, CompletionUsage as OpenAIUsage } from '../openai/openai-types';
@@ -60,7 +60,7 @@ export function usageWithExtra(client: LlmOsClient, u: OpenAIUsage, t0: number, 
  * (`job-finished`). The kernel ends a cancelled job before the engine reports its prompt count, so
  * `prompt_tokens` is 0.
  */
-export function interruptedUsage(kernel: Kernel, e: AbortError, delivered = 0): CompletionUsage {
+export function interruptedUsage(kernel: KernelApi, e: AbortError, delivered = 0): CompletionUsage {
   const jobId = e.details['jobId'];
   const rec = jobId ? kernel.events.history().findLast((r) => r.type === 'job-finished' && (r.detail as { jobId: string }).jobId === jobId) : undefined;
   const tokens = rec ? (rec.detail as { tokens: number }).tokens : delivered;
@@ -70,7 +70,7 @@ export function interruptedUsage(kernel: Kernel, e: AbortError, delivered = 0): 
 
 /** The end of a stream `interruptGenerate()` stopped: a chunk with `finish_reason: 'abort'`, then (if asked) usage. */
 export async function* interruptedStream(
-  kernel: Kernel, model: string, userUsage: boolean, head: OpenAIChunk | null, e: AbortError, delivered = 0,
+  kernel: KernelApi, model: string, userUsage: boolean, head: OpenAIChunk | null, e: AbortError, delivered = 0,
 ): AsyncGenerator<ChatCompletionChunk, void, void> {
   const h = head
     ? { id: head.id, object: head.object, created: head.created, model: head.model, system_fingerprint: head.system_fingerprint }

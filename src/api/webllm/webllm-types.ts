@@ -7,7 +7,7 @@
  * extra fields (`repetition_penalty`, `ignore_eos`, `extra_body`, …) are added on top. What the drop-in
  * does with each field is in docs/webllm.md.
  */
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { Priority } from '../../kernel/priority';
 import type {
   ChatCompletion as OpenAIChatCompletion, ChatCompletionChunk as OpenAIChatCompletionChunk, ChatCompletionCreateParams,
@@ -95,7 +95,7 @@ export interface MLCEngineConfig {
   /** WebLLM's logit processors run inside its pipeline: not supported (a non-empty registry is refused). */
   logitProcessorRegistry?: Map<string, unknown>;
   /** LLM OS: the kernel to run on (default: the page's shared kernel, `getSharedKernel()`). */
-  kernel?: Kernel;
+  kernel?: KernelApi;
   /** LLM OS: the app id of the engine's kernel process (default `webllm`): quotas are looked up by it. */
   appId?: string;
   /** LLM OS: priority class of the engine's process (default `normal`), within the app's quota. */

@@ -13,7 +13,7 @@
  * `priority` and the model's `keepAliveMs`.
  */
 import type { GenerateRequest, GenerateResult, InputModality, TokenEvent } from '../../protocol/engine';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { Priority } from '../../kernel/priority';
 import { AppSession, type BeforeLoad } from '../../api/app-session';
 import type { ChatBackend } from './chat-backend';
@@ -32,7 +32,7 @@ export interface KernelChatBackendOptions {
   priority?: Priority;
   /** Process name in `ps()`. */
   name?: string;
-  kernel?: Kernel;
+  kernel?: KernelApi;
   beforeLoad?: BeforeLoad;
   /** Model keep-alive after each reply, ms (-1 pins, 0 unloads at once). */
   keepAliveMs?: number;
@@ -56,7 +56,7 @@ export class KernelChatBackend implements ChatBackend {
     }
   }
 
-  get kernel(): Kernel {
+  get kernel(): KernelApi {
     return this.session.kernel;
   }
 

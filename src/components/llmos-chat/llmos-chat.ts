@@ -6,7 +6,7 @@ import { AbortError, ModelNotLoadedError } from '../../errors';
 import { ImageAttachments } from './image-attachments';
 import type { GenerateRequest, GenerateResult } from '../../protocol/engine';
 import type { RunnableTool } from '../../api/tool-loop';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { Priority } from '../../kernel/priority';
 import { themeStyles } from '../shared/theme.styles';
 import { errorWords, type ErrorWords } from '../shared/error-words';
@@ -109,7 +109,7 @@ export class LlmosChat extends LitElement {
   /** Priority class of the element's process (attribute `priority`, default `interactive`). */
   @property({ type: String }) priority: Priority | '' = '';
   /** A kernel instead of the page's shared one. */
-  @property({ attribute: false }) kernel: Kernel | null = null;
+  @property({ attribute: false }) kernel: KernelApi | null = null;
   /**
    * Tools the model may call (none by default): each a `RunnableTool` — a name, a description, a JSON
    * Schema of its arguments and an `execute(args)` that runs on the page. With tools, a reply runs the

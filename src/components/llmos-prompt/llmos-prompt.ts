@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { AbortError, ModelNotLoadedError } from '../../errors';
 import type { ChatMessage, GenerateRequest, GenerateResult } from '../../protocol/engine';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { Priority } from '../../kernel/priority';
 import type { ChatBackend } from '../llmos-chat/chat-backend';
 import { renderMarkdown } from '../llmos-chat/render-markdown';
@@ -51,7 +51,7 @@ export class LlmosPrompt extends LitElement {
   /** Priority class of the element's process (attribute `priority`, default `interactive`). */
   @property({ type: String }) priority: Priority | '' = '';
   /** A kernel instead of the page's shared one. */
-  @property({ attribute: false }) kernel: Kernel | null = null;
+  @property({ attribute: false }) kernel: KernelApi | null = null;
   /** The question (attribute `prompt`); the element's text when empty. */
   @property({ type: String }) prompt = '';
   /** System prompt (attribute `system`). */

@@ -5,7 +5,7 @@
  */
 import { html, nothing } from 'lit';
 import { msg, str } from '@lit/localize';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { KernelEventMap, KernelEventRecord } from '../../kernel/events';
 
 const KINDS = new Set(['job-timed-out', 'worker-reclaimed', 'model-quarantined', 'model-quarantine-cleared']);
@@ -45,7 +45,7 @@ function incidentWords(e: KernelEventRecord): string {
 }
 
 /** Render the section, or nothing when there is nothing to report. `onChange` re-renders after Clear. */
-export function renderIncidents(kernel: Kernel, onChange: () => void) {
+export function renderIncidents(kernel: KernelApi, onChange: () => void) {
   const quarantined = kernel.quarantined();
   const incidents = kernel.events.history().filter((e) => KINDS.has(e.type)).slice(-SHOWN).reverse();
   if (!quarantined.length && !incidents.length) return nothing;

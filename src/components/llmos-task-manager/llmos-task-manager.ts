@@ -2,7 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import { getSharedKernel } from '../../api/shared-kernel';
 import type { Budget } from '../../kernel/device-budget';
 import { PRIORITIES, type Priority } from '../../kernel/priority';
@@ -40,7 +40,7 @@ const fmtMs = (v: number | null) => (v === null ? '–' : v < 1000 ? `${Math.rou
 export class LlmosTaskManager extends LitElement {
   static override styles = [themeStyles, taskManagerStyles];
   /** The kernel to show. */
-  @property({ attribute: false }) kernel: Kernel | null = null;
+  @property({ attribute: false }) kernel: KernelApi | null = null;
   /** Sampling interval of the charts, ms (default 1000). */
   @property({ type: Number }) interval = 1000;
   /** How many minutes the charts cover (default 5). */

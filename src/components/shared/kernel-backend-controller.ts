@@ -15,7 +15,7 @@
  * @internal
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import type { Priority } from '../../kernel/priority';
 import type { KernelChatBackend } from '../llmos-chat/kernel-chat-backend';
 import { LlmosRequestLoadEvent } from '../llmos-model-picker/request-load-event';
@@ -26,7 +26,7 @@ export interface StandaloneHost extends ReactiveControllerHost, HTMLElement {
   appId: string;
   priority: Priority | '';
   /** A kernel to use instead of the page's shared one. */
-  kernel: Kernel | null;
+  kernel: KernelApi | null;
 }
 
 /** The app id an element uses when the page gives none: the embedding page's origin. */

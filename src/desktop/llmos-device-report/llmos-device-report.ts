@@ -2,7 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { Budget, DeviceProbe } from '../../kernel/device-budget';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import { deviceWarnings, recommendModel, type DeviceWarning, type Recommendation } from '../services/recommend';
 import type { CatalogEntry } from '../../models/catalog';
 import { themeStyles } from '../../components/shared/theme.styles';
@@ -28,7 +28,7 @@ import { deviceReportStyles } from './llmos-device-report.styles';
 export class LlmosDeviceReport extends LitElement {
   static override styles = [themeStyles, deviceReportStyles];
   /** Read probe and budget from this kernel once it is ready (or set `probe` and `budget` directly). */
-  @property({ attribute: false }) kernel: Kernel | null = null;
+  @property({ attribute: false }) kernel: KernelApi | null = null;
   @property({ attribute: false }) probe: DeviceProbe | null = null;
   @property({ attribute: false }) budget: Budget | null = null;
   /** Catalog to recommend from (default: the full catalog without test fixtures, loaded lazily). */

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { EngineCapabilities } from '../../protocol/engine';
 import type { Budget } from '../../kernel/device-budget';
-import type { Kernel } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
 import { themeStyles } from '../../components/shared/theme.styles';
 import { backendWords, mb } from '../../components/shared/backend-words';
 import { statusBarStyles } from './llmos-status-bar.styles';
@@ -30,7 +30,7 @@ export interface SlotBackend {
 export class LlmosStatusBar extends LitElement {
   static override styles = [themeStyles, statusBarStyles];
   /** The kernel to watch. */
-  @property({ attribute: false }) kernel: Kernel | null = null;
+  @property({ attribute: false }) kernel: KernelApi | null = null;
   /** Asks each loaded slot's engine what it runs on (the desktop passes `services.backends`). */
   @property({ attribute: false }) backends: (() => Promise<SlotBackend[]>) | null = null;
   /** @internal */ @state() private budget: Budget | null = null;

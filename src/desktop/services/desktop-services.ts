@@ -12,7 +12,9 @@ import type { Priority } from '../../kernel/priority';
 import { chooseGgufEngine } from '../../models/choose-engine';
 import type { EngineCapabilities, InputModality } from '../../protocol/engine';
 import { EngineClient, spawnEngineWorker } from '../../kernel/engine-client';
-import { Kernel, type KernelOptions } from '../../kernel/kernel';
+import type { KernelOptions } from '../../kernel/kernel';
+import type { KernelApi } from '../../kernel/kernel-api';
+import { createPageKernel } from '../../api/shared-kernel';
 import type { JobParams } from '../../kernel/types';
 import { estimateKvBytes } from '../../models/cost';
 import type { LibraryOptions, ModelLibrary } from '../../models/model-library';
@@ -41,7 +43,7 @@ export interface AppModel {
 
 /** Construction options (tests inject a kernel, a database name, settings storage). */
 export interface DesktopServicesOptions {
-  kernel?: Kernel;
+  kernel?: KernelApi;
   kernelOptions?: KernelOptions;
   settings?: DesktopSettings;
   /** IndexedDB database name (tests use their own). */
@@ -58,7 +60,7 @@ const NCTX = 2048;
 
 /** The kernel, model library, settings and conversations the desktop and its apps share. */
 export class DesktopServices extends EventTarget {
-  readonly kernel: Kernel;
+  readonly kernel: KernelApi;
   readonly settings: DesktopSettings;
   /** Live engine workers by slot (the kernel creates them through our factory). */
   readonly engines = new Map<number, EngineClient>();
@@ -82,7 +84,7 @@ export class DesktopServices extends EventTarget {
     this.dbName = options.dbName;
     this.libraryOptions = options.libraryOptions ?? {};
     this.settings = options.settings ?? new DesktopSettings();
-    this.kernel = options.kernel ?? new Kernel({
+    this.kernel = options.kernel ?? createPageKernel({
       ...options.kernelOptions,
       createEngine: async (slot) => {
         const client = await EngineClient.start(spawnEngineWorker(`llmos-engine-${slot}`));
