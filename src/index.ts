@@ -86,6 +86,9 @@ export type { CrossOriginClient, CrossOriginConnectOptions, BridgeCompletionStre
 // Kernel: processes, jobs, priorities with preemption, fair share, device budget and model placement.
 export { Kernel, createKernel, KERNEL_DEFAULTS } from './kernel/kernel';
 export type { KernelOptions } from './kernel/kernel';
+// One kernel for every tab of the origin (what `getSharedKernel()` builds by default).
+export { TabKernel, type TabKernelOptions } from './kernel/cross-tab/tab-kernel';
+export type { KernelApi, KernelHostInfo, KernelTab } from './kernel/kernel-api';
 export type {
   AppInfo, ProcessQuota, SpawnOptions, ProcessState, ProcessMetrics, ProcessInfo, JobParams, SubmitRequest, JobResult, JobHandle,
   JobState, JobInfo, ModelRegistration, ResidentModel, SlotEngine,
