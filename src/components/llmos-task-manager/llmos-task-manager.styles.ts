@@ -11,6 +11,9 @@ export const taskManagerStyles = css`
   tbody tr:last-child > * { border-bottom: 0; }
   tbody th { font-weight: 600; }
   td.num { text-align: right; }
+  .host { margin: 0; font-size: 0.82rem; color: var(--_muted); }
+  td.tab { max-width: 12rem; overflow: hidden; text-overflow: ellipsis; }
+  td.tab[data-own] { color: var(--_muted); }
   td.model { max-width: 14rem; overflow: hidden; text-overflow: ellipsis; font-family: var(--_mono); font-size: 0.8rem; }
   tr[data-state='exited'] { color: var(--_muted); }
   select { padding: 0.2em 0.4em; font-size: 0.85rem; }

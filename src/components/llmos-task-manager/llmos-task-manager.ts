@@ -1,8 +1,9 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { live } from 'lit/directives/live.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
-import type { KernelApi } from '../../kernel/kernel-api';
+import type { KernelApi, KernelHostInfo } from '../../kernel/kernel-api';
 import { getSharedKernel } from '../../api/shared-kernel';
 import type { Budget } from '../../kernel/device-budget';
 import { PRIORITIES, type Priority } from '../../kernel/priority';
@@ -14,21 +15,32 @@ import { priorityWords } from '../shared/settings-words';
 import { MetricsHistory } from './metrics-history';
 import { SERIES_COLORS, lineChart } from './chart';
 import { processStateWords } from './task-words';
+import { hostLineWords, ownerWords } from './host-words';
 import { renderIncidents } from './incidents';
 import { taskManagerStyles } from './llmos-task-manager.styles';
 
 const fmtMs = (v: number | null) => (v === null ? '–' : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`);
 
 /**
- * The task manager: the kernel's process table, live (pid, app, model, priority, state, mean queue
- * wait, last TTFT, tokens/s now, tokens so far) with End process (`kill`) and a priority menu
- * (`renice`); the resident models as bars against the VRAM and RAM budgets; and live charts of
- * tokens/s per process and of memory use over the last minutes (SVG); and what the kernel contained —
- * models in quarantine (with Clear) and recent watchdog timeouts and terminated workers. It samples the
- * kernel once per `interval` ms and re-renders on every kernel event.
+ * In a tab that does not host the kernel, `ps()` and `models()` read the host's snapshot, which follows
+ * the host's events by up to 50 ms: the table is read again this long after the last event.
+ */
+const SNAPSHOT_LAG_MS = 120;
+
+/**
+ * The task manager: the kernel's process table, live (pid, app, the tab that owns it where every tab
+ * of the origin shares one kernel, model, priority, state, mean queue wait, last TTFT, tokens/s now,
+ * tokens so far) with End process (`kill`) and a priority menu (`renice`) for any tab's process, under
+ * a line that says where the kernel runs (this tab, another tab, this page only); the resident models
+ * as bars against the VRAM and RAM budgets; and live charts of tokens/s per process and of memory use
+ * over the last minutes (SVG); and what the kernel contained — models in quarantine (with Clear) and
+ * recent watchdog timeouts and terminated workers. It samples the kernel once per `interval` ms and
+ * re-renders on every kernel event (`host-changed` included); in a tab that does not host the kernel,
+ * once more when the host's snapshot has followed the event.
  *
  * @summary Processes, resident models and live charts of the kernel.
  *
+ * @csspart host - The line that says where the kernel runs.
  * @csspart table - The process table.
  * @csspart models - The resident-model bars.
  * @csspart chart - Each chart.
@@ -50,11 +62,13 @@ export class LlmosTaskManager extends LitElement {
   /** @internal */ @state() private procs: ProcessInfo[] = [];
   /** @internal */ @state() private models: ResidentModel[] = [];
   /** @internal */ @state() private budget: Budget | null = null;
+  /** @internal */ @state() private host: KernelHostInfo | null = null;
   /** @internal */ @state() private problem: ErrorWords | null = null;
 
   /** The sampled history (exposed for tests and embedding pages). */
   history = new MetricsHistory();
   private timer: ReturnType<typeof setInterval> | undefined;
+  private lagTimer: ReturnType<typeof setTimeout> | undefined;
   private off: (() => void) | null = null;
   private colors = new Map<number, string>();
 
@@ -74,6 +88,8 @@ export class LlmosTaskManager extends LitElement {
     super.disconnectedCallback();
     clearInterval(this.timer);
     this.timer = undefined;
+    clearTimeout(this.lagTimer);
+    this.lagTimer = undefined;
     this.off?.();
     this.off = null;
   }
@@ -83,7 +99,7 @@ export class LlmosTaskManager extends LitElement {
     if (changed.has('interval') && this.isConnected) this.restartTimer();
     if (changed.has('kernel')) {
       this.off?.();
-      this.off = this.kernel?.events.on('*', () => this.refresh()) ?? null;
+      this.off = this.kernel?.events.on('*', () => this.refreshAfterEvent()) ?? null;
       this.refresh();
       this.sample();
       void this.kernel?.ready.then(() => this.refresh(), () => undefined);
@@ -110,6 +126,18 @@ export class LlmosTaskManager extends LitElement {
     this.procs = k.ps();
     this.models = k.models();
     this.budget = k.budget;
+    this.host = k.host;
+  }
+
+  /** Re-read now, and once more when the host's snapshot has followed (in a tab that does not host the kernel). */
+  private refreshAfterEvent(): void {
+    this.refresh();
+    if (!this.kernel || this.kernel.host.local) return;
+    clearTimeout(this.lagTimer);
+    this.lagTimer = setTimeout(() => {
+      this.lagTimer = undefined;
+      if (this.isConnected) this.refresh();
+    }, SNAPSHOT_LAG_MS);
   }
 
   private colorOf(pid: number): string {
@@ -125,7 +153,7 @@ export class LlmosTaskManager extends LitElement {
     } catch (e) {
       this.problem = errorWords(e);
     }
-    this.refresh();
+    this.refreshAfterEvent();
   }
 
   private renice(p: ProcessInfo, priority: Priority): void {
@@ -135,18 +163,26 @@ export class LlmosTaskManager extends LitElement {
     } catch (e) {
       this.problem = errorWords(e);
     }
-    this.refresh();
+    this.refreshAfterEvent();
+  }
+
+  /** Whether the table has the Tab column: where every tab of the origin shares the kernel. */
+  private get showTabs(): boolean {
+    return this.host?.mode === 'shared';
   }
 
   private renderRow(p: ProcessInfo) {
     const m = p.metrics;
-    const live = p.state !== 'exited';
+    const host = this.host;
+    const running = p.state !== 'exited';
     const rate = p.runningJobs > 0 ? this.history.rate(p.pid) : m.tokensPerSec;
     return html`<tr data-pid=${p.pid} data-state=${p.state}>
       <td class="num"><span class="swatch" style="background:${this.colorOf(p.pid)}" aria-hidden="true"></span>${p.pid}</td>
       <th scope="row">${p.name}</th>
+      ${host && this.showTabs ? html`<td class="tab narrow-hide" data-col="tab" data-tab=${p.tab ?? ''} ?data-own=${p.tab === host.tabId}
+        title=${p.tab ?? ''}>${ownerWords(host, p.tab)}</td>` : nothing}
       <td class="model narrow-hide">${p.model ?? '–'}</td>
-      <td class="narrow-hide">${live ? html`<select aria-label=${msg(str`Priority of ${p.name} (pid ${p.pid})`)} @change=${(e: Event) =>
+      <td class="narrow-hide">${running ? html`<select .value=${live(p.priority)} aria-label=${msg(str`Priority of ${p.name} (pid ${p.pid})`)} @change=${(e: Event) =>
         this.renice(p, (e.target as HTMLSelectElement).value as Priority)}>
         ${[...PRIORITIES].reverse().map((c) => html`<option value=${c} ?selected=${c === p.priority}>${priorityWords(c)}</option>`)}</select>`
         : priorityWords(p.priority)}</td>
@@ -156,7 +192,7 @@ export class LlmosTaskManager extends LitElement {
       <td class="num opt" data-col="prompt">${m.tokensEvaluated.toLocaleString()} (${m.tokensReused.toLocaleString()})</td>
       <td class="num" data-col="rate">${rate > 0 ? rate.toFixed(1) : '0'}</td>
       <td class="num" data-col="tokens">${m.tokensOut.toLocaleString()}</td>
-      <td>${live ? html`<button type="button" class="end" aria-label=${msg(str`End process ${p.pid} (${p.name})`)}
+      <td>${running ? html`<button type="button" class="end" aria-label=${msg(str`End process ${p.pid} (${p.name})`)}
         @click=${() => this.kill(p)}>${msg('End')}</button>` : nothing}</td>
     </tr>`;
   }
@@ -218,17 +254,23 @@ export class LlmosTaskManager extends LitElement {
 
   protected override render() {
     const rows = this.procs.filter((p) => this.showEnded || p.state !== 'exited');
+    const host = this.host;
+    const columns = this.showTabs ? 12 : 11;
     return html`
+      ${host ? html`<p part="host" class="host" data-host=${host.mode === 'private' ? 'page' : host.local ? 'local' : host.leader ? 'tab' : 'unknown'}
+        >${hostLineWords(host)}</p>` : nothing}
       ${this.problem ? html`<p class="error" role="alert" data-code=${this.problem.code}><strong>${this.problem.words}</strong> ${this.problem.message}</p>` : nothing}
       <div class="table-wrap"><table part="table" aria-label=${msg('Processes')}>
         <thead><tr>
-          <th scope="col">${msg('PID')}</th><th scope="col">${msg('App')}</th><th scope="col" class="narrow-hide">${msg('Model')}</th>
+          <th scope="col">${msg('PID')}</th><th scope="col">${msg('App')}</th>
+          ${this.showTabs ? html`<th scope="col" class="narrow-hide" title=${msg('The browser tab that owns the process')}>${msg('Tab')}</th>` : nothing}
+          <th scope="col" class="narrow-hide">${msg('Model')}</th>
           <th scope="col" class="narrow-hide">${msg('Priority')}</th><th scope="col">${msg('State')}</th><th scope="col" class="opt">${msg('Queue wait')}</th>
           <th scope="col" class="opt">TTFT</th>
           <th scope="col" class="opt" title=${msg('Prompt tokens evaluated, and reused from the engine\'s cache')}>${msg('Prompt (reused)')}</th><th scope="col">${msg('Tokens/s')}</th><th scope="col">${msg('Tokens')}</th>
           <th scope="col"><span class="visually-hidden">${msg('Actions')}</span></th></tr></thead>
         <tbody>${rows.length ? repeat(rows, (p) => p.pid, (p) => this.renderRow(p))
-          : html`<tr><td colspan="10" class="muted">${msg('No processes. Open an app to start one.')}</td></tr>`}</tbody>
+          : html`<tr><td colspan=${columns} class="muted">${msg('No processes. Open an app to start one.')}</td></tr>`}</tbody>
       </table></div>
       ${this.kernel ? renderIncidents(this.kernel, () => this.requestUpdate()) : nothing}
       <div class="lower">${this.renderModels()}${this.renderCharts()}</div>`;

@@ -10,6 +10,7 @@ import { LOCALES, isLocale } from '../../locales/locale';
 import { themeStyles } from '../../components/shared/theme.styles';
 import { errorWords, type ErrorWords } from '../../components/shared/error-words';
 import { mb } from '../../components/shared/backend-words';
+import { tabName } from '../../components/llmos-task-manager/host-words';
 import { LlmosSettingsChangeEvent } from '../../components/shared/desktop-events';
 import { keepAliveChoices, priorityWords } from '../../components/shared/settings-words';
 import type { GgufEnginePreference } from '../../models/choose-engine';
@@ -20,10 +21,11 @@ const MiB = 1024 * 1024;
 
 /**
  * Settings of the desktop: the kernel's budgets (VRAM MB, RAM MB, worker slots — `kernel.setBudget`,
- * validated there: a bad value is a `BudgetError` shown in words and changes nothing), the default model
- * and priority of each app, how long models stay loaded (keep-alive), the sites whose model URLs callers
- * of the `/v1` endpoint may name (one origin a line; a line that is not an origin is shown and nothing is
- * saved), theme (system, light, dark) and language. Every change is persisted at once and announced
+ * validated there: a bad value is a `BudgetError` shown in words and changes nothing; where another tab
+ * hosts the kernel the change is applied there, and the budget shown is the one its `budget-changed`
+ * event reports), the default model and priority of each app, how long models stay loaded
+ * (keep-alive), the sites whose model URLs callers of the `/v1` endpoint may name (one origin a line; a
+ * line that is not an origin is shown and nothing is saved), theme (system, light, dark) and language. Every change is persisted at once and announced
  * with `llmos-settings-change`.
  *
  * @summary Budgets, default models, keep-alive, /v1 model sites, theme and language.
@@ -39,6 +41,7 @@ export class LlmosSettings extends LitElement {
   /** @internal */ @state() private value: DesktopSettingsValue | null = null;
   /** @internal */ @state() private budgetError: ErrorWords | null = null;
   /** @internal */ @state() private saved = false;
+  /** @internal */ @state() private pending = false;
   /** @internal */ @state() private originsError: string | null = null;
   /** @internal */ @state() private originsSaved = false;
 
@@ -63,20 +66,36 @@ export class LlmosSettings extends LitElement {
     const onModels = () => this.requestUpdate();
     s.settings.addEventListener('change', onSettings);
     s.addEventListener('models-changed', onModels);
-    const offBudget = s.kernel.events.on('budget-changed', ({ budget }) => { this.budget = budget; });
+    const offBudget = s.kernel.events.on('budget-changed', ({ budget }) => {
+      this.budget = budget;
+      this.pending = false;
+    });
+    // Where the kernel runs (another tab, or this one after the host closed) is said next to the budget.
+    const offHost = s.kernel.events.on('host-changed', () => this.requestUpdate());
     this.off = () => {
       s.settings.removeEventListener('change', onSettings);
       s.removeEventListener('models-changed', onModels);
       offBudget();
+      offHost();
     };
     this.value = s.settings.value;
     this.budget = s.kernel.budget;
-    void s.kernel.ready.then((b) => { this.budget = b; }, () => undefined);
+    void s.kernel.ready.then((b) => { this.budget ??= b; }, () => undefined);
   }
 
   private save(patch: Partial<DesktopSettingsValue>, key: string): void {
     this.services?.settings.update(patch);
     this.dispatchEvent(new LlmosSettingsChangeEvent({ key }));
+  }
+
+  /**
+   * Apply budget overrides. The kernel returns the new budget where it runs in this tab; where another
+   * tab hosts it, null, and the budget follows in a `budget-changed` event (until then, the last one stays).
+   */
+  private setBudget(overrides: Parameters<DesktopServices['kernel']['setBudget']>[0]): void {
+    const b = this.services!.kernel.setBudget(overrides);
+    this.pending = b === null;
+    if (b) this.budget = b;
   }
 
   private applyBudget(ev: SubmitEvent): void {
@@ -88,7 +107,7 @@ export class LlmosSettings extends LitElement {
     };
     this.saved = false;
     try {
-      this.budget = this.services!.kernel.setBudget({ vramMB: num('vram'), ramMB: num('ram'), slots: num('slots') });
+      this.setBudget({ vramMB: num('vram'), ramMB: num('ram'), slots: num('slots') });
       this.budgetError = null;
       this.saved = true;
       this.dispatchEvent(new LlmosSettingsChangeEvent({ key: 'budget' }));
@@ -101,14 +120,20 @@ export class LlmosSettings extends LitElement {
     const form = this.renderRoot.querySelector<HTMLFormElement>('form.budget');
     form?.reset();
     for (const input of form?.querySelectorAll('input') ?? []) input.value = '';
-    this.budget = this.services!.kernel.setBudget({ vramMB: null, ramMB: null, slots: null });
     this.budgetError = null;
-    this.saved = true;
+    try {
+      this.setBudget({ vramMB: null, ramMB: null, slots: null });
+      this.saved = true;
+    } catch (e) {
+      this.budgetError = errorWords(e);
+    }
   }
 
   private renderBudget() {
     const b = this.budget;
     const probe = this.services?.kernel.probe;
+    const host = this.services?.kernel.host;
+    const remote = host ? !host.local : false;
     const est = probe ? deriveBudget(probe, {}) : null;
     const field = (name: string, label: string, current: number | undefined, estimate: number | undefined, override: boolean, unit: string, step = 1) =>
       html`<label class="field"><span>${label}</span>
@@ -126,7 +151,10 @@ export class LlmosSettings extends LitElement {
       <p id="budget-note" class="note">${b ? msg(str`In force: VRAM ${mb(b.vramBytes)}, RAM ${mb(b.ramBytes)}, worker slots ${b.slots}. Browsers do not report free memory: empty fields use the estimate shown.`) : msg('Probing the device…')}</p>
       ${this.budgetError ? html`<p class="error" role="alert" data-code=${this.budgetError.code}><strong>${this.budgetError.words}</strong>
         ${this.budgetError.message} <code>${this.budgetError.code}</code></p>` : nothing}
-      ${this.saved && !this.budgetError ? html`<p class="ok" role="status">${msg('Budget applied.')}</p>` : nothing}
+      ${remote ? html`<p class="note" data-host="tab">${host?.leader
+        ? msg(str`The kernel runs in tab «${tabName(host, host.leader.tabId)}»: the budget is that tab's device budget, and a change applies to every tab.`)
+        : msg('The kernel runs in another tab: the budget is that tab\'s device budget, and a change applies to every tab.')}</p>` : nothing}
+      ${this.saved && !this.budgetError ? html`<p class="ok" role="status">${this.pending ? msg('Applying the budget in the tab that runs the kernel…') : msg('Budget applied.')}</p>` : nothing}
     </section>`;
   }
 

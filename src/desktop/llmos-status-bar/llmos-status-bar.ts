@@ -3,9 +3,10 @@ import { property, state } from 'lit/decorators.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { EngineCapabilities } from '../../protocol/engine';
 import type { Budget } from '../../kernel/device-budget';
-import type { KernelApi } from '../../kernel/kernel-api';
+import type { KernelApi, KernelHostInfo } from '../../kernel/kernel-api';
 import { themeStyles } from '../../components/shared/theme.styles';
 import { backendWords, mb } from '../../components/shared/backend-words';
+import { hostShortWords, tabName } from '../../components/llmos-task-manager/host-words';
 import { statusBarStyles } from './llmos-status-bar.styles';
 
 /** A slot's engine as the status bar lists it. */
@@ -17,8 +18,10 @@ export interface SlotBackend {
 
 /**
  * The desktop's status bar: VRAM and RAM charged by resident models against the budget, worker slots
- * in use, the backend each loaded engine really runs on, running processes, and whether the page is
- * online. It follows the kernel's events and polls `usage()` once a second while connected.
+ * in use, the backend each loaded engine really runs on (or, where another tab hosts the kernel, that
+ * the engines run there), running processes, which tab hosts the kernel, and whether the page is
+ * online. It follows the kernel's events (`host-changed` included) and polls once a second while
+ * connected.
  *
  * @summary Budget use, slots, engine backend and connectivity at a glance.
  *
@@ -38,6 +41,8 @@ export class LlmosStatusBar extends LitElement {
   /** @internal */ @state() private slotsBusy = 0;
   /** @internal */ @state() private running = 0;
   /** @internal */ @state() private slotBackends: SlotBackend[] = [];
+  /** @internal */ @state() private host: KernelHostInfo | null = null;
+  /** @internal */ @state() private modelsResident = 0;
   /** @internal */ @state() private online = navigator.onLine;
 
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -85,6 +90,8 @@ export class LlmosStatusBar extends LitElement {
     this.usage = k.usage();
     const models = k.models();
     this.slotsBusy = new Set(models.map((m) => m.slot)).size;
+    this.modelsResident = models.length;
+    this.host = k.host;
     this.running = k.ps().filter((p) => p.state !== 'exited').length;
     if (this.slotBackends.some((b) => !models.some((m) => m.slot === b.slot && m.id === b.model))) void this.refreshBackends();
   }
@@ -104,18 +111,31 @@ export class LlmosStatusBar extends LitElement {
       <span class="value">${text}</span></div>`;
   }
 
+  /** The Engine item: what each loaded engine runs on; where another tab hosts the kernel, that they run there. */
+  private engineWords(): string {
+    const backends = this.slotBackends;
+    if (backends.length) return backends.map((x) => backendWords(x.caps)).filter((v, i, a) => a.indexOf(v) === i).join(', ');
+    const host = this.host;
+    // The engine workers live in the host tab: this tab has none to ask, which does not mean none is loaded.
+    if (host && !host.local && this.modelsResident > 0) return host.leader ? msg(str`in tab «${tabName(host, host.leader.tabId)}»`) : msg('in another tab');
+    return msg('no model loaded');
+  }
+
   protected override render() {
     const b = this.budget;
-    const backends = this.slotBackends;
+    const host = this.host;
     return html`<div class="bar" role="status" aria-label=${msg('System status')}>
       ${this.meter(msg('VRAM'), this.usage.vramBytes, b?.vramBytes ?? 0, 'vram')}
       ${this.meter(msg('RAM'), this.usage.ramBytes, b?.ramBytes ?? 0, 'ram')}
       <div part="item" class="item" data-status="slots"><span class="label">${msg('Worker slots')}</span>
         <span class="value">${b ? msg(str`${this.slotsBusy} of ${b.slots} in use`) : '…'}</span></div>
       <div part="item" class="item" data-status="backend"><span class="label">${msg('Engine')}</span>
-        <span class="value">${backends.length ? backends.map((x) => backendWords(x.caps)).filter((v, i, a) => a.indexOf(v) === i).join(', ') : msg('no model loaded')}</span></div>
+        <span class="value">${this.engineWords()}</span></div>
       <div part="item" class="item" data-status="processes"><span class="label">${msg('Processes')}</span>
         <span class="value">${this.running}</span></div>
+      ${host ? html`<div part="item" class="item" data-status="kernel" data-host=${host.mode === 'private' ? 'page' : host.local ? 'local' : host.leader ? 'tab' : 'unknown'}
+        title=${host.mode === 'shared' ? msg(str`${host.tabs.length} tabs share the kernel`) : nothing}>
+        <span class="label">${msg('Kernel')}</span><span class="value">${hostShortWords(host)}</span></div>` : nothing}
       <div part="item" class="item net ${this.online ? 'online' : 'offline'}" data-status="network">
         <span class="dot" aria-hidden="true"></span><span class="value">${this.online ? msg('Online') : msg('Offline')}</span></div>
       ${nothing}
