@@ -41,7 +41,8 @@ export class KernelHost {
   private readonly unsubscribe: () => void;
   private closed = false;
 
-  constructor(private readonly kernel: Kernel, private readonly ns: string, readonly self: KernelTab) {
+  /** `onTabsChanged`: a tab attached or is gone (the host tab's `host-changed` event). */
+  constructor(private readonly kernel: Kernel, private readonly ns: string, readonly self: KernelTab, private readonly onTabsChanged: () => void = () => {}) {
     this.bus = new BroadcastChannel(busName(ns));
     this.bus.onmessage = (ev: MessageEvent<BusMessage>) => this.onBus(ev.data);
     this.unsubscribe = kernel.events.on('*', (detail, type) => {
@@ -119,6 +120,7 @@ export class KernelHost {
       }
     }
     this.scheduleSnapshot();
+    this.onTabsChanged();
   }
 
   private send(t: RemoteTab, m: HostToTab): void {
@@ -135,6 +137,7 @@ export class KernelHost {
         for (const j of m.jobs) this.submit(t, j);
         this.send(t, { type: 'state', state: this.snapshot() });
         this.scheduleSnapshot();
+        this.onTabsChanged();
         break;
       case 'call': {
         let reply: HostToTab;

@@ -4,7 +4,7 @@
  * models. Closing real pages (a crash, a reload) is in test/e2e/cross-tab.spec.ts.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { ModelTooLargeError, UnknownModelError } from '../../errors';
+import { ModelTooLargeError, PermissionError, UnknownModelError } from '../../errors';
 import { canonical, TINY_CHARS_URL } from '../../../test/helpers/engines';
 import { readJob } from '../../../test/helpers/kernel';
 import { describeGguf } from '../model-registry';
@@ -61,6 +61,10 @@ describe('one kernel for several tabs', () => {
   test('jobs of every tab run on the host tab: one load, the same text, one uninterrupted stream; sources come from the tab that registered', async () => {
     const [a, b, c] = await openTabs(3);
     expect(a!.host.local).toBe(true);
+    // Every tab heard of each change of the tabs (the host: two attached; c: its first state at least).
+    const changes = (t: TabKernel) => t.events.history().filter((e) => e.type === 'host-changed').map((e) => (e.detail as { host: { tabs: unknown[] } }).host.tabs.length);
+    expect(changes(a!)).toEqual(expect.arrayContaining([1, 2, 3]));
+    expect(changes(c!)).toContain(3);
     expect(b!.host.local).toBe(false);
     const calls = { n: 0 };
     for (const t of [b!, c!]) await register(t, t === b ? calls : undefined);
@@ -116,8 +120,10 @@ describe('one kernel for several tabs', () => {
   test('a tab kills and renices another tab’s process; refusals cross as their class', async () => {
     const [a, b, c] = await openTabs(3);
     for (const t of [b!, c!]) await register(t);
-    const pb = b!.spawn({ name: 'b' }, { priority: 'normal' });
+    const pb = b!.spawn({ name: 'b' }, { priority: 'normal', quota: { maxPriority: 'normal' } });
     await until(() => c!.ps().some((p) => p.pid === pb && p.tab === b!.tabId));
+    // Above the process's quota: refused in the tab that asks, as the host would.
+    expect(() => c!.renice(pb, 'interactive')).toThrow(PermissionError);
     c!.renice(pb, 'background');
     await until(() => b!.ps().find((p) => p.pid === pb)?.priority === 'background');
     const job = submit(b!, pb, { maxTokens: 500 });
@@ -133,5 +139,36 @@ describe('one kernel for several tabs', () => {
     await expect(h.result).rejects.toBeInstanceOf(ModelTooLargeError);
     // Refused in the tab itself, synchronously, as a kernel does.
     expect(() => b!.submit({ pid: pb2, model: 'nope', prompt: 'x' })).toThrow(UnknownModelError);
+  });
+
+  test('ten tabs opening at once elect exactly one host, and all of them agree on it', async () => {
+    const namespace = `test-ten-${Date.now()}`;
+    const ten = Array.from({ length: 10 }, (_v, i) => new TabKernel({ namespace, title: () => `tab ${i}`, settings: memorySettingsStore(), budget: { ramMB: 300, vramMB: 0, slots: 1 } }));
+    tabs.push(...ten);
+    await Promise.all(ten.map((t) => t.ready));
+    await until(() => ten.every((t) => t.host.tabs.length === 10));
+    expect(ten.filter((t) => t.host.local)).toHaveLength(1);
+    const host = ten.find((t) => t.host.local)!;
+    expect(new Set(ten.map((t) => t.host.leader?.tabId))).toEqual(new Set([host.tabId]));
+  });
+
+  test('without Web Locks a tab runs a kernel of its own and says why', async () => {
+    const own = Object.getOwnPropertyDescriptor(navigator, 'locks');
+    Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });
+    let t: TabKernel;
+    try {
+      t = new TabKernel({ namespace: `test-nolocks-${Date.now()}`, settings: memorySettingsStore(), budget: { ramMB: 300, vramMB: 0, slots: 1 } });
+    } finally {
+      if (own) Object.defineProperty(navigator, 'locks', own);
+      else delete (navigator as { locks?: unknown }).locks;
+    }
+    tabs.push(t);
+    await t.ready;
+    expect(t.host).toMatchObject({ mode: 'private', fallback: 'no-web-locks', local: true, tabId: null, tabs: [] });
+    await register(t);
+    const pid = t.spawn({ name: 'alone' }, { priority: 'normal' });
+    const r = await readJob(submit(t, pid, { maxTokens: 8 }));
+    expect(r.tokens).toHaveLength(8);
+    expect(t.ps().find((p) => p.pid === pid)?.tab).toBeNull();
   });
 });

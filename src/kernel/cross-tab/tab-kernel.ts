@@ -29,7 +29,7 @@ import { KernelEvents, type KernelEventMap, type KernelEventType } from '../even
 import { buildRequest, Kernel, type KernelOptions } from '../kernel';
 import type { KernelApi, KernelHostInfo, KernelTab } from '../kernel-api';
 import { resolveRegistration, type RegisteredModel } from '../model-registry';
-import { parsePriority, type Priority } from '../priority';
+import { parsePriority, rankOf, type Priority } from '../priority';
 import { ProcessTable } from '../process-table';
 import { TokenChannel } from '../token-channel';
 import type {
@@ -213,11 +213,11 @@ export class TabKernel implements KernelApi {
     k.events.on('*', (detail, type) => this.events.emit(type, detail));
     const self: KernelTab = { tabId: this.tabId, title: this.title() };
     if (!this.fallback) {
-      this.server = new KernelHost(k, this.ns, self);
+      this.server = new KernelHost(k, this.ns, self, () => this.hostChanged());
       this.leader = self;
     }
     for (const p of this.specs.values()) {
-      try { k.spawn(p.app, p.options, { pid: p.pid, tab: this.tabId }); } catch { /* checked when spawned */ }
+      try { k.spawn(p.app, p.options, this.owner(p.pid)); } catch { /* checked when spawned */ }
     }
     for (const r of this.regs.values()) {
       try { k.registerModel(r); } catch { /* checked when registered */ }
@@ -283,10 +283,11 @@ export class TabKernel implements KernelApi {
   }
 
   private setSnapshot(s: KernelSnapshot): void {
-    const first = !this.snap;
+    const ids = (x: KernelSnapshot | null) => x?.tabs.map((t) => `${t.tabId}:${t.title}`).join() ?? null;
+    const changed = ids(this.snap) !== ids(s);
     this.snap = s;
     if (s.budget) this.resolveReady(s.budget);
-    if (first) this.hostChanged();
+    if (changed) this.hostChanged(); // the first state, or a tab attached or gone
   }
 
   private onChannel(m: HostToTab): void {
@@ -396,7 +397,7 @@ export class TabKernel implements KernelApi {
     this.own.spawn(app, options, pid, this.tabId); // checks the input, as the host will
     const spec: ProcessSpec = { pid, app: { ...app }, options: structuredCloneable(options) };
     this.specs.set(pid, spec);
-    if (this.local) this.local.spawn(app, options, { pid, tab: this.tabId });
+    if (this.local) this.local.spawn(app, options, this.owner(pid));
     else void this.call({ method: 'spawn', args: [spec] });
     return pid;
   }
@@ -427,8 +428,12 @@ export class TabKernel implements KernelApi {
       this.specs.get(pid)!.options = { ...this.specs.get(pid)!.options, priority: prio };
     }
     if (this.local) return this.local.renice(pid, prio);
-    if (!mine && !this.snap?.ps.some((p) => p.pid === pid && p.state !== 'exited')) {
-      throw new UnknownProcessError(`No process ${String(pid)}`, { pid: String(pid) });
+    const theirs = mine ? null : this.snap?.ps.find((p) => p.pid === pid && p.state !== 'exited');
+    if (!mine && !theirs) throw new UnknownProcessError(`No process ${String(pid)}`, { pid: String(pid) });
+    // Another tab's process: its quota, as the host last reported it, decides here as it will there.
+    const max = theirs?.quota.maxPriority;
+    if (max !== undefined && rankOf(prio) > rankOf(max)) {
+      throw new PermissionError(`Process ${pid} may not use priority ${prio} (its quota allows up to ${max})`, { pid, priority: prio, maxPriority: max });
     }
     void this.call({ method: 'renice', args: [pid, prio] });
   }
@@ -550,6 +555,11 @@ export class TabKernel implements KernelApi {
     this.bus?.close();
     this.channel?.close();
     for (const release of this.releaseLocks) release();
+  }
+
+  /** The spawn argument of one of this tab's processes: its pid, and this tab as owner (none in private mode). */
+  private owner(pid: number): { pid: number; tab?: string } {
+    return this.fallback ? { pid } : { pid, tab: this.tabId };
   }
 
   private ownProcess(pid: unknown) {
