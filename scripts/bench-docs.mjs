@@ -56,8 +56,23 @@ function kernelResumeTable(json) {
   ].join('\n');
 }
 
+/** Cross-tab kernel (bench/cross-tab): the figures, then memory, failover and per-token detail. */
+function crossTabTable(json) {
+  return [
+    '**Figures** (p50 / p95 over the repetitions, range, A/A control, goal)', '',
+    ...rowsTable(json.rows),
+    '**1. Resident model memory** (bench-40m-chars; "held": the sum over tabs of what each tab\'s own kernel holds; PSS: every browser process, less the browser before the tabs opened)', '',
+    ...rowsTable(json.memory),
+    '**2. Failover** (the host tab closed with the model resident; a follower submits a one-token job right after the close)', '',
+    ...rowsTable(json.failover),
+    '**3. Per-token overhead** (the same greedy job submitted in the host tab, A1 and A2, and in a follower tab, B; rounds interleaved)', '',
+    ...rowsTable(json.tokens),
+    ...summaryTable(json),
+  ].join('\n');
+}
+
 /** Benchmarks whose JSON needs more than rows + summary. */
-const RENDERERS = { roofline: rooflineTable, 'kernel-resume': kernelResumeTable };
+const RENDERERS = { roofline: rooflineTable, 'kernel-resume': kernelResumeTable, 'cross-tab': crossTabTable };
 
 /** Sections added to docs/benchmarks.md when their region is missing: [name, heading + prose, insert before]. */
 const SECTIONS = [
@@ -120,6 +135,32 @@ p95 with its range and an A/A control (the same arm measured twice, interleaved)
    tokens/s ÷ one job's, on the default kernel (4 sequences batched) and on a \`jobsPerSlot: 1\` kernel (serial),
    side by side, arms alternating; A/A: the one-job arm twice. First-token spread = latest − earliest TTFT of
    the four.`, '\n## App shell'],
+  ['cross-tab', `### One kernel for every tab (\`bench/cross-tab/\`)
+
+\`npx tsx bench/cross-tab/run.ts\` (≈ 3 min here) — several tabs of one browser context (they share Web Locks and
+BroadcastChannels, as the tabs of one profile do), each a bench page with its own \`TabKernel\` (or, for the
+baseline, a private \`Kernel\`: the behaviour before the cross-tab kernel), one wllama worker slot, one llama.cpp
+thread, the one-character fixtures, greedy.
+
+1. **Resident model memory, 5 tabs ÷ 1 tab**: each tab registers bench-40m-chars and runs a one-token job;
+   "held" is the sum over tabs of what each tab's own kernel holds (\`usage()\` where the tab hosts; a
+   follower holds nothing), cross-tab against five private kernels. Accounted memory is exact, so its
+   ratios do not vary; the PSS of every browser process (Linux \`/proc\`) is the measured check, pages and
+   workers included (each more tab costs ≈ 60 MB here as a follower, ≈ 345 MB with a private kernel: its page, worker and model).
+   The 1-tab cross-tab arm runs twice (A/A); arms rotate each repetition.
+2. **Failover**: the host tab is closed (\`page.close()\`: none of its code runs) ten times in a row, the
+   model resident there each time; a follower submits a one-token job right after the close. Times from the
+   close (wall clock, the driver's and the pages' \`performance.timeOrigin + now()\`) to the next tab hosting,
+   to the follower's job admitted by the new host (it accepts jobs), and to that job's first token (the
+   model reloaded on the new host; its \`model-loaded\` time separately).
+3. **Per-token overhead**: decode tokens/s of the same greedy job submitted in a follower tab ÷ in the host
+   tab itself (÷ the mean of the round's two host runs), order rotating each round; A/A: host ÷ host. Every
+   token of a follower's job crosses a BroadcastChannel (host renderer → browser → follower renderer): on
+   this shared 2-core machine that work competes with the decoding thread, so the fastest fixture
+   (tiny-chars, ≈ 1,300–1,600 tokens/s) is the worst case; bench-40m-chars (≈ 300 tokens/s) is closer to a real
+   model. The engine's own decode rate (\`usage.decodeTokensPerSec\`) drops as much as the rate the follower
+   sees: the tokens are not late, the decoding itself is slowed by the relaying work (one message a token).
+   Goals: 5-tab ÷ 1-tab held memory ≤ 1.1, failover p95 ≤ 2 s, follower ÷ host ≥ 0.95.`, '\n## App shell'],
 ];
 
 
