@@ -239,3 +239,48 @@ test('/v1 from any tab reaches the host tab’s kernel: a follower serves the en
   expect(await server.evaluate(() => (globalThis as unknown as { llmos: { services: { engines: Map<number, unknown> } } }).llmos.services.engines.size)).toBe(0);
   expect(errors).toEqual([]);
 });
+
+test('the elements library: two pages embedding the elements share one kernel and one copy of the model; connect({ kernel: "private" }) keeps a page to itself', async ({ context }) => {
+  test.setTimeout(180_000);
+  const LIB = '/dist-lib/llmos-elements.js';
+  const TINY = '/fixtures/tiny.gguf';
+  const pages = [await context.newPage(), await context.newPage()];
+  for (const p of pages) await p.goto('/examples/embed.html');
+  // Each page's <llmos-prompt> answers on load: one on the host's kernel, one through it.
+  for (const p of pages) await expect(p.locator('llmos-prompt [part="status"]')).toHaveText(/Reached the token limit · 24 tokens/, { timeout: 120_000 });
+  const views = await Promise.all(pages.map((p) => p.evaluate(async ({ lib, tiny }) => {
+    const k = (await import(lib)).getSharedKernel();
+    return {
+      local: k.host.local, tabId: k.host.tabId, leader: k.host.leader?.tabId ?? null,
+      loads: k.events.history().filter((e: { type: string; detail: { model?: string } }) => e.type === 'model-loading' && e.detail.model === tiny).length,
+      prompts: k.ps().filter((p: { appId: string }) => p.appId === 'example.prompt').map((p: { tab: string; metrics: { jobsFinished: number } }) => [p.tab, p.metrics.jobsFinished] as [string, number]),
+    };
+  }, { lib: LIB, tiny: TINY })));
+  expect(views.filter((v) => v.local)).toHaveLength(1);
+  const host = views.find((v) => v.local)!;
+  expect(views.map((v) => v.leader)).toEqual([host.tabId, host.tabId]);
+  expect(host.loads).toBe(1);
+  // Both pages' prompt processes are on the one kernel, each owned by its page, each with its answer.
+  expect(host.prompts).toHaveLength(2);
+  expect(new Set(host.prompts.map(([tab]: [string, number]) => tab))).toEqual(new Set(views.map((v) => v.tabId)));
+  expect(host.prompts.every(([, done]: [string, number]) => done === 1)).toBe(true);
+
+  // A private client in the follower: its own kernel loads its own copy; the shared one loads nothing more.
+  const follower = pages[views.indexOf(views.find((v) => !v.local)!)]!;
+  const priv = await follower.evaluate(async ({ lib, tiny }) => {
+    const m = await import(lib);
+    const client = m.connect({ appId: 'e2e.private', kernel: 'private' });
+    const bias = Object.fromEntries(Array.from({ length: 256 }, (_v, i) => [String(i + 3), -100]));
+    const r = await client.chat.completions.create({ model: tiny, messages: [{ role: 'user', content: 'hi' }], max_tokens: 4, temperature: 0, logit_bias: bias });
+    const own = m.getPrivateKernel();
+    return {
+      tokens: r.usage.completion_tokens, sameKernel: own === m.getSharedKernel(), ownHost: own.host.mode,
+      ownLoads: own.events.history().filter((e: { type: string }) => e.type === 'model-loading').length,
+    };
+  }, { lib: LIB, tiny: TINY });
+  expect(priv).toMatchObject({ sameKernel: false, ownHost: 'private', ownLoads: 1 });
+  expect(priv.tokens).toBeGreaterThan(0);
+  const hostPage = pages[views.indexOf(host)]!;
+  expect(await hostPage.evaluate(async ({ lib, tiny }) => (await import(lib)).getSharedKernel().events.history()
+    .filter((e: { type: string; detail: { model?: string } }) => e.type === 'model-loading' && e.detail.model === tiny).length, { lib: LIB, tiny: TINY })).toBe(1);
+});

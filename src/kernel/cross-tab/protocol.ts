@@ -87,7 +87,8 @@ export type HostToTab =
   | { type: 'reply'; id: number; value?: unknown; error?: SerializedError }
   /** A job was admitted (its id on the host's kernel), or refused. */
   | { type: 'admitted'; key: string; jobId: string }
-  | { type: 'token'; key: string; event: TokenEvent }
+  /** Tokens of a job, in order: one message carries those that came within `TOKEN_BATCH_MS` of each other. */
+  | { type: 'tokens'; key: string; events: TokenEvent[] }
   | { type: 'result'; key: string; result: JobResult }
   | { type: 'failed'; key: string; error: SerializedError }
   /** The host needs the source of a model this tab registered (to load it). */

@@ -321,9 +321,11 @@ export class TabKernel implements KernelApi {
         if (j) j.jobId = m.jobId;
         break;
       }
-      case 'token':
-        this.tabJobs.get(m.key)?.token(m.event);
+      case 'tokens': {
+        const j = this.tabJobs.get(m.key);
+        if (j) for (const t of m.events) j.token(t);
         break;
+      }
       case 'result':
         this.tabJobs.get(m.key)?.finish(m.result);
         this.tabJobs.delete(m.key);
