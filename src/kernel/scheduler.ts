@@ -21,16 +21,8 @@ import { FAIR_SHARE_SLACK, compareQueued, effectiveRank, jobDemand, msToNextAgin
 import { SlotOps, type RunOutcome } from './slot-ops';
 import type { SchedulerConfig } from './scheduler-config';
 import { Containment } from './containment';
+import { batchCapacity, yieldingToForeground } from './batch-share';
 import { rankOf } from './priority';
-
-const BACKGROUND_RANK = rankOf('background');
-const INTERACTIVE_RANK = rankOf('interactive');
-
-/** Whether `slot` runs interactive or realtime work. */
-function foreground(slot: Slot): boolean {
-  for (const j of slot.running) if (j.phase === 'running' && j.runRank >= INTERACTIVE_RANK && !j.preempting) return true;
-  return false;
-}
 import type { Slot, WorkerPool } from './worker-pool';
 
 export type { SchedulerConfig };
@@ -226,29 +218,16 @@ export class Scheduler {
     return running >= cap && keyed.some((o) => o.job.proc !== proc && o.job.phase === 'queued' && o.rank >= k.rank);
   }
 
-  /**
-   * Jobs `slot` runs at once: `jobsPerSlot`, else its model's sequences (its batch). With `rank`, what a
-   * job of that rank may fill: background work leaves the last sequence of a batch free, so that an
-   * interactive job arriving starts at once beside it instead of waiting for a preempted run to stop,
-   * and takes none while interactive work runs there (`foregroundYield`).
-   */
+  /** Jobs `slot` runs at once, or with `rank`, what a job of that rank may fill (see `batchCapacity`). */
   capacity(slot: Slot, rank?: number): number {
-    const n = this.config.jobsPerSlot ?? (slot.model !== null && this.registry.has(slot.model) ? this.registry.get(slot.model).sequences : 1);
-    if (rank === undefined || rank > BACKGROUND_RANK || n === 1) return n;
-    return foreground(slot) ? 0 : n - 1;
+    const sequences = this.config.jobsPerSlot ?? (slot.model !== null && this.registry.has(slot.model) ? this.registry.get(slot.model).sequences : 1);
+    return batchCapacity(slot, sequences, rank);
   }
 
-  /**
-   * In a batch that runs interactive (or realtime) work, running background jobs yield: they share every
-   * decode step's compute with it (measured: an interactive first token 3× slower beside three background
-   * sequences), and resuming them afterwards costs one prefill mostly served from the cache.
-   */
+  /** Background jobs in a batch with interactive work yield (see `yieldingToForeground`). */
   private foregroundYield(): void {
     if (this.config.jobsPerSlot !== null) return;
-    for (const s of this.pool.activeSlots) {
-      if (s.running.size < 2 || !foreground(s)) continue;
-      for (const j of s.running) if (j.runRank <= BACKGROUND_RANK && j.preemptible && !j.preempting) this.preempt(j, 'priority', null);
-    }
+    for (const j of yieldingToForeground(this.pool.activeSlots)) this.preempt(j, 'priority', null);
   }
 
   /** A blocked job whose model is loaded in a full slot: the lowest job there yields if outranked. */
