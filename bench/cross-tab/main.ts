@@ -19,6 +19,24 @@ const query = new URLSearchParams(location.search);
 const mode = query.get('mode') === 'private' ? 'private' : 'shared';
 const THREADS = Math.max(1, Number(query.get('threads') ?? 1) || 1);
 
+/**
+ * `throttle=<ms>`: this page's timers fire only at whole multiples of that many ms, as a hidden tab's do
+ * (Chrome aligns them to whole seconds, and under intensive throttling chained ones to minutes) —
+ * headless Chromium here never hides a page, so the benchmark emulates it. Workers are not touched
+ * (browsers do not throttle them either).
+ */
+const ALIGN_MS = Math.max(0, Number(query.get('throttle') ?? 0) || 0);
+if (ALIGN_MS > 0) {
+  const aligned = (ms: unknown) => {
+    const now = performance.now();
+    return Math.ceil((now + Math.max(0, Number(ms) || 0)) / ALIGN_MS) * ALIGN_MS - now;
+  };
+  const nativeTimeout = globalThis.setTimeout.bind(globalThis);
+  const nativeInterval = globalThis.setInterval.bind(globalThis);
+  globalThis.setTimeout = ((fn: TimerHandler, ms?: number, ...args: unknown[]) => nativeTimeout(fn, aligned(ms), ...args)) as typeof setTimeout;
+  globalThis.setInterval = ((fn: TimerHandler, ms?: number, ...args: unknown[]) => nativeInterval(fn, Math.max(ALIGN_MS, Number(ms) || 0), ...args)) as typeof setInterval;
+}
+
 /** The models a tab can register: id → URL and context a sequence. */
 const MODELS: Record<string, { url: string; nCtx: number }> = {
   'tiny-chars': { url: TINY_CHARS_URL, nCtx: 1024 },

@@ -72,11 +72,11 @@ let base = '';
 let nsSeq = 0;
 
 /** Open a bench tab in `ctx` and wait until it is ready (hosting or attached) with `model` registered. */
-async function openTab(ctx: BrowserContext, q: { mode: 'shared' | 'private'; ns: string; i: number }, model: string): Promise<Page> {
+async function openTab(ctx: BrowserContext, q: { mode: 'shared' | 'private'; ns: string; i: number; throttle?: number }, model: string): Promise<Page> {
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.error('[page error]', e.message));
   page.on('console', (m) => { if (m.type() === 'error') console.error('[page]', m.text()); });
-  await page.goto(`${base}/bench/cross-tab/index.html?mode=${q.mode}&ns=${q.ns}&i=${q.i}&threads=${THREADS}`);
+  await page.goto(`${base}/bench/cross-tab/index.html?mode=${q.mode}&ns=${q.ns}&i=${q.i}&threads=${THREADS}&throttle=${q.throttle ?? 0}`);
   await page.waitForFunction(() => !!(window as unknown as Partial<W>).__tab);
   await page.evaluate(async (model) => { const t = (window as unknown as W).__tab; await t.ready(); await t.register(model); }, model);
   return page;
@@ -298,6 +298,53 @@ async function tokenPart(browser: Browser, { model: TOKEN_MODEL, tokens: TOKENS,
   };
 }
 
+// ---- 4. a host in a background tab (timer throttling emulated) ----
+
+/** Timer alignment of the host tab per arm: none, a hidden tab's (1 s), intensive throttling's (1 min). */
+const THROTTLE_ARMS = [{ arm: 'N1', ms: 0 }, { arm: 'N2', ms: 0 }, { arm: '1 s', ms: 1000 }, { arm: '1 min', ms: 60_000 }] as const;
+const THROTTLE_ROUNDS = QUICK ? 2 : 6;
+const THROTTLE_MODEL = 'tiny-chars';
+const THROTTLE_TOKENS = 256;
+
+/**
+ * Each arm its own context: a host tab whose timers are aligned (or not) and a follower that submits.
+ * The arms take turns, rotating; N1 and N2 (two unthrottled hosts) are the A/A control.
+ */
+async function throttlePart(browser: Browser) {
+  const arms = [];
+  for (const a of THROTTLE_ARMS) {
+    const ctx = await browser.newContext();
+    const ns = `bench-throttle-${process.pid}-${nsSeq++}`;
+    const host = await openTab(ctx, { mode: 'shared', ns, i: 0, throttle: a.ms }, THROTTLE_MODEL);
+    const follower = await openTab(ctx, { mode: 'shared', ns, i: 1 }, THROTTLE_MODEL);
+    for (let w = 0; w < 3; w++) await job(follower, THROTTLE_MODEL, THROTTLE_TOKENS);
+    arms.push({ ...a, ctx, host, follower, runs: [] as JobTiming[] });
+  }
+  let reference = '';
+  for (let r = 0; r < THROTTLE_ROUNDS; r++) {
+    for (let k = 0; k < arms.length; k++) {
+      const a = arms[(k + r) % arms.length]!;
+      const t = await job(a.follower, THROTTLE_MODEL, THROTTLE_TOKENS);
+      reference ||= t.text;
+      if (t.tokens !== THROTTLE_TOKENS || t.text !== reference) throw new Error(`${a.arm}: another output than the first run's`);
+      a.runs.push(t);
+    }
+    log('throttle round', r + 1, arms.map((a) => `${a.arm} ${a.runs.at(-1)!.decodeTps.toFixed(0)} tok/s ${a.runs.at(-1)!.ttftMs.toFixed(0)} ms`).join(' · '));
+  }
+  for (const a of arms) await a.ctx.close();
+  const byArm = Object.fromEntries(arms.map((a) => [a.arm, a.runs]));
+  // Per round, against the mean of the two unthrottled hosts.
+  const base = (i: number, f: (t: JobTiming) => number) => (f(byArm['N1']![i]!) + f(byArm['N2']![i]!)) / 2;
+  const ratio = (arm: string, f: (t: JobTiming) => number) => spread(byArm[arm]!.map((t, i) => f(t) / base(i, f)));
+  const tps = (t: JobTiming) => t.decodeTps, ttft = (t: JobTiming) => t.ttftMs;
+  const rows = arms.map((a) => {
+    const s = spread(a.runs.map(tps)), f = spread(a.runs.map(ttft));
+    return { 'host tab timers': a.ms ? `aligned to ${a.arm}` : `as they are (${a.arm})`, jobs: s.n, 'follower tok/s p50': d1(s.p50), 'tok/s p5': d1(percentile(a.runs.map(tps), 0.05)), 'TTFT ms p50': d1(f.p50), 'TTFT ms p95': d1(f.p95) };
+  });
+  const aaTps = spread(byArm['N2']!.map((t, i) => t.decodeTps / byArm['N1']![i]!.decodeTps));
+  return { rows, tps1s: ratio('1 s', tps), tps1m: ratio('1 min', tps), ttft1s: ratio('1 s', ttft), ttft1m: ratio('1 min', ttft), aaTps };
+}
+
 // ---- driver ----
 
 const t0 = performance.now();
@@ -316,6 +363,8 @@ try {
   const tokens: Awaited<ReturnType<typeof tokenPart>>[] = [];
   for (const r of TOKEN_RUNS) tokens.push(await tokenPart(browser, r));
   log('part 3 done', ((performance.now() - t0) / 1000).toFixed(0), 's');
+  const throttle = await throttlePart(browser);
+  log('part 4 done', ((performance.now() - t0) / 1000).toFixed(0), 's');
 
   const rows: BenchRow[] = [
     ...memory.overview,
@@ -328,12 +377,17 @@ try {
       figure: `tokens/s, follower ÷ host, ${t.model} (p95 column: 5th percentile)`, p50: round(t.ratioB.p50), p95: round(t.ratioBSlow),
       range: `${round(t.ratioB.min)}–${round(t.ratioB.max)}`, 'A/A p50': round(t.ratioAA.p50), goal: '≥ 0.95',
     })),
+    ...([['1 s', throttle.tps1s, throttle.ttft1s], ['1 min', throttle.tps1m, throttle.ttft1m]] as const).flatMap(([arm, tps, ttft]) => [
+      { figure: `host timers aligned to ${arm} (hidden tab, emulated): follower tokens/s ÷ unthrottled`, p50: round(tps.p50), p95: round(tps.p95), range: `${round(tps.min)}–${round(tps.max)}`, 'A/A p50': round(throttle.aaTps.p50), goal: '—' },
+      { figure: `host timers aligned to ${arm} (hidden tab, emulated): follower TTFT ÷ unthrottled`, p50: round(ttft.p50), p95: round(ttft.p95), range: `${round(ttft.min)}–${round(ttft.max)}`, 'A/A p50': '—', goal: '—' },
+    ]),
   ];
   const out = {
     rows,
     memory: memory.rows,
     failover: failover.rows,
     tokens: tokens.flatMap((t) => t.rows),
+    throttle: throttle.rows,
     memoryTrials: memory.trials,
     failoverTrials: failover.trials,
     summary: {
@@ -356,6 +410,7 @@ try {
   printTable('cross-tab: memory', memory.rows);
   printTable('cross-tab: failover', failover.rows);
   printTable('cross-tab: per-token', out.tokens);
+  printTable('cross-tab: host timers throttled', throttle.rows);
   console.log('summary:', JSON.stringify(out.summary, null, 2));
 } finally {
   await browser.close();

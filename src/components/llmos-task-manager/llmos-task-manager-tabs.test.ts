@@ -10,6 +10,7 @@ import { TabKernel } from '../../kernel/cross-tab/tab-kernel';
 import { Kernel } from '../../kernel/kernel';
 import { memorySettingsStore } from '../../kernel/settings-store';
 import { mount, until } from '../../../test/helpers/desktop';
+import { openTabs } from '../../../test/helpers/tabs';
 
 let kernels: { shutdown(): void }[] = [];
 afterEach(() => {
@@ -18,20 +19,6 @@ afterEach(() => {
   kernels = [];
 });
 
-let seq = 0;
-/** `n` tabs of one fresh namespace, opened in order (titled `tab 0`, `tab 1`, …); the first hosts. */
-async function openTabs(n: number): Promise<TabKernel[]> {
-  const namespace = `tm-test-${Date.now()}-${seq++}`;
-  const out: TabKernel[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = new TabKernel({ namespace, title: () => `tab ${i}`, settings: memorySettingsStore(), budget: { ramMB: 300, vramMB: 0, slots: 1 } });
-    kernels.push(t);
-    out.push(t);
-    await t.ready;
-  }
-  await until(() => out.every((t) => t.host.leader?.tabId === out[0]!.tabId && t.host.tabs.length === n), 10_000, 'every tab attached');
-  return out;
-}
 
 const row = (tm: LlmosTaskManager, pid: number) => tm.shadowRoot!.querySelector<HTMLTableRowElement>(`tbody tr[data-pid="${pid}"]`);
 const owner = (tm: LlmosTaskManager, pid: number) => row(tm, pid)?.querySelector('td[data-col="tab"]')?.textContent?.trim() ?? null;
@@ -40,7 +27,7 @@ const headers = (tm: LlmosTaskManager) => [...tm.shadowRoot!.querySelectorAll('t
 
 describe('<llmos-task-manager> on a kernel that several tabs share', () => {
   test('a tab that does not host: the Tab column names each process’s owner, the line says which tab hosts; End and the priority menu work on other tabs’ processes', async () => {
-    const [a, b, c] = await openTabs(3);
+    const [a, b, c] = await openTabs(3, kernels, 'tm-test');
     const pa = a!.spawn({ name: 'Writer' }, { priority: 'normal' });
     const pb = b!.spawn({ name: 'Reader' }, { priority: 'normal' });
     const pc = c!.spawn({ name: 'Notes' }, { priority: 'normal' });
@@ -82,7 +69,7 @@ describe('<llmos-task-manager> on a kernel that several tabs share', () => {
   });
 
   test('the host tab closes: the line and the rows follow host-changed, without waiting for a sample', async () => {
-    const [a, b, c] = await openTabs(3);
+    const [a, b, c] = await openTabs(3, kernels, 'tm-test');
     const pa = a!.spawn({ name: 'Writer' }, { priority: 'normal' });
     const pb = b!.spawn({ name: 'Reader' }, { priority: 'normal' });
     const pc = c!.spawn({ name: 'Notes' }, { priority: 'normal' });

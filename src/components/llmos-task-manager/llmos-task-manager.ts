@@ -22,8 +22,8 @@ import { taskManagerStyles } from './llmos-task-manager.styles';
 const fmtMs = (v: number | null) => (v === null ? '–' : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`);
 
 /**
- * In a tab that does not host the kernel, `ps()` and `models()` read the host's snapshot, which follows
- * the host's events by up to 50 ms: the table is read again this long after the last event.
+ * In a tab that does not host the kernel, `ps()` and `models()` read the host's snapshot, which arrives
+ * just after the host's events: the table is read again this long after the last event.
  */
 const SNAPSHOT_LAG_MS = 120;
 

@@ -7,8 +7,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import './define';
 import type { LlmosSettings } from './llmos-settings';
 import { TabKernel } from '../../kernel/cross-tab/tab-kernel';
-import { memorySettingsStore } from '../../kernel/settings-store';
 import { disposeServices, mount, testServices, until } from '../../../test/helpers/desktop';
+import { openTabs } from '../../../test/helpers/tabs';
 
 const MiB = 1024 * 1024;
 const $ = <T extends Element = HTMLElement>(el: LlmosSettings, sel: string) => el.shadowRoot!.querySelector<T>(sel);
@@ -20,23 +20,10 @@ afterEach(() => {
   tabs = [];
 });
 
-let seq = 0;
-async function openTabs(n: number): Promise<TabKernel[]> {
-  const namespace = `settings-test-${Date.now()}-${seq++}`;
-  const out: TabKernel[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = new TabKernel({ namespace, title: () => `tab ${i}`, settings: memorySettingsStore(), budget: { ramMB: 300, vramMB: 0, slots: 1 } });
-    tabs.push(t);
-    out.push(t);
-    await t.ready;
-  }
-  await until(() => out.every((t) => t.host.leader?.tabId === out[0]!.tabId && t.host.tabs.length === n), 10_000, 'every tab attached');
-  return out;
-}
 
 describe('<llmos-settings> in a tab that does not host the kernel', () => {
   test('Apply: the host tab’s kernel takes the budget; the page keeps showing the budget in force, then the one its budget-changed event reports', async () => {
-    const [a, b] = await openTabs(2);
+    const [a, b] = await openTabs(2, tabs, 'settings-test');
     const services = await testServices({ kernel: b! });
     try {
       const el = await mount<LlmosSettings>('llmos-settings', { services });

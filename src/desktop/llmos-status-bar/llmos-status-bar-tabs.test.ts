@@ -8,8 +8,8 @@ import './define';
 import type { LlmosStatusBar } from './llmos-status-bar';
 import { randomFixtureDefaults as fixtureParams } from '../../api/model-ref';
 import { TabKernel } from '../../kernel/cross-tab/tab-kernel';
-import { memorySettingsStore } from '../../kernel/settings-store';
 import { addFixtureModel, disposeServices, mount, testServices, until } from '../../../test/helpers/desktop';
+import { openTabs } from '../../../test/helpers/tabs';
 
 const value = (el: LlmosStatusBar, key: string) => el.shadowRoot!.querySelector(`[data-status="${key}"] .value`)?.textContent?.trim() ?? null;
 
@@ -20,23 +20,10 @@ afterEach(() => {
   tabs = [];
 });
 
-let seq = 0;
-async function openTabs(n: number): Promise<TabKernel[]> {
-  const namespace = `status-test-${Date.now()}-${seq++}`;
-  const out: TabKernel[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = new TabKernel({ namespace, title: () => `tab ${i}`, settings: memorySettingsStore(), budget: { ramMB: 300, vramMB: 0, slots: 1 } });
-    tabs.push(t);
-    out.push(t);
-    await t.ready;
-  }
-  await until(() => out.every((t) => t.host.leader?.tabId === out[0]!.tabId && t.host.tabs.length === n), 10_000, 'every tab attached');
-  return out;
-}
 
 describe('<llmos-status-bar> on a kernel that several tabs share', () => {
   test('a tab that does not host says which tab does, and that the loaded engine runs there (not "no model loaded"); it follows host-changed', async () => {
-    const [a, b] = await openTabs(2);
+    const [a, b] = await openTabs(2, tabs, 'status-test');
     const services = await testServices({ kernel: b! });
     try {
       await addFixtureModel(services);

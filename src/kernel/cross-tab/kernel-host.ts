@@ -22,8 +22,6 @@ import {
 const SOURCE_TIMEOUT_MS = 30_000;
 /** Tokens that come within this many ms of the last message sent for their job wait to go with the next, ms. */
 const TOKEN_BATCH_MS = 16;
-/** State snapshots are sent at most this often, ms. */
-const SNAPSHOT_MS = 50;
 
 interface RemoteTab {
   tab: KernelTab;
@@ -39,7 +37,7 @@ export class KernelHost {
   private readonly tabs = new Map<string, RemoteTab>();
   private readonly pendingSources = new Map<number, { resolve: (s: ModelSource) => void; reject: (e: unknown) => void }>();
   private nextSourceId = 1;
-  private snapshotTimer: ReturnType<typeof setTimeout> | null = null;
+  private snapshotQueued = false;
   private readonly unsubscribe: () => void;
   private closed = false;
 
@@ -64,7 +62,6 @@ export class KernelHost {
   close(): void {
     this.closed = true;
     this.unsubscribe();
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     for (const t of this.tabs.values()) t.channel.close();
     this.tabs.clear();
     this.bus.close();
@@ -84,12 +81,18 @@ export class KernelHost {
     if (!this.closed) this.bus.postMessage(m);
   }
 
+  /**
+   * One snapshot after the events of one task (a scheduling step emits several): a microtask, not a
+   * timer, so that a host in a hidden tab, whose timers the browser delays by up to a minute, still
+   * keeps the other tabs' view current.
+   */
   private scheduleSnapshot(): void {
-    if (this.snapshotTimer || this.closed) return;
-    this.snapshotTimer = setTimeout(() => {
-      this.snapshotTimer = null;
+    if (this.snapshotQueued || this.closed) return;
+    this.snapshotQueued = true;
+    queueMicrotask(() => {
+      this.snapshotQueued = false;
       this.post({ type: 'state', from: this.self.tabId, state: this.snapshot() });
-    }, SNAPSHOT_MS);
+    });
   }
 
   private onBus(m: BusMessage): void {

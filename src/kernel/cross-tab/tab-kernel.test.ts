@@ -11,6 +11,7 @@ import { describeGguf } from '../model-registry';
 import { memorySettingsStore } from '../settings-store';
 import type { KernelEventRecord } from '../events';
 import { TabKernel } from './tab-kernel';
+import { openTabs } from '../../../test/helpers/tabs';
 
 let tabs: TabKernel[] = [];
 afterEach(() => {
@@ -18,20 +19,6 @@ afterEach(() => {
   tabs = [];
 });
 
-let seq = 0;
-/** `n` tabs of one fresh namespace, opened in order; the first hosts. */
-async function openTabs(n: number): Promise<TabKernel[]> {
-  const namespace = `test-${Date.now()}-${seq++}`;
-  const out: TabKernel[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = new TabKernel({ namespace, title: () => `tab ${i}`, settings: memorySettingsStore(), budget: { ramMB: 300, vramMB: 0, slots: 1 } });
-    tabs.push(t);
-    out.push(t);
-    await t.ready;
-  }
-  await until(() => out.every((t) => t.host.leader?.tabId === out[0]!.tabId && t.host.tabs.length === n));
-  return out;
-}
 
 async function until(cond: () => boolean, ms = 10_000): Promise<void> {
   const end = performance.now() + ms;
@@ -59,7 +46,7 @@ function submit(t: TabKernel, pid: number, extra: { prompt?: string; maxTokens?:
 
 describe('one kernel for several tabs', () => {
   test('jobs of every tab run on the host tab: one load, the same text, one uninterrupted stream; sources come from the tab that registered', async () => {
-    const [a, b, c] = await openTabs(3);
+    const [a, b, c] = await openTabs(3, tabs, 'test');
     expect(a!.host.local).toBe(true);
     // Every tab heard of each change of the tabs (the host: two attached; c: its first state at least).
     const changes = (t: TabKernel) => t.events.history().filter((e) => e.type === 'host-changed').map((e) => (e.detail as { host: { tabs: unknown[] } }).host.tabs.length);
@@ -90,7 +77,7 @@ describe('one kernel for several tabs', () => {
   });
 
   test('the host tab closes mid-generation: the next tab hosts, and the survivors’ jobs end with the exact greedy text, no token twice', async () => {
-    const [a, b, c] = await openTabs(3);
+    const [a, b, c] = await openTabs(3, tabs, 'test');
     for (const t of [a!, b!, c!]) await register(t);
     const pa = a!.spawn({ name: 'a' }, { priority: 'normal' });
     const reference = await readJob(submit(a!, pa));
@@ -117,8 +104,23 @@ describe('one kernel for several tabs', () => {
     expect(b!.events.history().some((e) => e.type === 'host-changed')).toBe(true);
   });
 
+  test('a job that moved to its own tab’s new kernel (the host closed) can still be cancelled', async () => {
+    const [a, b] = await openTabs(2, tabs, 'test');
+    for (const t of [a!, b!]) await register(t);
+    const pb = b!.spawn({ name: 'b' }, { priority: 'normal' });
+    const h = submit(b!, pb, { maxTokens: 1000 });
+    const r = await readJob(h, (_t, n) => {
+      if (n === 5) a!.shutdown();
+      if (n === 30) h.cancel();
+    });
+    expect(b!.host.local).toBe(true);
+    expect(r.result.stopReason).toBe('abort');
+    expect(r.tokens.length).toBeLessThan(200);
+    expect(b!.jobs()).toHaveLength(0);
+  });
+
   test('a tab kills and renices another tab’s process; refusals cross as their class', async () => {
-    const [a, b, c] = await openTabs(3);
+    const [a, b, c] = await openTabs(3, tabs, 'test');
     for (const t of [b!, c!]) await register(t);
     const pb = b!.spawn({ name: 'b' }, { priority: 'normal', quota: { maxPriority: 'normal' } });
     await until(() => c!.ps().some((p) => p.pid === pb && p.tab === b!.tabId));

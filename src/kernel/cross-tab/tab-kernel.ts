@@ -19,8 +19,8 @@
  * On the host tab every call goes straight to its `Kernel`. In the others, `submit()` returns at once:
  * input is checked here and refused synchronously as on a `Kernel`, but what only the host can decide
  * (a full queue, a quota, a model too large) rejects the job's `result` and makes its stream throw;
- * `ps()`, `jobs()`, `models()` and the budget read the host's last snapshot (sent within 50 ms of each
- * change), and `setBudget()` returns null (the `budget-changed` event follows).
+ * `ps()`, `jobs()`, `models()` and the budget read the host's last snapshot (sent right after the events
+ * of each scheduling step), and `setBudget()` returns null (the `budget-changed` event follows).
  */
 import { AbortError, PermissionError, UnknownModelError, UnknownProcessError, deserializeError, toLlmOsError } from '../../errors';
 import type { ModelSource, TokenEvent, TokenLogprobs } from '../../protocol/engine';
@@ -62,8 +62,10 @@ class TabJob {
   jobId: string;
   /** Whether a `result`/`failed` ended it. */
   done = false;
-  /** Cancel asked while no host had it: it ends here, as a kernel's cancelled job does. */
+  /** Cancel asked: should its host close before the job ends, it ends here (stop reason `abort`) rather than resume. */
   cancelled = false;
+  /** Its handle on this tab's own kernel, once it runs there (this tab became the host). */
+  local: JobHandle | null = null;
   readonly stream: TokenChannel<TokenEvent>;
   readonly result: Promise<JobResult>;
   private settle!: { resolve: (r: JobResult) => void; reject: (e: unknown) => void };
@@ -210,7 +212,8 @@ export class TabKernel implements KernelApi {
     const k = new Kernel(this.options);
     this.local = k;
     this.attached = false;
-    k.events.on('*', (detail, type) => this.events.emit(type, detail));
+    // Through onHostEvent, as in other tabs: another tab may end or renice one of this tab's processes.
+    k.events.on('*', (detail, type) => this.onHostEvent(type, detail));
     const self: KernelTab = { tabId: this.tabId, title: this.title() };
     if (!this.fallback) {
       this.server = new KernelHost(k, this.ns, self, () => this.hostChanged());
@@ -238,6 +241,7 @@ export class TabKernel implements KernelApi {
       return j.fail(e);
     }
     j.jobId = h.id;
+    j.local = h;
     void (async () => {
       try {
         for await (const t of h.tokens) j.token(t);
@@ -508,8 +512,10 @@ export class TabKernel implements KernelApi {
 
   private cancel(j: TabJob): void {
     if (j.done) return;
-    if (this.attached) this.channel!.postMessage({ type: 'cancel', key: j.key });
-    else j.cancelled = true;
+    // Kept, so that a job whose host closed before the cancel reached it ends instead of resuming.
+    j.cancelled = true;
+    if (j.local) j.local.cancel();
+    else if (this.attached) this.channel!.postMessage({ type: 'cancel', key: j.key });
   }
 
   ps(): ProcessInfo[] {
