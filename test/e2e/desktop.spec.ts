@@ -153,6 +153,13 @@ test('offline: after one visit the app shell reloads without the network and a d
   await page.reload();
   const desktop = page.locator('llmos-desktop');
   await expect(desktop.getByRole('heading', { name: 'LLM OS', level: 1 })).toBeVisible();
+  // Debian's Chromium 150 reloads a page under emulated offline with `navigator.onLine` still true (the
+  // network is cut all the same); switching the emulation again makes the page see it, as a real network
+  // change would, with its `offline` event.
+  if (await page.evaluate(() => navigator.onLine)) {
+    await context.setOffline(false);
+    await context.setOffline(true);
+  }
   await expect(desktop.locator('llmos-status-bar [data-status="network"]')).toHaveText('Offline');
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await launch(page, 'Chat');
