@@ -38,6 +38,15 @@ export default defineConfig({
     { name: 'dev', testMatch: DEV_SPECS, use: { browserName: 'chromium', baseURL: `http://127.0.0.1:${DEV_PORT}` } },
   ],
   webServer: [
+    // The remote test server manager (test/remote-server/manager.ts): starts OpenAI-compatible test servers on request.
+    {
+      command: 'npx tsx test/remote-server/manager.ts',
+      url: 'http://127.0.0.1:4191/list',
+      reuseExistingServer: true,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
     {
       command: `npx vite preview --port ${PORT} --strictPort`,
       url: `http://127.0.0.1:${PORT}/`,

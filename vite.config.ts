@@ -28,13 +28,17 @@ const headers = { ...ISOLATION_HEADERS };
  * every response of the dev and preview servers, set before any other middleware answers. Test data and
  * test pages (`/fixtures/`, `/test/`) get all but the CSP: tests open them as neutral pages of an origin
  * (e.g. to frame the bridge from another site). Not under Vitest, whose own runner pages use inline scripts.
+ * `LLMOS_CONNECT_ORIGINS` (comma-separated `http(s)://host[:port]`, read per request): origins of remote
+ * servers to add to `connect-src`, as the service worker does for the servers a user added — for an
+ * `http:` server (a local Ollama, bench/remote's servers) before a service worker controls the page.
  */
 function securityHeadersPlugin(): Plugin {
   const use = (server: { middlewares: { use(fn: (req: { url?: string }, res: { setHeader(k: string, v: string): void }, next: () => void) => void): void } }) => {
     server.middlewares.use((req, res, next) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
       const test = path.startsWith('/fixtures/') || path.startsWith('/test/');
-      for (const [k, v] of Object.entries(test ? COMMON_SECURITY_HEADERS : securityHeaders(path))) res.setHeader(k, v);
+      const origins = (process.env.LLMOS_CONNECT_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+      for (const [k, v] of Object.entries(test ? COMMON_SECURITY_HEADERS : securityHeaders(path, origins))) res.setHeader(k, v);
       next();
     });
   };
@@ -96,6 +100,8 @@ export default defineConfig({
   },
   test: {
     reporters: ['default', './test/faults/reliability-reporter.ts'],
+    // The remote test server manager on 127.0.0.1:4191 (test/remote-server/manager.ts), for both projects.
+    globalSetup: ['./test/remote-server/vitest-setup.ts'],
     projects: [
       {
         extends: true,
