@@ -125,6 +125,24 @@ export class UnsupportedInputError extends defineError('UnsupportedInputError', 
  */
 export class ModelQuarantinedError extends defineError('ModelQuarantinedError', 'MODEL_QUARANTINED') {}
 
+/**
+ * A remote server (an OpenAI-compatible endpoint the user added) cannot be reached, dropped the connection
+ * or failed after retries. `details.serverId`, `details.name`, `details.status` (HTTP status, 0 for a
+ * network failure), `details.tokensDelivered` (output already delivered when it failed mid-stream: the
+ * job can resume elsewhere from that text, never by asking this server again for what was delivered).
+ */
+export class RemoteUnavailableError extends defineError('RemoteUnavailableError', 'REMOTE_UNAVAILABLE') {}
+/**
+ * A remote server kept answering 429 (too many requests) past the time the kernel waits.
+ * `details.retryAfterMs` (from its `Retry-After`), `details.serverId`, `details.name`.
+ */
+export class RateLimitedError extends defineError('RateLimitedError', 'RATE_LIMITED') {}
+/**
+ * A remote server refused or failed a request for a reason retrying will not fix (4xx other than
+ * 401/403/429, or an error it reported in its stream). `details.status`, `details.serverMessage`.
+ */
+export class RemoteRequestError extends defineError('RemoteRequestError', 'REMOTE_REQUEST_FAILED') {}
+
 /** Every concrete class, by name: the registry the transfer handler rebuilds from. */
 export const ERROR_CLASSES = {
   LlmOsError,
@@ -159,6 +177,9 @@ export const ERROR_CLASSES = {
   ConflictError,
   UnsupportedInputError,
   ModelQuarantinedError,
+  RemoteUnavailableError,
+  RateLimitedError,
+  RemoteRequestError,
 } as const;
 
 /** Rebuild an error from its wire form; unknown names become a plain `LlmOsError` keeping the code. */
@@ -206,6 +227,9 @@ export const ERROR_TEXT: Record<string, string> = {
   GRAPH_STORAGE_FAILED: 'The knowledge graph could not be saved or loaded.',
   CONFLICT: 'This was changed in another tab or window meanwhile; reload it and try again.',
   MODEL_QUARANTINED: 'This model failed to load twice in a row and is set aside until you clear it or replace its file.',
+  REMOTE_UNAVAILABLE: 'The server could not be reached, or it stopped answering.',
+  RATE_LIMITED: 'The server is turning requests away for now; try again later.',
+  REMOTE_REQUEST_FAILED: 'The server answered with an error.',
 };
 
 /** Normalise anything thrown into an `LlmOsError` (wrapping foreign errors, keeping the cause). */

@@ -16,6 +16,7 @@
  *   7. `kernel.submit`.
  */
 import { AbortError, PermissionError, UnsupportedInputError } from '../errors';
+import { routeJob } from './remote-routing';
 import type { ChatMessage, ModelSource } from '../protocol/engine';
 import type { KernelApi } from '../kernel/kernel-api';
 import type { Priority } from '../kernel/priority';
@@ -122,8 +123,12 @@ export class AppSession {
   async submit(a: Admission): Promise<JobHandle> {
     const aborted = () => new AbortError('The request was aborted', {}, { cause: a.signal?.reason });
     if (a.signal?.aborted) throw aborted();
-    const model = await this.resolve(a.model, a.signal);
+    const asked = await this.resolve(a.model, a.signal);
     if (a.signal?.aborted) throw aborted();
+    // This device or a server the user allowed this app to use (asking on first use): see remote-routing.ts.
+    const routed = await routeJob(this.kernel, this.app(), asked, this.params(asked, a.params));
+    if (a.signal?.aborted) throw aborted();
+    const model = routed.model;
     const images = a.messages?.some((m) => m.images?.length) ?? false;
     const field = a.imageField ? { field: a.imageField } : {};
     if (images && acceptsImages(this.kernel, model) === false) {
@@ -145,7 +150,7 @@ export class AppSession {
         throw new PermissionError(`Loading model ${model} was declined by the page`, { model });
       }
     }
-    const params = this.params(model, a.params);
+    const params = model === asked ? routed.params : { ...this.params(model, a.params), ...(routed.params.servers ? { servers: routed.params.servers } : {}) };
     if (a.constraint) Object.assign(params, constraintParams(a.constraint));
     return this.kernel.submit({
       pid: this.pid, model, params,
@@ -153,6 +158,13 @@ export class AppSession {
       ...(a.priority ? { priority: a.priority } : {}), ...(a.keepAliveMs !== undefined ? { keepAliveMs: a.keepAliveMs } : {}),
       ...(a.signal ? { signal: a.signal } : {}),
     });
+  }
+
+  /** The app this session's process runs (its id, and the name the permission dialog shows). */
+  app(): { appId: string; name: string } {
+    if (this.options) return { appId: this.options.appId, name: this.options.name ?? this.options.appId };
+    const row = this.kernel.ps().find((p) => p.pid === this.pidValue);
+    return { appId: row?.appId ?? row?.name ?? 'app', name: row?.name ?? row?.appId ?? 'app' };
   }
 
   /** End the process (its running jobs are cancelled); an attached session leaves its owner's process alone. */

@@ -85,6 +85,8 @@ export function resolveModel(kernel: KernelApi, ref: unknown, signal?: AbortSign
  * record (`vram_required_MB` as its cost).
  */
 export async function registerSource(kernel: KernelApi, source: ModelSource): Promise<string> {
+  // Servers are added by the user, in Settings: never by a page, an embedder or a request (they carry keys).
+  if (source.kind === 'remote') throw new InvalidRequestError('Remote servers are added by the user in Settings → Servers', { field: 'source.kind', value: 'remote' });
   if (source.kind === 'gguf-url' && !source.projectorUrl) return resolveModel(kernel, source.url);
   if (kernel.registeredModels().some((m) => m.id === source.id)) return source.id;
   // With a vision projector: registered under the source's id (its URL alone names the text-only model).

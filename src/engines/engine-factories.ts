@@ -8,4 +8,5 @@ export const ENGINE_FACTORIES: EngineFactories = {
   wllama: async () => new (await import('./wllama-engine')).WllamaEngine(),
   webllm: async () => new (await import('./webllm-engine')).WebLLMEngine(),
   webgpu: async () => new (await import('./webgpu/webgpu-engine')).WebGpuEngine(),
+  remote: async () => new (await import('./remote/remote-engine')).RemoteEngine(),
 };

@@ -56,7 +56,7 @@ export class WllamaEngine implements Engine {
   private poisoned = false;
 
   async load(source: ModelSource, options: LoadOptions = {}, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
-    if (source.kind === 'mlc') throw new UnsupportedModelError('WllamaEngine loads GGUF models only', { id: source.id });
+    if (source.kind === 'mlc' || source.kind === 'remote') throw new UnsupportedModelError('WllamaEngine loads GGUF models only', { id: source.id });
     await this.unload();
     const report = (p: LoadProgress) => onProgress?.(p);
     let blobs: Blob[];

@@ -4,6 +4,7 @@
  * is an `EventTarget`, so the task manager can `addEventListener`, and it has a typed `on()` that
  * returns an unsubscribe function. A bounded history lets late subscribers see recent decisions.
  */
+import type { ComputedOn } from '../protocol/remote';
 import type { SerializedError } from '../errors';
 import type { StopReason } from '../protocol/engine';
 import type { Budget } from './device-budget';
@@ -27,7 +28,11 @@ export interface KernelEventMap {
   'job-preempted': JobEventDetail & { slot: number; tokens: number; reason: 'priority' | 'time-slice' | 'budget'; byJobId: string | null };
   'job-resumed': JobEventDetail & { slot: number; tokens: number; mode: 'prefill' | 'replay' };
   'job-requeued': JobEventDetail & { reason: 'worker-crashed' | 'worker-reclaimed'; retries: number };
-  'job-finished': JobEventDetail & { ok: boolean; stopReason: StopReason | null; tokens: number; error: SerializedError | null };
+  'job-finished': JobEventDetail & {
+    ok: boolean; stopReason: StopReason | null; tokens: number; error: SerializedError | null;
+    /** Where it was computed, and its decode speed (tokens/s, 0 when unknown): what the task manager shows per server. */
+    computedOn: ComputedOn; decodeTokensPerSec: number;
+  };
   'model-loading': { model: string; slot: number; bytes: number; at: number };
   'model-progress': { model: string; slot: number; fraction: number; at: number };
   'model-loaded': { model: string; slot: number; ms: number; at: number };

@@ -4,6 +4,7 @@
  * from (the text, engine tokens and, where the engine reports them, token ids delivered so far), its
  * timing and its result.
  */
+import type { ComputedOn } from '../protocol/remote';
 import { AbortError, toLlmOsError, type LlmOsError } from '../errors';
 import type { EngineKind, GenerateRequest, GenerateResult, StopReason, TokenEvent, TokenLogprobs, Usage } from '../protocol/engine';
 import { TokenChannel } from './token-channel';
@@ -80,6 +81,8 @@ export class Job {
   promptTokens = 0;
   /** Of `promptTokens`, those the engine reused from its cache in the first run. */
   cachedTokens = 0;
+  /** Where its last run computed (a remote engine's server, else this device). */
+  computedOn: ComputedOn = { kind: 'device' };
   /** Prompt tokens the engine evaluated (not reused) across all runs, resumes included. */
   evaluatedTokens = 0;
   /** Prompt tokens the engine reused from its cache across all runs, resumes included. */
@@ -220,6 +223,7 @@ export class Job {
     // held back (a partial UTF-8 sequence, a possible stop string) are generated again.
     if (this.ids && this.resumeMode === 'prefill') this.engineTokens = this.ids.length;
     if (res) {
+      if (res.computedOn) this.computedOn = res.computedOn;
       const { promptTokens, cachedTokens = 0 } = res.usage;
       this.evaluatedTokens += Math.max(0, promptTokens - cachedTokens);
       this.reusedTokens += cachedTokens;
@@ -291,7 +295,7 @@ export class Job {
     const r: JobResult = {
       text: this.text, stopReason, usage: this.usage(now), jobId: this.id,
       queueWaitMs: (this.firstDispatchAt ?? now) - this.submittedAt, preemptions: this.preemptions, retries: this.retries,
-      inexactResumes: this.inexactResumes, evaluatedTokens: this.evaluatedTokens,
+      inexactResumes: this.inexactResumes, evaluatedTokens: this.evaluatedTokens, computedOn: this.computedOn,
       ...(this.logprobs ? { logprobs: this.logprobs } : {}),
     };
     this.close(outcome);

@@ -23,7 +23,7 @@ export interface RegisteredModel extends ModelRegistration {
   registeredAt: number;
 }
 
-const ENGINES = new Set(['wllama', 'webllm', 'webgpu', 'scripted']);
+const ENGINES = new Set(['wllama', 'webllm', 'webgpu', 'scripted', 'remote']);
 
 /** The most sequences a registration may ask for. */
 export const MAX_SEQUENCES = 16;
@@ -65,11 +65,15 @@ export function resolveRegistration(reg: ModelRegistration): RegisteredModel {
     throw new InvalidRequestError(`sequences must be an integer in [1, ${MAX_SEQUENCES}]`, { field: 'sequences', value: String(reg.sequences) });
   }
   const sequences = reg.sequences ?? defaultSequences(reg.engine);
+  // A remote model costs this device nothing: no weights, no KV cache, no runtime.
+  if (reg.engine === 'remote' && (reg.weightBytes !== 0 || (reg.kvBytes ?? 0) !== 0 || (reg.overheadBytes ?? 0) !== 0)) {
+    throw new InvalidRequestError('A remote model has no weights, KV cache or overhead on this device: give 0 bytes', { field: 'weightBytes' });
+  }
   const weightBytes = bytes('weightBytes', reg.weightBytes, false);
   // Every sequence has its own context's worth of KV cache.
   const kvBytes = bytes('kvBytes', reg.kvBytes, true) * sequences;
   const cost = estimateModelCost(weightBytes, kvBytes);
-  const overhead = reg.overheadBytes !== undefined ? bytes('overheadBytes', reg.overheadBytes, false) : cost.overheadBytes;
+  const overhead = reg.engine === 'remote' ? 0 : reg.overheadBytes !== undefined ? bytes('overheadBytes', reg.overheadBytes, false) : cost.overheadBytes;
   const total = weightBytes + kvBytes + overhead;
   const backend = reg.backend ?? (reg.engine === 'webllm' || reg.engine === 'webgpu' ? 'webgpu' : 'wasm');
   if (backend !== 'wasm' && backend !== 'webgpu') throw new InvalidRequestError('backend must be wasm or webgpu', { field: 'backend' });

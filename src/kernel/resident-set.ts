@@ -36,11 +36,17 @@ export interface ResidentSetInput {
 export function residentSet(state: ResidentSetInput, demand: Map<string, number>, now: number, unlockBelow: number): PlacementResult {
   const budget = state.budget!;
   const models: PlacementModel[] = [];
+  // Remote models cost no memory and have slots of their own (`remoteSlots`): they stay out of the knapsack,
+  // resident while they have work or are kept alive, loaded as soon as they have demand.
+  const remote = (id: string) => state.registry.has(id) && state.registry.get(id).engine === 'remote';
+  const remoteResident: string[] = [];
+  const remoteLoad: string[] = [];
   const lockOf = (slot: Slot) => Math.max(-1, ...[...slot.running].map((j) => (j.preemptible ? j.runRank : Infinity)));
   const residentSlots = state.pool.slots
     .filter((s) => s.model !== null && s.active && s.modelState !== 'unloading')
     .sort((a, b) => lockOf(b) - lockOf(a));
   for (const s of residentSlots) {
+    if (remote(s.model!)) { remoteResident.push(s.model!); continue; }
     const running = [...s.running];
     // A model loaded for queued work serves at least one job before it can be evicted again.
     const fresh = s.fresh && demand.has(s.model!);
@@ -55,10 +61,19 @@ export function residentSet(state: ResidentSetInput, demand: Map<string, number>
   }
   const residentIds = new Set(models.map((m) => m.id));
   for (const [id, d] of demand) {
-    if (residentIds.has(id)) continue;
+    if (residentIds.has(id) || remoteResident.includes(id)) continue;
+    if (remote(id)) { remoteLoad.push(id); continue; }
     const reg = state.registry.get(id);
     models.push({ id, vramBytes: reg.vramBytes, ramBytes: reg.ramBytes, demand: d, resident: false, locked: false, keepValue: 0, lastUsed: 0 });
   }
-  const b = { vramBytes: budget.vramBytes, ramBytes: budget.ramBytes, slots: state.pool.activeSlots.length };
-  return state.config.placement === 'lru' ? placeLru(models, b) : place(models, b, state.config.exactLimit);
+  const b = { vramBytes: budget.vramBytes, ramBytes: budget.ramBytes, slots: state.pool.activeSlots.length - remoteSlots(state.registry) };
+  const res = state.config.placement === 'lru' ? placeLru(models, b) : place(models, b, state.config.exactLimit);
+  return { ...res, resident: [...res.resident, ...remoteResident, ...remoteLoad], load: [...res.load, ...remoteLoad] };
+}
+
+/** Worker slots kept for remote models beyond the device's slot budget: one per registered remote model. */
+export function remoteSlots(registry: ModelRegistry): number {
+  let n = 0;
+  for (const m of registry.list()) if (m.engine === 'remote') n++;
+  return n;
 }

@@ -16,7 +16,7 @@ import type { Budget } from './device-budget';
 import type { KernelEvents } from './events';
 import type { Job } from './job';
 import { quarantineError, type ModelRegistry } from './model-registry';
-import { residentSet } from './resident-set';
+import { remoteSlots, residentSet } from './resident-set';
 import { FAIR_SHARE_SLACK, compareQueued, effectiveRank, jobDemand, msToNextAging } from './run-queue';
 import { SlotOps, type RunOutcome } from './slot-ops';
 import type { SchedulerConfig } from './scheduler-config';
@@ -66,7 +66,7 @@ export class Scheduler {
   /** A new budget: the pool grows or shrinks to its slots, and the next pass enforces its memory. */
   setBudget(budget: Budget): void {
     this.budgetValue = budget;
-    this.pool.resize(budget.slots);
+    this.pool.resize(budget.slots + remoteSlots(this.registry));
     this.schedule();
   }
 
@@ -129,6 +129,9 @@ export class Scheduler {
 
   private pass(): void {
     if (this.closed || !this.budget) return;
+    // Remote models registered or removed since: their slots come and go with them.
+    const slots = this.budget.slots + remoteSlots(this.registry);
+    if (this.pool.activeSlots.length !== slots) this.pool.resize(slots);
     const now = this.clock.now();
     // 0. watchdogs, and workers whose runs outlived their grace period.
     this.containment.check(now);
@@ -286,7 +289,10 @@ export class Scheduler {
     p.tokensReused += job.reusedTokens;
     p.decodeMs += job.decodeMs;
     p.decodeTokens += job.decodeTokens;
-    this.events.emit('job-finished', { ...this.jobDetail(job), ok, stopReason, tokens: job.events, error: error ? error.toJSON() : null });
+    this.events.emit('job-finished', {
+      ...this.jobDetail(job), ok, stopReason, tokens: job.events, error: error ? error.toJSON() : null,
+      computedOn: job.computedOn, decodeTokensPerSec: job.usage(this.clock.now()).decodeTokensPerSec,
+    });
     this.schedule();
   }
 

@@ -126,6 +126,9 @@ export class SlotOps {
   /** Load `reg` into the empty `slot` (starting its worker if needed). */
   load(slot: Slot, reg: RegisteredModel): void {
     const s = this.s;
+    // A remote model gets a worker of its own, started now: its script carries the CSP in force now,
+    // whose `connect-src` includes the servers the user added since older workers started.
+    if (reg.engine === 'remote' && (slot.engine || slot.starting)) s.pool.reset(slot, 'A remote model starts a fresh worker');
     slot.model = reg.id;
     slot.modelState = 'loading';
     slot.vramBytes = reg.vramBytes;

@@ -7,6 +7,7 @@ import type {
   TokenLogprobs,
 } from '../protocol/engine';
 import type { Priority } from './priority';
+import type { ComputedOn } from '../protocol/remote';
 
 /** What spawns a process: an app, a chat window, an embedded element. */
 export interface AppInfo {
@@ -140,6 +141,8 @@ export interface JobResult extends GenerateResult {
   evaluatedTokens: number;
   /** With `logprobs` in the job's params: every delivered token's log probability, in order. */
   logprobs?: TokenLogprobs[];
+  /** Where the output was computed: this device, or the remote server that ran its last run. */
+  computedOn: ComputedOn;
 }
 
 /** Handle returned by `submit()`. */

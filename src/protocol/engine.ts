@@ -3,8 +3,10 @@
  * doubles). Engines live inside workers; the page only sees them through `Remote<EngineHostApi>`.
  */
 
+import type { ComputedOn, RemoteEndpoint } from './remote';
+
 /** Which adapter. */
-export type EngineKind = 'wllama' | 'webllm' | 'webgpu' | 'scripted';
+export type EngineKind = 'wllama' | 'webllm' | 'webgpu' | 'scripted' | 'remote';
 
 /** Where a model's weights come from. */
 export type ModelSource =
@@ -16,7 +18,12 @@ export type ModelSource =
    */
   | { kind: 'gguf-blobs'; id: string; blobs: Blob[]; projector?: Blob[] }
   /** A WebLLM (MLC) model: an id from WebLLM's prebuilt list, or a custom record. */
-  | { kind: 'mlc'; id: string; record?: MlcModelRecord };
+  | { kind: 'mlc'; id: string; record?: MlcModelRecord }
+  /**
+   * A model served by OpenAI-compatible servers the user added (`protocol/remote.ts`): the engine sends each
+   * request to one of `endpoints` (the healthy one with the fewest requests in flight).
+   */
+  | { kind: 'remote'; id: string; endpoints: RemoteEndpoint[] };
 
 /** The subset of WebLLM's `ModelRecord` we pass through. */
 export interface MlcModelRecord {
@@ -187,6 +194,12 @@ export interface GenerateRequest {
    * that cannot compute them refuses the request with a typed error rather than ignore it.
    */
   logprobs?: number;
+  /**
+   * Remote models only: the ids of the servers this job may be sent to (the servers its app was allowed to
+   * use, see `models/remote/remote-servers.ts`). Absent or empty: none, and the job fails with
+   * `PermissionError` — nothing leaves the device by default.
+   */
+  servers?: string[];
 }
 
 /** What a resumed run continues from (`GenerateRequest.resume`). */
@@ -261,6 +274,8 @@ export interface GenerateResult {
   text: string;
   stopReason: StopReason;
   usage: Usage;
+  /** Where the output was computed: a remote engine names its server; absent means this device. */
+  computedOn?: ComputedOn;
 }
 
 export interface EngineCapabilities {

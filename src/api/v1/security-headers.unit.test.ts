@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { APP_CSP, BRIDGE_CSP, securityHeaders, withSecurityHeaders } from './security-headers';
+import { APP_CSP, BRIDGE_CSP, cspOrigins, securityHeaders, withSecurityHeaders } from './security-headers';
 
 const directives = (csp: string) => Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
 
@@ -33,5 +33,16 @@ describe('security headers', () => {
     expect(withSecurityHeaders(new Response(null, { status: 304 }), '/').status).toBe(304);
     const opaque = Response.error();
     expect(withSecurityHeaders(opaque, '/')).toBe(opaque);
+  });
+
+  test('connect-src gains the origins of the user\'s servers, well-formed ones only, never on the bridge', () => {
+    const csp = securityHeaders('/', ['http://127.0.0.1:11434', 'http://LAB.local:8000'])['Content-Security-Policy'] ?? '';
+    expect(directives(csp)['connect-src']).toEqual(["'self'", 'https:', 'blob:', 'data:', 'http://127.0.0.1:11434', 'http://lab.local:8000']);
+    // Anything that could smuggle a directive, a path or a wildcard is dropped.
+    expect(cspOrigins(['http://a.b; script-src *', 'http://x/y', '*', 'javascript:1', 'http://[::1]:8080', 42, 'https://h.example'])).toEqual(['http://[::1]:8080', 'https://h.example']);
+    const hostile = securityHeaders('/', ["http://a; script-src 'unsafe-eval'"])['Content-Security-Policy'];
+    expect(hostile).toBe(APP_CSP);
+    expect(securityHeaders('/bridge.html', ['http://127.0.0.1:11434'])['Content-Security-Policy']).toBe(BRIDGE_CSP);
+    expect(withSecurityHeaders(new Response('x'), '/sw-child.js', ['http://127.0.0.1:1']).headers.get('Content-Security-Policy')).toContain('http://127.0.0.1:1');
   });
 });

@@ -53,6 +53,9 @@ export function localErrorText(code: string): string | undefined {
     CONFLICT: () => msg('This was changed in another tab or window meanwhile; reload it and try again.'),
     INPUT_UNSUPPORTED: () => msg('This model cannot take this kind of input (for example images): choose a model that accepts it.'),
     MODEL_QUARANTINED: () => msg('This model failed to load twice in a row and is set aside until you clear it or replace its file.'),
+    REMOTE_UNAVAILABLE: () => msg('The server could not be reached, or it stopped answering.'),
+    RATE_LIMITED: () => msg('The server is turning requests away for now; try again later.'),
+    REMOTE_REQUEST_FAILED: () => msg('The server answered with an error.'),
   };
   return words[code]?.() ?? ERROR_TEXT[code];
 }

@@ -25,12 +25,16 @@ import { DesktopSettings } from './desktop-settings';
 import { DownloadTracker } from './download-tracker';
 import { KernelChatBackend } from '../../components/llmos-chat/kernel-chat-backend';
 import { AppSession } from '../../api/app-session';
+import { RemoteServers } from '../../models/remote/remote-servers';
+import { useRemoteServers } from '../../api/remote-routing';
 
 /** A model an app can choose. */
 export interface AppModel {
   id: string;
   name: string;
-  engine: 'wllama' | 'webllm';
+  engine: 'wllama' | 'webllm' | 'remote';
+  /** A remote model: the names of the servers that serve it (Settings → Servers). */
+  servers?: string[];
   /** A random-weight test fixture: generation bans byte tokens (see `paramsFor`). */
   fixture: boolean;
   /**
@@ -66,6 +70,8 @@ export class DesktopServices extends EventTarget {
   readonly engines = new Map<number, EngineClient>();
   /** Downloads in progress (progress, errors), shared by every model-library window. */
   readonly downloads: DownloadTracker;
+  /** The OpenAI-compatible servers the user added, which apps may use and how (Settings → Servers). */
+  readonly servers: RemoteServers;
   /** Whether this server serves the generated test fixtures (dev and preview servers do). */
   readonly fixtures: Promise<boolean>;
   private readonly dbName: string | undefined;
@@ -94,6 +100,9 @@ export class DesktopServices extends EventTarget {
       },
     });
     this.downloads = new DownloadTracker(() => this.library());
+    this.servers = new RemoteServers(this.kernel, () => this.db());
+    useRemoteServers(this.kernel, this.servers);
+    this.servers.addEventListener('change', () => this.dispatchEvent(new Event('models-changed')));
     this.fixtures = options.probeFixtures === false
       ? Promise.resolve(false)
       : probeFixtures('/fixtures/', FIXTURE_FILES).then((f) => f.length > 0, () => false);
@@ -221,7 +230,10 @@ export class DesktopServices extends EventTarget {
 
   /** Models the apps can choose now (registered and stored). */
   models(): AppModel[] {
-    return [...this.appModels.values(), ...[...this.extraModels.values()].filter((m) => !this.appModels.has(m.id))];
+    const remote: AppModel[] = this.servers.models().map((m) => ({
+      id: m.id, name: m.model, engine: 'remote', fixture: false, vision: false, memoryMB: null, servers: m.servers.map((s) => s.name),
+    }));
+    return [...this.appModels.values(), ...[...this.extraModels.values()].filter((m) => !this.appModels.has(m.id)), ...remote];
   }
 
   /** The model a new window of `appId` uses: its default if usable, else the first usable one. */

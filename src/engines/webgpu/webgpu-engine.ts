@@ -40,7 +40,7 @@ export class WebGpuEngine implements Engine {
   private faults: BroadcastChannel | null = null;
 
   async load(source: ModelSource, options: LoadOptions = {}, onProgress?: (p: LoadProgress) => void): Promise<ModelInfo> {
-    if (source.kind === 'mlc') throw new UnsupportedModelError('The WebGPU engine loads GGUF models only', { id: source.id });
+    if (source.kind === 'mlc' || source.kind === 'remote') throw new UnsupportedModelError('The WebGPU engine loads GGUF models only', { id: source.id });
     await this.unload();
     this.lostError = null;
     const report = (p: LoadProgress) => onProgress?.(p);

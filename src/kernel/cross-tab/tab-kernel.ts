@@ -120,7 +120,7 @@ class TabJob {
   abortHere(): void {
     const totalMs = performance.now() - this.startedAt;
     this.finish({
-      text: this.text, stopReason: 'abort', jobId: this.jobId, queueWaitMs: 0, preemptions: 0, retries: 0, inexactResumes: 0, evaluatedTokens: 0,
+      text: this.text, stopReason: 'abort', jobId: this.jobId, queueWaitMs: 0, preemptions: 0, retries: 0, inexactResumes: 0, evaluatedTokens: 0, computedOn: { kind: 'device' },
       usage: { promptTokens: 0, completionTokens: this.events, ttftMs: totalMs, decodeTokensPerSec: 0, prefillTokensPerSec: 0, totalMs },
     });
   }
