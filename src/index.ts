@@ -75,6 +75,15 @@ export type { ModelRecord, ModelState } from './storage/schema';
 export { LlmosModelImport } from './components/llmos-model-import/llmos-model-import';
 export { LlmosModelImportedEvent, LlmosModelImportErrorEvent } from './components/llmos-model-import/import-events';
 
+// Remote engines: OpenAI-compatible servers the user added, scheduled by the kernel; grants and routing per app.
+export { RemoteServers, normaliseBaseUrl } from './models/remote/remote-servers';
+export type {
+  GrantRequest, RemoteModelView, RemoteServerInput, RemoteServerView, RemoteServersOptions, ServerGrant, ServerHealth,
+} from './models/remote/remote-servers';
+export { useRemoteServers, remoteServersOf, routeJob } from './api/remote-routing';
+export type { ComputedOn, RemoteEndpoint, RemoteServer, RoutingPolicy } from './protocol/remote';
+export { openLlmOsDb } from './storage/db';
+
 // Per-app data boundary and the cross-origin bridge (an allow-listed origin uses the kernel through an iframe of the app).
 export { AppData, appNamespace } from './api/app-data';
 export type { AppConversation, AppDataSources } from './api/app-data';
@@ -110,6 +119,7 @@ export type { EngineFactory } from './kernel/worker-pool';
 // The desktop as one element, with the services it runs on (classes only; define.ts registers the tag).
 export { LlmosDesktop } from './desktop/llmos-desktop/llmos-desktop';
 export { LlmosTaskManager } from './components/llmos-task-manager/llmos-task-manager';
+export { LlmosServerGrant } from './desktop/llmos-server-grant/llmos-server-grant';
 export { DesktopServices } from './desktop/services/desktop-services';
 export type { AppModel, DesktopServicesOptions } from './desktop/services/desktop-services';
 export type { AppId } from './desktop/registry';

@@ -11,6 +11,7 @@ import type { Priority } from '../../kernel/priority';
 import type { ChatBackend } from '../../components/llmos-chat/chat-backend';
 import type { JobParams } from '../../kernel/types';
 import { LlmosOpenAppEvent } from '../../components/shared/desktop-events';
+import { renderModelOptions } from '../../components/llmos-model-picker/model-options';
 import type { AppModel, DesktopServices } from '../../desktop/services/desktop-services';
 
 /** Base class of the built-in AI apps: `services`, `pid`, the chosen `model`, and a backend for them. */
@@ -88,7 +89,7 @@ export abstract class AiAppElement extends LitElement {
     }
     return html`<label class="model"><span>${msg('Model')}</span>
       <select name="model" @change=${(e: Event) => { this.model = (e.target as HTMLSelectElement).value; }}>
-        ${this.models.map((m) => html`<option value=${m.id} ?selected=${m.id === this.model}>${m.name}</option>`)}
+        ${renderModelOptions(this.models, this.model)}
       </select></label>${this.modelInfo?.fixture ? html`<span class="fixture" title=${msg('Test model with random weights: replies are decoded greedily with byte tokens banned, so they are valid text (and meaningless).')}>${msg('test model')}</span>` : nothing}`;
   }
 }

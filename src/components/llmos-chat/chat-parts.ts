@@ -5,6 +5,7 @@
 import { html, nothing } from 'lit';
 import { msg, str } from '@lit/localize';
 import type { GenerateResult } from '../../protocol/engine';
+import type { ComputedOn } from '../../protocol/remote';
 import type { ErrorWords } from '../shared/error-words';
 import { ICONS } from '../shared/icons';
 import { prettyJson, type ToolCallView } from './chat-tools';
@@ -24,6 +25,13 @@ export function describeResult(r: GenerateResult, shown?: number): string {
   if (u.decodeTokensPerSec > 0) parts.push(`${u.decodeTokensPerSec.toFixed(1)} tok/s`);
   if (n > 0) parts.push(`TTFT ${Math.round(u.ttftMs)} ms`);
   return parts.join(' · ');
+}
+
+/** Where a reply was computed, as a small badge: "on this device" or "on server {name}". */
+export function renderComputedOn(c: ComputedOn) {
+  const server = c.kind === 'server';
+  return html`<span part="computed-on" class="computed-on" data-computed-on=${c.kind} data-server=${server ? c.serverId : nothing}
+    title=${server ? msg(str`Computed on server ${c.name}`) : msg('Computed on this device')}>${server ? msg(str`on server ${c.name}`) : msg('on this device')}</span>`;
 }
 
 /** An error in words; a Stop that surfaces as an AbortError is not a failure and is said quietly. */

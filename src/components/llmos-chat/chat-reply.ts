@@ -4,6 +4,7 @@
  * and messages the chat keeps and hands out. @internal
  */
 import type { ChatMessage, GenerateRequest, GenerateResult, ToolDefinition } from '../../protocol/engine';
+import type { ComputedOn } from '../../protocol/remote';
 import { ToolCallParser } from '../../constraints/tool-calls';
 import { runToolLoop, type RunnableTool } from '../../api/tool-loop';
 import { LlmosTokenEvent } from '../shared/generation-events';
@@ -31,10 +32,27 @@ export interface ChatEntry {
   steps?: ChatMessage[];
   /** Of a reply that called tools: each call as its card shows it. */
   calls?: ToolCallView[];
+  /**
+   * Of a finished reply: where it was computed (the result's `computedOn`, when the backend says; a reply
+   * whose backend says nothing shows "on this device"). Saved with the reply's message; absent on replies
+   * saved before it existed.
+   */
+  computedOn?: ComputedOn;
 }
 
-/** A chat message that may carry images (only sent to models that accept them). */
-export type ChatMessageWithImages = ChatMessage & { images?: string[] };
+/**
+ * A chat message that may carry images (only sent to models that accept them) and, on a reply, where it
+ * was computed (kept for the badge; never sent to a model).
+ */
+export type ChatMessageWithImages = ChatMessage & { images?: string[]; computedOn?: ComputedOn };
+
+/** A stored `computedOn` if it is well formed (stored conversations are the user's own data). */
+export function validComputedOn(v: unknown): ComputedOn | undefined {
+  const c = v as ComputedOn | undefined;
+  if (c?.kind === 'device') return { kind: 'device' };
+  if (c?.kind === 'server' && typeof c.serverId === 'string' && typeof c.name === 'string') return { kind: 'server', serverId: c.serverId, name: c.name };
+  return undefined;
+}
 
 /** What a reply needs of the element. */
 export interface ReplyHost {
@@ -59,7 +77,8 @@ export interface ReplyOptions {
  * Images are dropped from the turns unless `acceptsImages`.
  */
 export function generateReply(backend: ChatBackend, reply: ChatEntry, turns: ChatMessageWithImages[], opts: ReplyOptions, host: ReplyHost, signal: AbortSignal): Promise<GenerateResult> {
-  const seen = opts.acceptsImages ? turns : turns.map(({ images: _i, ...m }) => m);
+  const sent = turns.map(({ computedOn: _c, ...m }) => m);
+  const seen = opts.acceptsImages ? sent : sent.map(({ images: _i, ...m }) => m);
   const system: ChatMessage[] = opts.system ? [{ role: 'system', content: opts.system }] : [];
   return opts.tools.length
     ? toolReply(backend, reply, system, seen, opts, host, signal)
@@ -163,7 +182,8 @@ export function entriesOf(messages: readonly ChatMessageWithImages[], nextId: ()
       continue;
     }
     if (m.role === 'assistant') {
-      entries.push(reply(m.content));
+      const where = validComputedOn(m.computedOn);
+      entries.push({ ...reply(m.content), ...(where ? { computedOn: where } : {}) });
     } else {
       if (steps.length) entries.push(reply(''));
       entries.push({ id: nextId(), role: 'user', content: m.content, state: 'done', ...(m.images?.length ? { images: m.images } : {}) });
@@ -177,5 +197,6 @@ export function entriesOf(messages: readonly ChatMessageWithImages[], nextId: ()
 /** The messages of one entry: a reply's tool steps first, then its text (when there is any). */
 export function toMessages(e: ChatEntry): ChatMessageWithImages[] {
   if (e.role === 'user') return [{ role: 'user', content: e.content, ...(e.images?.length ? { images: e.images } : {}) }];
-  return [...(e.steps ?? []), ...(e.content !== '' ? [{ role: 'assistant' as const, content: e.content }] : [])];
+  const where = e.computedOn ? { computedOn: e.computedOn } : {};
+  return [...(e.steps ?? []), ...(e.content !== '' ? [{ role: 'assistant' as const, content: e.content, ...where }] : [])];
 }

@@ -127,7 +127,7 @@ describe('<llmos-chat> tools over a real kernel and the tiny fixture', () => {
     expect(call.name).toBe('lookup');
     expect(JSON.parse(call.arguments)).toEqual(seen[0]);
     expect(m[2]).toEqual({ role: 'tool', content: `${String(seen[0]!['topic'])} ${RESULT}`, toolCallId: call.id, name: 'lookup' });
-    expect(m[3]).toEqual({ role: 'assistant', content: r!.text });
+    expect(m[3]).toEqual({ role: 'assistant', content: r!.text, computedOn: { kind: 'device' } });
 
     // A follow-up sends them too.
     chat.tools = [];
@@ -163,7 +163,7 @@ describe('<llmos-chat> tools over a real kernel and the tiny fixture', () => {
     expect(requests).toHaveLength(2);
     expect(requests[1]!.messages!.at(-1)).toMatchObject({ role: 'tool', content: 'Error: Error: the drinks database is down' });
     expect(chat.entries.at(-1)!.state).toBe('done');
-    expect(chat.messages.at(-1)).toEqual({ role: 'assistant', content: r!.text });
+    expect(chat.messages.at(-1)).toEqual({ role: 'assistant', content: r!.text, computedOn: { kind: 'device' } });
   }, 180_000);
 });
 

@@ -63,6 +63,13 @@ export const chatStyles = css`
   @keyframes blink { to { visibility: hidden; } }
   @media (prefers-reduced-motion: reduce) { .caret { animation: none; } }
   .meta { margin: 0; font-size: 0.8rem; color: var(--_muted); font-variant-numeric: tabular-nums; }
+  .computed-on {
+    align-self: flex-start; width: fit-content; font-size: 0.72rem; line-height: 1.3; padding: 0.05rem 0.5rem;
+    border-radius: 999px; border: 1px solid var(--_border); color: var(--_muted); white-space: nowrap;
+  }
+  .computed-on[data-computed-on='server'] {
+    border-color: color-mix(in srgb, var(--_accent) 55%, var(--_border)); color: var(--_fg);
+  }
   .error {
     margin: 0; padding: 0.5rem 0.75rem; border-radius: calc(var(--_radius) * 0.8);
     border: 1px solid color-mix(in srgb, var(--_danger) 45%, transparent);

@@ -17,7 +17,7 @@ import { MarkdownCache } from './render-markdown';
 import { canDictate, canSpeak } from './speech';
 import { VoiceController } from './voice-controller';
 import {
-  describeResult, renderActions, renderAttachments, renderComposerExtras, renderError, renderImageViewer, renderPendingImages, renderToolCalls,
+  describeResult, renderActions, renderAttachments, renderComposerExtras, renderComputedOn, renderError, renderImageViewer, renderPendingImages, renderToolCalls,
 } from './chat-parts';
 import { entriesOf, generateReply, toMessages, type ChatEntry, type ChatMessageWithImages } from './chat-reply';
 import { chatExtraStyles, chatStyles } from './llmos-chat.styles';
@@ -58,6 +58,10 @@ export type { RunnableTool } from '../../api/tool-loop';
  * @csspart message - Every message (also `message-user` or `message-assistant`).
  * @csspart content - The text of a message (sanitised markdown for the assistant).
  * @csspart meta - The finished-state line under an assistant reply.
+ * @csspart computed-on - The badge of a finished reply saying where it was computed: "on this device" or
+ *   "on server {name}" (from the result's `computedOn`, this device when the backend says nothing;
+ *   `data-computed-on` is `device` or `server`). A reply's entry in `messages` carries the `computedOn` its
+ *   backend reported (never sent to a model), so a saved conversation shows its badges again after `load()`.
  * @csspart actions - The Copy / Read aloud / Regenerate buttons of a reply.
  * @csspart error - An error shown in words.
  * @csspart form - The input row.
@@ -245,6 +249,8 @@ export class LlmosChat extends LitElement {
       if (!reply.content && result.text) reply.content = result.text;
       reply.state = 'done';
       reply.result = result;
+      // Kept in the messages only when the backend said (the kernel always does); shown either way.
+      if (result.computedOn) reply.computedOn = result.computedOn;
       this.dispatchEvent(new LlmosDoneEvent({ result }));
       return result;
     } catch (err) {
@@ -346,6 +352,7 @@ export class LlmosChat extends LitElement {
         aria-label=${e.role === 'user' ? msg('You') : msg('Assistant')}>
         ${e.calls?.length ? renderToolCalls(e.calls) : nothing}
         ${body}
+        ${e.role === 'assistant' && e.state === 'done' && (e.computedOn || e.result) ? renderComputedOn(e.computedOn ?? { kind: 'device' }) : nothing}
         ${e.result ? html`<p part="meta" class="meta" data-stop-reason=${e.result.stopReason}>${describeResult(e.result, e.result.stopReason === 'abort' ? e.shown ?? 0 : undefined)}</p>` : nothing}
         ${e.error ? renderError(e.error) : nothing}
         ${e.role === 'assistant' && e.state !== 'streaming' ? renderActions(e, {

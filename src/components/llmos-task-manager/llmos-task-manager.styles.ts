@@ -49,6 +49,8 @@ export const taskManagerStyles = css`
   .incidents .quarantine { list-style: none; padding: 0; margin-bottom: 0.4rem; }
   .incidents .quarantine button { margin-left: 0.4rem; padding: 0.1em 0.6em; font-size: 0.8rem; }
   .incidents .log { color: var(--_muted); }
+  .servers { border: 1px solid var(--_border); border-radius: 10px; padding: 0.6rem 0.8rem; flex-shrink: 0; overflow-x: auto; }
+  .servers th.num { text-align: right; }
   /* In a narrow window (a tile), the least needed columns give way. */
   @container (max-width: 46rem) { .opt { display: none; } th, td { padding: 0.35rem 0.4rem; } }
   @container (max-width: 30rem) { .narrow-hide { display: none; } }

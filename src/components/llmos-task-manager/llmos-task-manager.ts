@@ -19,6 +19,17 @@ import { hostLineWords, ownerWords } from './host-words';
 import { renderIncidents } from './incidents';
 import { taskManagerStyles } from './llmos-task-manager.styles';
 
+/**
+ * The OpenAI-compatible servers the kernel may send jobs to, as the task manager shows them (the desktop
+ * passes its `RemoteServers`; an `EventTarget` firing `change` re-renders the section at once).
+ */
+export interface TaskManagerServers {
+  list(): readonly { id: string; name: string }[];
+  health(id: string): { state: 'unknown' | 'ok' | 'down'; latencyMs: number | null };
+  /** Decode speed of the last job the server finished, tokens/s (null: none yet). */
+  tokensPerSec?(id: string): number | null;
+}
+
 const fmtMs = (v: number | null) => (v === null ? '–' : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(1)} s`);
 
 /**
@@ -45,6 +56,7 @@ const SNAPSHOT_LAG_MS = 120;
  * @csspart models - The resident-model bars.
  * @csspart chart - Each chart.
  * @csspart incidents - Quarantined models and recent containment incidents.
+ * @csspart servers - The servers section (only with `servers` that list any): name, state, latency, tokens/s.
  *
  * @cssproperty --llmos-accent - Accent colour.
  * @cssproperty --llmos-danger - End-process button.
@@ -57,6 +69,11 @@ export class LlmosTaskManager extends LitElement {
   @property({ type: Number }) interval = 1000;
   /** How many minutes the charts cover (default 5). */
   @property({ type: Number, attribute: 'window-minutes' }) windowMinutes = 5;
+  /**
+   * OpenAI-compatible servers jobs may run on (the desktop sets its `RemoteServers`): with any, a Servers
+   * section lists each one's name, state, latency and last tokens/s.
+   */
+  @property({ attribute: false }) servers: TaskManagerServers | null = null;
   /** List exited processes too. */
   @property({ type: Boolean, attribute: 'show-ended' }) showEnded = false;
   /** @internal */ @state() private procs: ProcessInfo[] = [];
@@ -70,6 +87,7 @@ export class LlmosTaskManager extends LitElement {
   private timer: ReturnType<typeof setInterval> | undefined;
   private lagTimer: ReturnType<typeof setTimeout> | undefined;
   private off: (() => void) | null = null;
+  private offServers: (() => void) | null = null;
   private colors = new Map<number, string>();
 
   constructor() {
@@ -92,11 +110,23 @@ export class LlmosTaskManager extends LitElement {
     this.lagTimer = undefined;
     this.off?.();
     this.off = null;
+    this.offServers?.();
+    this.offServers = null;
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('windowMinutes')) this.history = new MetricsHistory(this.windowMinutes * 60_000);
     if (changed.has('interval') && this.isConnected) this.restartTimer();
+    if (changed.has('servers') || (this.servers && !this.offServers)) {
+      this.offServers?.();
+      this.offServers = null;
+      const target = this.servers as (TaskManagerServers & Partial<EventTarget>) | null;
+      if (target?.addEventListener && this.isConnected) {
+        const onChange = () => this.requestUpdate();
+        target.addEventListener('change', onChange);
+        this.offServers = () => target.removeEventListener?.('change', onChange);
+      }
+    }
     if (changed.has('kernel')) {
       this.off?.();
       this.off = this.kernel?.events.on('*', () => this.refreshAfterEvent()) ?? null;
@@ -223,6 +253,26 @@ export class LlmosTaskManager extends LitElement {
     </section>`;
   }
 
+  private renderServers() {
+    const s = this.servers;
+    const list = s?.list() ?? [];
+    if (!s || !list.length) return nothing;
+    const stateWords = { ok: msg('answering'), down: msg('not answering'), unknown: msg('not checked yet') };
+    return html`<section part="servers" class="servers" aria-labelledby="h-servers">
+      <h3 id="h-servers">${msg('Servers')}</h3>
+      <table aria-labelledby="h-servers"><thead><tr><th scope="col">${msg('Server')}</th><th scope="col">${msg('State')}</th>
+        <th scope="col" class="num">${msg('Latency')}</th><th scope="col" class="num">${msg('Tokens/s')}</th></tr></thead>
+        <tbody>${list.map((v) => {
+          const h = s.health(v.id);
+          const rate = s.tokensPerSec?.(v.id) ?? null;
+          return html`<tr data-server=${v.id} data-state=${h.state}><th scope="row">${v.name}</th>
+            <td><span class="state ${h.state === 'ok' ? 'running' : h.state === 'down' ? 'exited' : 'sleeping'}">${stateWords[h.state]}</span></td>
+            <td class="num" data-col="latency">${h.latencyMs === null ? '–' : `${Math.round(h.latencyMs)} ms`}</td>
+            <td class="num" data-col="rate">${rate === null ? '–' : rate.toFixed(1)}</td></tr>`;
+        })}</tbody></table>
+    </section>`;
+  }
+
   private renderCharts() {
     const h = this.history;
     const now = h.samples[h.samples.length - 1]?.t ?? performance.now();
@@ -273,6 +323,7 @@ export class LlmosTaskManager extends LitElement {
           : html`<tr><td colspan=${columns} class="muted">${msg('No processes. Open an app to start one.')}</td></tr>`}</tbody>
       </table></div>
       ${this.kernel ? renderIncidents(this.kernel, () => this.requestUpdate()) : nothing}
+      ${this.renderServers()}
       <div class="lower">${this.renderModels()}${this.renderCharts()}</div>`;
   }
 }

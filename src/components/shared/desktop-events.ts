@@ -3,10 +3,13 @@
  * deep in a window's shadow tree reaches the shell.
  */
 
-/** Ask the desktop to open (or focus) an app; `download` asks the model library to start a download. */
+/**
+ * Ask the desktop to open (or focus) an app; `download` asks the model library to start a download;
+ * `section` shows one section of the app (Settings: `servers`).
+ */
 export class LlmosOpenAppEvent extends Event {
   static readonly type = 'llmos-open-app';
-  constructor(readonly detail: { app: string; download?: string }) {
+  constructor(readonly detail: { app: string; download?: string; section?: string }) {
     super(LlmosOpenAppEvent.type, { bubbles: true, composed: true });
   }
 }

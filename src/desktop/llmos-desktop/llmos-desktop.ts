@@ -3,6 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { msg, str, updateWhenLocaleChanges } from '@lit/localize';
 import type { DesktopServices } from '../services/desktop-services';
+import type { GrantRequest } from '../../models/remote/remote-servers';
 import { deviceWarnings, type DeviceWarning } from '../services/recommend';
 import { APPS, type AppId } from '../registry';
 import { themeStyles } from '../../components/shared/theme.styles';
@@ -16,13 +17,16 @@ import { desktopStyles } from './llmos-desktop.styles';
 /**
  * The LLM OS desktop: a launcher, app windows (tabs, or tiles that show every window at once), banners
  * about the device, a first-run device report, and a status bar. Each AI app window is its own kernel
- * process (spawned at open, killed at close); app code is loaded when its first window opens.
+ * process (spawned at open, killed at close); app code is loaded when its first window opens. The first
+ * time an app would send prompts to a server (Settings → Servers), the desktop asks the user in a modal
+ * dialog (`<llmos-server-grant>`, loaded then) through `services.servers.onGrantRequest`.
  *
  * @summary The desktop shell: launcher, windows, banners, status bar.
  *
  * @slot notice - Extra notices above the windows (the PWA update prompt goes here).
  *
- * @event llmos-open-app - Handled here: any element may ask to open an app (`detail.app`).
+ * @event llmos-open-app - Handled here: any element may ask to open an app (`detail.app`), and show one
+ *   section of it (`detail.section`: Settings' `servers`).
  *
  * @csspart topbar - The header with the launcher.
  * @csspart launcher - The launcher buttons.
@@ -47,6 +51,7 @@ export class LlmosDesktop extends LitElement {
 
   private wm: WindowManager | null = null;
   private firstRunShown = false;
+  private grantHandler: ((req: GrantRequest) => Promise<boolean>) | null = null;
 
   constructor() {
     super();
@@ -70,7 +75,34 @@ export class LlmosDesktop extends LitElement {
       });
       this.layout = this.services.settings.value.layout;
       void this.checkDevice(this.services);
+      this.listenForGrants();
     }
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.services) this.listenForGrants();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    const servers = this.services?.servers;
+    if (servers && servers.onGrantRequest === this.grantHandler) servers.onGrantRequest = null;
+  }
+
+  /** Ask the user, in the grant dialog, whenever an app first wants to use a server. */
+  private listenForGrants(): void {
+    const servers = this.services?.servers;
+    if (!servers) return;
+    this.grantHandler ??= (req) => this.askGrant(req);
+    servers.onGrantRequest = this.grantHandler;
+  }
+
+  private async askGrant(req: GrantRequest): Promise<boolean> {
+    await import('../llmos-server-grant/define');
+    await this.updateComplete;
+    const dialog = this.renderRoot.querySelector('llmos-server-grant');
+    return dialog ? dialog.ask(req) : false;
   }
 
   /** Open (or focus) an app's window. */
@@ -81,10 +113,11 @@ export class LlmosDesktop extends LitElement {
   }
 
   private async onOpenApp(e: LlmosOpenAppEvent): Promise<void> {
-    const { app, download } = e.detail;
+    const { app, download, section } = e.detail;
     if (!APPS.some((a) => a.id === app)) return;
-    await this.open(app as AppId);
+    const win = await this.open(app as AppId);
     if (download) void this.services?.downloads.start(download);
+    if (section) await win?.element.reveal?.(section);
   }
 
   private async checkDevice(s: DesktopServices): Promise<void> {
@@ -202,7 +235,8 @@ export class LlmosDesktop extends LitElement {
         ${this.firstRunShown ? html`<llmos-device-report .kernel=${this.services?.kernel ?? null} .services=${this.services}
           @llmos-open-app=${() => this.closeFirstRun()}></llmos-device-report>` : nothing}
         <div class="dialog-actions"><button type="button" class="primary" @click=${() => this.closeFirstRun()}>${msg('Get started')}</button></div>
-      </dialog>`;
+      </dialog>
+      <llmos-server-grant></llmos-server-grant>`;
   }
 }
 

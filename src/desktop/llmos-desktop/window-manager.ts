@@ -13,6 +13,10 @@ export interface AppElement extends HTMLElement {
   services?: DesktopServices | null;
   pid?: number | null;
   kernel?: unknown;
+  /** The task manager's Servers section (`RemoteServers`). */
+  servers?: unknown;
+  /** Show one section of the app (Settings: `servers`). */
+  reveal?(section: string): Promise<void>;
 }
 
 /** One open window. */
@@ -68,6 +72,7 @@ export class WindowManager extends EventTarget {
     const el = win.element;
     el.services = this.services;
     if (win.app.id === 'tasks' || win.app.id === 'device') el.kernel = this.services.kernel;
+    if (win.app.id === 'tasks') el.servers = this.services.servers;
     if (win.app.process) {
       const n = this.windows.filter((w) => w.app.id === win.app.id && w !== win).length;
       const name = n > 0 ? `${win.app.title()} ${n + 1}` : win.app.title();

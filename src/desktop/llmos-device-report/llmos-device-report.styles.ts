@@ -21,4 +21,8 @@ export const deviceReportStyles = css`
   .quant { font-family: var(--_mono); font-size: 0.8rem; color: var(--_muted); }
   .why { margin: 0.2rem 0 0; color: var(--_muted); font-size: 0.88rem; }
   .muted { color: var(--_muted); }
+  .use-server { display: flex; align-items: center; justify-content: space-between; gap: 1rem; margin-top: 0.6rem;
+    padding: 0.75rem 0.9rem; border: 1px solid var(--_border); border-radius: 10px; }
+  .use-server p { margin: 0; font-size: 0.88rem; color: var(--_muted); }
+  .use-server button { flex-shrink: 0; }
 `;

@@ -16,14 +16,17 @@ import { deviceReportStyles } from './llmos-device-report.styles';
  * What this device can run: the WebGPU adapter (vendor, architecture, `shader-f16`, buffer limits),
  * the kernel's budgets (VRAM, RAM, slots, threads, and whether each is estimated or set by the user),
  * storage, CPU threads, cross-origin isolation, warnings in words, and the one catalog model to
- * recommend with its memory estimate against the budget.
+ * recommend with its memory estimate against the budget. When no catalog model fits (or there is no
+ * budget at all), it offers to use an OpenAI-compatible server instead (Settings → Servers).
  *
  * @summary Device report and recommended model.
  *
  * @event llmos-open-app - `LlmosOpenAppEvent`: "Download" asks the desktop to open the model library
- *   and start downloading the recommended model (`detail = {app: 'models', download: id}`).
+ *   and start downloading the recommended model (`detail = {app: 'models', download: id}`); "Use a server
+ *   instead" asks it to open Settings at its Servers section (`detail = {app: 'settings', section: 'servers'}`).
  *
  * @csspart facts - The list of facts. @csspart warning - Each warning. @csspart recommendation - The recommended model.
+ * @csspart use-server - The offer to use a server instead, when no model fits.
  */
 export class LlmosDeviceReport extends LitElement {
   static override styles = [themeStyles, deviceReportStyles];
@@ -91,7 +94,14 @@ export class LlmosDeviceReport extends LitElement {
   private renderRecommendation() {
     if (!this.catalog || !this.probe || !this.budget) return html`<p class="muted">${msg('Checking…')}</p>`;
     const r = this.recommendation;
-    if (!r) return html`<p class="muted">${msg('No catalog model fits this device\'s budget.')}</p>`;
+    if (!r) {
+      return html`<p class="muted">${msg('No catalog model fits this device\'s budget.')}</p>
+        <div part="use-server" class="use-server">
+          <p>${msg('A computer on your network or a service you trust can run models for you: add an OpenAI-compatible server (Ollama, vLLM, llama-server). Nothing is sent to it until you allow an app to use it.')}</p>
+          <button type="button" class="primary" data-action="use-server"
+            @click=${() => this.dispatchEvent(new LlmosOpenAppEvent({ app: 'settings', section: 'servers' }))}>${msg('Use a server instead')}</button>
+        </div>`;
+    }
     const e = r.entry;
     const where = r.budget === 'vram' ? msg('VRAM') : msg('RAM');
     return html`<div part="recommendation" class="recommendation" data-model=${e.id}>

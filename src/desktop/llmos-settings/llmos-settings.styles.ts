@@ -29,4 +29,29 @@ export const settingsStyles = css`
   legend { color: var(--_muted); font-weight: 600; font-size: 0.88rem; float: left; margin-right: 0.8rem; }
   .radio { display: inline-flex; align-items: center; gap: 0.35rem; cursor: pointer; }
   .radio input { accent-color: var(--_accent); width: 1rem; height: 1rem; }
+  h4 { font-size: 0.92rem; margin: 1rem 0 0.5rem; }
+  .table-wrap { overflow-x: auto; }
+  table.servers { width: 100%; }
+  table.servers td, table.servers th { vertical-align: top; padding-right: 1rem; }
+  table.servers td.address code { font-family: var(--_mono); font-size: 0.82rem; overflow-wrap: anywhere; }
+  td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+  .state { font-weight: 600; }
+  .state.ok { color: light-dark(#1a7f37, #5fd38a); }
+  .state.down { color: var(--_danger); }
+  .latency, .why { display: block; color: var(--_muted); font-size: 0.82rem; }
+  .muted { color: var(--_muted); }
+  .model-names, .grants { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.2rem 0.6rem; }
+  .model-names code { font-family: var(--_mono); font-size: 0.8rem; }
+  .grants li { display: inline-flex; align-items: center; gap: 0.35rem; }
+  .row-actions { white-space: nowrap; }
+  .row-actions button, .grants button { padding: 0.15em 0.6em; font-size: 0.82rem; }
+  .confirm { margin-right: 0.4rem; font-weight: 600; }
+  button.danger { color: var(--_danger); }
+  .add-server { display: flex; flex-direction: column; gap: 0.5rem; align-items: stretch; max-width: 44rem; }
+  .add-server .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(13rem, 1fr)); gap: 0.6rem 1rem; }
+  .add-server textarea { font-family: var(--_mono); font-size: 0.85rem; }
+  .add-server .note { margin-top: 0; }
+  .test-result .model-names { margin-top: 0.3rem; font-weight: 400; }
+  .privacy { margin: 0 0 0.8rem; }
+  table.app-servers td select { min-width: 14rem; }
 `;

@@ -16,6 +16,8 @@ import { keepAliveChoices, priorityWords } from '../../components/shared/setting
 import type { GgufEnginePreference } from '../../models/choose-engine';
 import { settingsStyles } from './llmos-settings.styles';
 import { normaliseOrigin } from '../../api/bridge/model-origins';
+import { renderModelOptions } from '../../components/llmos-model-picker/model-options';
+import { ServerSettings } from './server-settings';
 
 const MiB = 1024 * 1024;
 
@@ -26,9 +28,12 @@ const MiB = 1024 * 1024;
  * event reports), the default model and priority of each app, how long models stay loaded
  * (keep-alive), the sites whose model URLs callers of the `/v1` endpoint may name (one origin a line; a
  * line that is not an origin is shown and nothing is saved), theme (system, light, dark) and language. Every change is persisted at once and announced
- * with `llmos-settings-change`.
+ * with `llmos-settings-change`. Servers: the OpenAI-compatible servers apps may use (`services.servers`) —
+ * each with its address, whether a key is stored (never the key), its state and latency, its models and
+ * tokens/s; a form to test (`probe`) and add one; Remove, confirmed in place — and, per app, where its jobs
+ * run (routing policy) and the servers it may use, each with Revoke. `reveal('servers')` shows that section.
  *
- * @summary Budgets, default models, keep-alive, /v1 model sites, theme and language.
+ * @summary Budgets, default models, keep-alive, servers, /v1 model sites, theme and language.
  *
  * @event llmos-settings-change - `LlmosSettingsChangeEvent`: `detail.key` names what changed.
  *
@@ -46,10 +51,19 @@ export class LlmosSettings extends LitElement {
   /** @internal */ @state() private originsSaved = false;
 
   private off: (() => void) | null = null;
+  private readonly serverSettings = new ServerSettings(this, () => this.services?.servers ?? null);
 
   constructor() {
     super();
     updateWhenLocaleChanges(this);
+  }
+
+  /** Scroll to a section and move focus to its heading (`servers`). */
+  async reveal(section: string): Promise<void> {
+    await this.updateComplete;
+    const heading = this.renderRoot.querySelector<HTMLElement>(`#h-${CSS.escape(section)}`);
+    heading?.scrollIntoView({ block: 'start' });
+    heading?.focus();
   }
 
   override disconnectedCallback(): void {
@@ -72,11 +86,16 @@ export class LlmosSettings extends LitElement {
     });
     // Where the kernel runs (another tab, or this one after the host closed) is said next to the budget.
     const offHost = s.kernel.events.on('host-changed', () => this.requestUpdate());
+    // Servers: their list, health, grants and policies change with `change`; their tokens/s with each job.
+    s.servers.addEventListener('change', onModels);
+    const offJobs = s.kernel.events.on('job-finished', (e) => { if (e.computedOn?.kind === 'server') this.requestUpdate(); });
     this.off = () => {
       s.settings.removeEventListener('change', onSettings);
       s.removeEventListener('models-changed', onModels);
+      s.servers.removeEventListener('change', onModels);
       offBudget();
       offHost();
+      offJobs();
     };
     this.value = s.settings.value;
     this.budget = s.kernel.budget;
@@ -171,7 +190,7 @@ export class LlmosSettings extends LitElement {
             this.save({ defaultModels: dm }, 'defaultModels');
           }}>
             <option value="" ?selected=${!v.defaultModels[a.id]}>${msg('First available')}</option>
-            ${models.map((m) => html`<option value=${m.id} ?selected=${v.defaultModels[a.id] === m.id}>${m.name}</option>`)}
+            ${renderModelOptions(models, v.defaultModels[a.id])}
           </select></td>
           <td><select aria-label=${msg(str`Priority of ${a.title()}`)} @change=${(e: Event) =>
             this.save({ priorities: { ...v.priorities, [a.id]: (e.target as HTMLSelectElement).value as Priority } }, 'priorities')}>
@@ -232,7 +251,7 @@ export class LlmosSettings extends LitElement {
   protected override render() {
     const v = this.value;
     if (!v) return html`<p class="note">${msg('Loading…')}</p>`;
-    return html`${this.renderBudget()}${this.renderApps(v)}${this.renderOrigins(v)}${this.renderLook(v)}`;
+    return html`${this.renderBudget()}${this.renderApps(v)}${this.serverSettings.renderServers()}${this.serverSettings.renderAppServers()}${this.renderOrigins(v)}${this.renderLook(v)}`;
   }
 }
 
