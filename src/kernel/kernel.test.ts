@@ -157,7 +157,11 @@ describe('kernel with real wllama workers', () => {
     const wr = await w.result;
     expect(reniced).toBe(true);
     expect(r.result.preemptions).toBe(1);
-    expect(r.tokens.length).toBe(400);
+    // 400 engine tokens in all. (Not necessarily 400 token events: on this multi-character vocabulary the
+    // run resumed from text may send two tokens' text as one piece — seen in about one run in five.)
+    expect(r.result.usage.completionTokens).toBe(400);
+    expect(r.result.stopReason).toBe('length');
+    expect(r.tokens.join('')).toBe(r.result.text);
     const h = kernel.events.history();
     const idx = (type: string, id: string) => h.findIndex((e) => e.type === type && (e.detail as { jobId?: string }).jobId === id);
     expect(idx('job-finished', wr.jobId)).toBeLessThan(idx('job-finished', r.result.jobId));
