@@ -70,6 +70,8 @@ export function retryAfterMs(value: string | null, nowMs = Date.now()): number |
   if (value === null || value.trim() === '') return null;
   const s = Number(value);
   if (Number.isFinite(s) && s >= 0) return Math.round(s * 1000);
+  // An HTTP date names its day and month; `Date.parse` would also read '-4' as a year.
+  if (!/[a-z]{3}/i.test(value)) return null;
   const at = Date.parse(value);
   return Number.isFinite(at) ? Math.max(0, at - nowMs) : null;
 }
@@ -353,7 +355,9 @@ export class RemoteEngine implements Engine {
       text += piece;
       onToken({ text: piece, index: index++ });
     };
+    /** Requests sent (at most `MAX_ATTEMPTS`), and waits for a server to come back (as many at most). */
     let attempts = 0;
+    let waits = 0;
     let lastError: LlmOsError | null = null;
     for (;;) {
       if (signal?.aborted) { stopReason = 'abort'; break; }
@@ -372,17 +376,17 @@ export class RemoteEngine implements Engine {
       }
       const server = await this.pick(allowed, delivered > 0 ? tried : new Set());
       if (!server) {
-        if (delivered > 0 || attempts >= MAX_ATTEMPTS) {
+        if (delivered > 0 || attempts >= MAX_ATTEMPTS || waits >= MAX_ATTEMPTS) {
           throw lastError instanceof RemoteUnavailableError || delivered > 0
             ? new RemoteUnavailableError(lastError?.message ?? 'No server can take the request', {
               ...(lastError?.details ?? {}), tokensDelivered: delivered,
             })
             : lastError ?? new RemoteUnavailableError('No server can take the request', { tokensDelivered: 0 });
         }
-        // Every allowed server is backing off: wait for the first to come back (bounded by the attempts).
+        // Every allowed server is backing off: wait for the first to come back (a few short waits at most).
         const wait = Math.max(0, Math.min(...allowed.map((s) => s.downUntil)) - now());
         await sleep(Math.min(wait, BACKOFF_MS[0]!), signal).catch(() => undefined);
-        attempts++;
+        waits++;
         continue;
       }
       attempts++;

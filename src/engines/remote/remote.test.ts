@@ -183,6 +183,39 @@ describe('remote engine through the kernel, against a real llama.cpp server', ()
     await expect(h.result).rejects.toMatchObject({ details: { retryAfterMs: 120_000 } });
   });
 
+  test('5xx before the first token: retried with back-off (health-checked first), never more than 3 requests; a failing server is drained while another serves, and used again later', async () => {
+    const a = await startServer('flaky');
+    await control(a, { reset: true, fail: { count: 2, status: 503 } });
+    const { kernel, pid } = await remoteKernel([endpoint(a, 'a')]);
+    const { result } = await readJob(kernel.submit({ pid, model: 'remote:tiny-chars', messages: MESSAGES, params: all(['a']) }));
+    expect(result.stopReason).toBe('length');
+    const seen = (await requests(a)).filter((r) => r.method !== 'OPTIONS');
+    expect(seen.filter((r) => isPost(r)).map((r) => r.status)).toEqual([503, 503, 200]);
+    // Each retry of a drained server is preceded by a health check.
+    const kinds = seen.map((r) => (isPost(r) ? `POST ${r.status}` : `${r.method} ${r.path}`));
+    expect(kinds.slice(kinds.indexOf('POST 503'))).toEqual(['POST 503', 'GET /v1/models', 'POST 503', 'GET /v1/models', 'POST 200']);
+    // Failing every time: a typed error after 3 requests, nothing delivered.
+    await control(a, { reset: true, fail: { count: 10, status: 502 } });
+    const h = kernel.submit({ pid, model: 'remote:tiny-chars', messages: MESSAGES, params: all(['a']) });
+    await expect(h.result).rejects.toBeInstanceOf(RemoteUnavailableError);
+    await expect(h.result).rejects.toMatchObject({ details: { tokensDelivered: 0, status: 502 } });
+    expect((await requests(a)).filter((r) => isPost(r))).toHaveLength(3);
+
+    // Two servers: the failing one is drained, the job runs on the other at once; after its back-off the
+    // drained one is checked and serves again.
+    const b = await startServer('steady');
+    await control(a, { reset: true, fail: { count: 1, status: 500 } });
+    await control(b, { reset: true });
+    const { kernel: k2, pid: p2 } = await remoteKernel([endpoint(a, 'a'), endpoint(b, 'b')]);
+    const first = await readJob(k2.submit({ pid: p2, model: 'remote:tiny-chars', messages: MESSAGES, params: all(['a', 'b']) }));
+    expect(first.result.computedOn).toMatchObject({ serverId: 'b' });
+    expect((await requests(a)).filter((r) => isPost(r)).map((r) => r.status)).toEqual([500]);
+    await new Promise((r) => setTimeout(r, 2_200));
+    const later = await readJob(k2.submit({ pid: p2, model: 'remote:tiny-chars', messages: MESSAGES, params: all(['a']) }));
+    expect(later.result.computedOn).toMatchObject({ serverId: 'a' });
+    expect((await requests(a)).filter((r) => isPost(r)).map((r) => r.status)).toEqual([500, 200]);
+  });
+
   test('a server killed mid-stream: a typed error saying what was delivered; with a second server the reply continues there exactly', async () => {
     const ref = await startServer('ref');
     const reference = await direct(ref, { messages: MESSAGES, max_tokens: 24, logit_bias: BIAS, ignore_eos: true });
