@@ -42,6 +42,8 @@ export const MAX_RETRY_AFTER_MS = 30_000;
 const HEADERS_TIMEOUT_MS = 30_000;
 const HEALTH_TIMEOUT_MS = 5_000;
 const BACKOFF_MS = [2_000, 4_000, 8_000, 16_000, 32_000, 60_000];
+/** Added to a wait for a drained server (see `generate`). */
+const WAKE_MARGIN_MS = 10;
 const DEFAULT_CONTEXT = 32_768;
 
 /** One server as this engine tracks it. */
@@ -384,8 +386,10 @@ export class RemoteEngine implements Engine {
             : lastError ?? new RemoteUnavailableError('No server can take the request', { tokensDelivered: 0 });
         }
         // Every allowed server is backing off: wait for the first to come back (a few short waits at most).
+        // Wake a little after its back-off ends: a timer may fire a millisecond early, which would spend a
+        // wait for nothing.
         const wait = Math.max(0, Math.min(...allowed.map((s) => s.downUntil)) - now());
-        await sleep(Math.min(wait, BACKOFF_MS[0]!), signal).catch(() => undefined);
+        await sleep(Math.min(wait, BACKOFF_MS[0]!) + WAKE_MARGIN_MS, signal).catch(() => undefined);
         waits++;
         continue;
       }
