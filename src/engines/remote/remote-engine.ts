@@ -41,6 +41,8 @@ export const MAX_RETRY_AFTER_MS = 30_000;
 /** Time allowed for the response headers of a request (a generation's own pace is the kernel's watchdogs'). */
 const HEADERS_TIMEOUT_MS = 30_000;
 const HEALTH_TIMEOUT_MS = 5_000;
+/** The most a `/models` answer may weigh. */
+const MAX_MODELS_BODY = 4 * 1024 * 1024;
 const BACKOFF_MS = [2_000, 4_000, 8_000, 16_000, 32_000, 60_000];
 /** Added to a wait for a drained server (see `generate`). */
 const WAKE_MARGIN_MS = 10;
@@ -86,10 +88,36 @@ function headersOf(ep: RemoteEndpoint, json: boolean): Record<string, string> {
   };
 }
 
+/**
+ * A response body as text, reading at most `max` bytes (a server's body is untrusted: a huge one is not
+ * held in memory); null when it is longer.
+ */
+export async function boundedText(res: Response, max: number): Promise<string | null> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) { await reader.cancel().catch(() => undefined); return null; }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) { all.set(c, at); at += c.byteLength; }
+  return new TextDecoder().decode(all);
+}
+
 /** What a server said in an error body (bounded). */
 async function errorText(res: Response): Promise<string> {
   try {
-    const text = (await res.text()).slice(0, 4000);
+    const text = ((await boundedText(res, 64 * 1024)) ?? '').slice(0, 4000);
     try {
       const j = JSON.parse(text) as { error?: { message?: string } | string; message?: string };
       const m = typeof j.error === 'string' ? j.error : j.error?.message ?? j.message;
@@ -251,8 +279,8 @@ export class RemoteEngine implements Engine {
     if (!res.ok) throw await this.httpError(s, res, 0);
     let body: unknown;
     try {
-      const text = await res.text();
-      if (text.length > 4 * 1024 * 1024) throw new Error('too large');
+      const text = await boundedText(res, MAX_MODELS_BODY);
+      if (text === null) throw new Error('too large');
       body = JSON.parse(text);
     } catch {
       throw new RemoteRequestError(`${s.ep.name} answered /models with something that is not a model list`, { serverId: s.ep.serverId, name: s.ep.name, status: res.status });

@@ -5,7 +5,7 @@
  * `/completions`, a replay's regenerated tokens on top of `max_tokens`.
  */
 import { describe, expect, test } from 'vitest';
-import { openAiMessages, requestBody, retryAfterMs } from './remote-engine';
+import { boundedText, openAiMessages, requestBody, retryAfterMs } from './remote-engine';
 
 const PNG = 'data:image/png;base64,iVBORw0KGgo=';
 
@@ -68,5 +68,20 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(null)).toBeNull();
     expect(retryAfterMs('soon')).toBeNull();
     expect(retryAfterMs('-4')).toBeNull();
+  });
+});
+
+describe('boundedText', () => {
+  const body = (parts: Uint8Array[]) => new Response(new ReadableStream({ start(c) { for (const p of parts) c.enqueue(p); c.close(); } }));
+  test('reads up to the limit, across chunks (UTF-8 split between them); longer is null, and the rest is not read', async () => {
+    const bytes = new TextEncoder().encode('{"data":["café"]}');
+    const parts = [bytes.slice(0, 13), bytes.slice(13)]; // "é" is split across the two chunks
+    expect(await boundedText(body(parts), 1024)).toBe('{"data":["café"]}');
+    expect(await boundedText(body(parts), bytes.length)).toBe('{"data":["café"]}');
+    expect(await boundedText(body(parts), bytes.length - 1)).toBeNull();
+    let pulled = 0;
+    const endless = new Response(new ReadableStream({ pull(c) { pulled++; c.enqueue(new Uint8Array(1024)); } }));
+    expect(await boundedText(endless, 10_000)).toBeNull();
+    expect(pulled).toBeLessThan(20);
   });
 });
