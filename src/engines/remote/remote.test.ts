@@ -117,6 +117,8 @@ describe('remote engine through the kernel, against a real llama.cpp server', ()
     await expect.poll(async () => (await requests(a)).find((r) => isPost(r))?.clientDisconnected, { timeout: 10_000 }).toBe(true);
     const seen = (await requests(a)).find((r) => isPost(r))!;
     expect(seen.tokensSent).toBeLessThan(200);
+    // The engine itself let go of the request: the kernel did not have to terminate its worker.
+    expect(kernel.events.history().filter((e) => e.type === 'worker-reclaimed')).toEqual([]);
   });
 
   test('JSON schema output and a forced tool call', async () => {
