@@ -84,8 +84,21 @@ function remoteTable(json) {
   ].join('\n');
 }
 
+/** Our WebGPU engine (bench/webgpu-engine): batching through the kernel, then each engine's runs. */
+function webgpuEngineTable(json) {
+  return [
+    '**Four jobs on one model** (tokens/s of 4 concurrent greedy jobs ÷ one job\'s, through the kernel; batched vs serial kernels side by side, arms alternating)', '',
+    ...rowsTable(json.batching ?? []),
+    '**Each engine alone** (prefill and decode tokens/s per run)', '',
+    ...rowsTable(json.rows),
+    ...summaryTable(json),
+  ].join('\n');
+}
+
 /** Benchmarks whose JSON needs more than rows + summary. */
-const RENDERERS = { roofline: rooflineTable, 'kernel-resume': kernelResumeTable, 'cross-tab': crossTabTable, remote: remoteTable };
+const RENDERERS = {
+  roofline: rooflineTable, 'kernel-resume': kernelResumeTable, 'cross-tab': crossTabTable, remote: remoteTable, 'webgpu-engine': webgpuEngineTable,
+};
 
 /** Sections added to docs/benchmarks.md when their region is missing: [name, heading + prose, insert before]. */
 const SECTIONS = [

@@ -27,7 +27,7 @@ export const WORDS = 'time people world state life work day year water right thr
 export const BENCH_CHARS_URL = '/fixtures/bench-40m-chars.gguf';
 
 /** A fixture to register: id, URL, context per sequence, and sequences (default: the engine's). */
-export interface BenchModel { id: string; url: string; nCtx: number; sequences?: number }
+export interface BenchModel { id: string; url: string; nCtx: number; sequences?: number; engine?: 'wllama' | 'webgpu' }
 
 /** What `benchKernel()` registers unless told otherwise. */
 export const DEFAULT_BENCH_MODELS: readonly BenchModel[] = [
@@ -36,8 +36,8 @@ export const DEFAULT_BENCH_MODELS: readonly BenchModel[] = [
 ];
 
 /**
- * A kernel with one slot (one wllama worker) and `models` registered; `threads` is llama.cpp's thread
- * count per model (default: every core).
+ * A kernel with one slot (one engine worker) and `models` registered (on wllama unless a model says
+ * `engine`); `threads` is llama.cpp's thread count per model (default: every core).
  */
 export async function benchKernel(options: KernelOptions = {}, models: readonly BenchModel[] = DEFAULT_BENCH_MODELS, threads = navigator.hardwareConcurrency) {
   const clients: EngineClient[] = [];
@@ -46,10 +46,10 @@ export async function benchKernel(options: KernelOptions = {}, models: readonly 
     settings: memorySettingsStore(), budget: { slots: 1, ramMB: 1024, vramMB: 0 }, ...options,
   });
   await kernel.ready;
-  for (const { id, url, nCtx, sequences } of models) {
+  for (const { id, url, nCtx, sequences, engine = 'wllama' } of models) {
     const cost = await describeGguf(await (await fetch(url)).blob(), nCtx);
     kernel.registerModel({
-      id, engine: 'wllama', source: { kind: 'gguf-url', id, url }, weightBytes: cost.weightBytes, kvBytes: cost.kvBytes,
+      id, engine, source: { kind: 'gguf-url', id, url }, weightBytes: cost.weightBytes, kvBytes: cost.kvBytes,
       nCtx, loadOptions: { nThreads: threads }, ...(sequences !== undefined ? { sequences } : {}),
     });
   }

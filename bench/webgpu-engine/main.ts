@@ -5,12 +5,15 @@
  * the summary is the better of its all-cores and one-thread configurations. Here WebGPU is
  * SwiftShader (a CPU rasteriser): the ratio says what the engine costs on a software adapter, not
  * what it does on a GPU. Where a real GPU exists, the same page runs it there.
+ * Then batching.ts: four concurrent jobs on one model through the kernel, batched vs serial.
+ * Query `only=batching`: the batching part alone (development).
  */
 import { WllamaEngine } from '../../src/engines/wllama-engine';
 import { WebGpuEngine } from '../../src/engines/webgpu/webgpu-engine';
 import type { Engine } from '../../src/protocol/engine';
 import { greedy } from '../../test/helpers/engines';
 import { log, median, publish } from '../lib/page-utils';
+import { webgpuBatchingPart } from './batching';
 
 const RUNS = 3;
 const THREADS = Math.max(1, navigator.hardwareConcurrency);
@@ -29,6 +32,11 @@ async function measure(engine: Engine, run: number, decodeTokens: number) {
 }
 
 async function run() {
+  if (new URLSearchParams(location.search).get('only') === 'batching') {
+    const b = await webgpuBatchingPart();
+    publish({ rows: [], batching: b.rows, summary: b.summary });
+    return;
+  }
   const rows: Record<string, string | number>[] = [];
   const summary: Record<string, string | number> = { threads: THREADS };
   for (const m of MODELS) {
@@ -72,7 +80,8 @@ async function run() {
     summary[`${key}.webgpu.gpuMB`] = +((engines[2]![1] as WebGpuEngine).gpuBytes() / 1048576).toFixed(1);
     for (const [, e] of engines) await e.unload();
   }
-  publish({ rows, summary });
+  const batching = await webgpuBatchingPart();
+  publish({ rows, batching: batching.rows, summary: { ...summary, ...batching.summary } });
 }
 
 run().catch((e) => publish({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }));

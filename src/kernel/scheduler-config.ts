@@ -4,7 +4,7 @@ export interface SchedulerConfig {
   queueLimit: number;
   /**
    * Jobs a slot runs at once: a number for every model, or `null` (the default) for each model's own
-   * `sequences` (its batch: 4 on wllama, 1 elsewhere).
+   * `sequences` (its batch: 4 on wllama and the WebGPU engine, 1 elsewhere).
    */
   jobsPerSlot: number | null;
   maxRetries: number;

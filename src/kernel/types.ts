@@ -188,7 +188,7 @@ export interface ModelRegistration {
   /**
    * Sequences the engine keeps for this model: how many jobs decode on it together in one batch, and
    * how many conversations keep their KV cache for reuse. Each has `nCtx` tokens of KV, all of it
-   * charged to the budget. Default: 4 on wllama (llama.cpp's parallel sequences), 1 elsewhere.
+   * charged to the budget. Default: 4 on wllama (llama.cpp's parallel sequences) and on the WebGPU engine, 1 elsewhere.
    */
   sequences?: number;
   /** Runtime overhead; default from `estimateModelCost`. */

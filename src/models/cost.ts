@@ -40,20 +40,23 @@ export const WEBGPU_MAX_BATCH = 64;
 /**
  * GPU memory the WebGPU engine (`kind: 'webgpu'`) allocates for a GGUF model, from its header alone:
  * weights as stored (quantised blocks stay quantised; f16 scales repacked, same bytes), an f16 KV
- * cache, activation buffers for one prefill chunk, the RoPE table, and the logits with their
- * read-back copy. Within a few per cent of what the engine reports (tested).
+ * cache (a context's worth for each of `sequences`), activation buffers for one prefill chunk, the
+ * RoPE table, and a row of logits per sequence with their read-back copy. Within a few per cent of
+ * what the engine reports (tested).
  */
 export function estimateWebGpuCost(
   hp: Pick<LlamaHyperParams, 'blockCount' | 'headCount' | 'headCountKv' | 'embeddingLength' | 'feedForwardLength' | 'vocabSize'>,
   tensors: readonly { byteLength: number }[],
   nCtx: number,
+  sequences = 1,
 ): ModelCost {
   const align4 = (n: number) => Math.ceil(n / 4) * 4;
   const weightBytes = tensors.reduce((a, t) => a + align4(t.byteLength), 0);
-  const kvBytes = estimateKvBytes(hp, nCtx, 2);
+  const kvBytes = estimateKvBytes(hp, nCtx, 2) * sequences;
   const headDim = hp.headCount ? hp.embeddingLength / hp.headCount : 0;
   const nKvDim = headDim * hp.headCountKv;
   const activations = WEBGPU_MAX_BATCH * (4 * hp.embeddingLength + 2 * nKvDim + 2 * hp.feedForwardLength + 1) * 4;
-  const overheadBytes = activations + 2 * hp.vocabSize * 4 + nCtx * headDim * 4 + 16 * 16;
+  const positions = WEBGPU_MAX_BATCH * 8;
+  const overheadBytes = activations + positions + 2 * sequences * hp.vocabSize * 4 + nCtx * headDim * 4 + 16 * 16;
   return { weightBytes, kvBytes, overheadBytes, totalBytes: weightBytes + kvBytes + overheadBytes };
 }

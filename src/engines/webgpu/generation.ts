@@ -1,23 +1,27 @@
 /**
- * One generation on a loaded `GpuLlama`: reuse the KV cache for the prompt prefix it already holds,
+ * One generation on one sequence of a loaded `GpuLlama`: reuse the sequence's KV cache for the prompt prefix it already holds,
  * prefill the rest, then sample / stream / decode token by token until a stop condition. Stop
  * conditions: end-of-generation token (unless `ignoreEos`), a stop string, `maxTokens` (plus
  * `replayTokens`: a replayed run regenerates those, and `EngineHost` swallows them), a full context,
  * or the caller's abort (checked at every token boundary). A resumed run (`resume`) arrives with the
  * earlier output already in `prompt`: the cache usually still holds it, so resuming costs one forward pass.
+ * Steps go through the `StepBatcher`, so generations on other sequences decode in the same GPU steps.
  */
 import { GenerationError } from '../../errors';
 import type { GenerateRequest, StopReason, TokenEvent, TokenLogprob, TokenLogprobs } from '../../protocol/engine';
-import type { GpuLlama } from './gpu-llama';
 import { Sampler, topKIndices } from './sampler';
+import type { StepBatcher } from './step-batcher';
 import { TextStream } from './text-stream';
 import type { Tokenizer } from './tokenizer';
 
 export interface GenerationContext {
-  model: GpuLlama;
+  steps: StepBatcher;
+  /** The model's context length (per sequence). */
+  nCtx: number;
+  /** The sequence (KV cache) this generation owns while it runs. */
+  seq: number;
   tokenizer: Tokenizer;
-  lost: Promise<never>;
-  /** Tokens whose keys and values are in the GPU cache at positions 0…n-1 (updated as we go). */
+  /** Tokens whose keys and values are in the sequence's cache at positions 0…n-1 (updated as we go). */
   cached: number[];
 }
 
@@ -62,8 +66,7 @@ export async function runGeneration(
   ctx: GenerationContext, prompt: number[], req: GenerateRequest, onToken: (t: TokenEvent) => void,
   aborted: () => boolean,
 ): Promise<GenerationOutcome> {
-  const { model, tokenizer } = ctx;
-  const nCtx = model.nCtx;
+  const { steps, tokenizer, seq, nCtx } = ctx;
   if (prompt.length === 0) throw new GenerationError('The prompt is empty after tokenisation', {});
   if (prompt.length >= nCtx) {
     throw new GenerationError(`The prompt has ${prompt.length} tokens; the context holds ${nCtx}`, { promptTokens: prompt.length, nCtx });
@@ -85,7 +88,7 @@ export async function runGeneration(
 
   const reuse = Math.min(commonPrefix(ctx.cached, prompt), prompt.length - 1);
   ctx.cached.length = reuse;
-  let logits = await model.forward(prompt.slice(reuse), reuse, ctx.lost);
+  let logits = await steps.prefill(seq, prompt.slice(reuse), reuse);
   ctx.cached.push(...prompt.slice(reuse));
 
   let text = '';
@@ -117,7 +120,7 @@ export async function runGeneration(
     else deliver(piece);
     if (stream.stopped) { stopReason = 'stop'; break; }
     if (produced >= maxTokens || ctx.cached.length >= nCtx) { stopReason = 'length'; break; }
-    logits = await model.forward([token], ctx.cached.length, ctx.lost);
+    logits = await steps.decode(seq, token, ctx.cached.length);
     ctx.cached.push(token);
   }
   if (stopReason !== 'abort') {

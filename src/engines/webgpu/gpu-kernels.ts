@@ -5,7 +5,7 @@
  * software adapters like SwiftShader, where a barrier costs a context switch per lane group).
  */
 import { ATTENTION_FLAT_WGSL, ATTENTION_WGSL } from './kernels/attention.wgsl';
-import { SWIGLU_WGSL, embedShader } from './kernels/elementwise.wgsl';
+import { COPY_WGSL, SWIGLU_WGSL, embedShader } from './kernels/elementwise.wgsl';
 import { matmulShader } from './kernels/matmul.wgsl';
 import { RMSNORM_WGSL } from './kernels/norm.wgsl';
 import { ROPE_WGSL } from './kernels/rope.wgsl';
@@ -17,10 +17,11 @@ type Spec = [binding: number, kind: Kind][];
 
 const MATMUL: Spec = [[0, 'u'], [1, 'r'], [3, 'r'], [4, 'w'], [5, 'u']];
 const EMBED: Spec = [[0, 'u'], [1, 'r'], [3, 'r'], [4, 'w'], [5, 'u']];
-const RMSNORM: Spec = [[0, 'u'], [1, 'r'], [2, 'r'], [3, 'w'], [5, 'u']];
-const ROPE: Spec = [[0, 'u'], [1, 'w'], [2, 'r'], [3, 'r'], [4, 'w'], [5, 'u'], [6, 'w'], [7, 'r']];
-const ATTENTION: Spec = [[0, 'u'], [1, 'r'], [2, 'r'], [3, 'r'], [4, 'w'], [5, 'u']];
+const RMSNORM: Spec = [[0, 'u'], [1, 'r'], [2, 'r'], [3, 'w'], [5, 'u'], [6, 'r']];
+const ROPE: Spec = [[0, 'u'], [1, 'w'], [2, 'r'], [3, 'r'], [4, 'w'], [5, 'u'], [6, 'w'], [7, 'r'], [8, 'r']];
+const ATTENTION: Spec = [[0, 'u'], [1, 'r'], [2, 'r'], [3, 'r'], [4, 'w'], [5, 'u'], [6, 'r']];
 const SWIGLU: Spec = [[0, 'u'], [1, 'w'], [2, 'r'], [5, 'u']];
+const COPY: Spec = [[0, 'u'], [1, 'w']];
 
 export interface Kernel {
   pipeline: GPUComputePipeline;
@@ -42,6 +43,7 @@ export class Kernels {
   rope!: Kernel;
   attention!: Kernel;
   swiglu!: Kernel;
+  copy!: Kernel;
   private readonly matmuls = new Map<number, MatmulKernels>();
   private readonly embeds = new Map<number, Kernel>();
 
@@ -56,6 +58,7 @@ export class Kernels {
       k.build(ROPE_WGSL, 'main', ROPE).then((x) => { k.rope = x; }),
       k.build(flat ? ATTENTION_FLAT_WGSL : ATTENTION_WGSL, 'main', ATTENTION).then((x) => { k.attention = x; }),
       k.build(SWIGLU_WGSL, 'main', SWIGLU).then((x) => { k.swiglu = x; }),
+      k.build(COPY_WGSL, 'main', COPY).then((x) => { k.copy = x; }),
       k.build(embedShader(embedType), 'main', withScales(EMBED, embedType)).then((x) => { k.embeds.set(embedType, x); }),
     ];
     for (const type of matrixTypes) {

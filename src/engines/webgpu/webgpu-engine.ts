@@ -4,6 +4,13 @@
  * `shader-f16`). It implements the same `Engine` contract as the wllama and WebLLM adapters and
  * reports the GPU memory it really allocated. A lost device surfaces as `DeviceLostError`; the engine
  * then drops the model and can load again on a fresh device. Worker-side only.
+ *
+ * Up to `LoadOptions.sequences` generations run at once, each on a sequence (KV cache) of its own, and
+ * decode together in batched steps (`StepBatcher`). Sequences are kept between generations. A new
+ * generation takes a free sequence that holds a prefix of its prompt and nothing more (a
+ * conversation's next turn: nothing to evict), else an empty one, else the least recently used; and
+ * if any sequence (even a running one) shares a longer prefix with the prompt — another app's
+ * request with the same system prompt — those positions are copied on the GPU rather than prefilled.
  */
 import {
   DeviceLostError, EngineBusyError, GenerationError, GgufError, InvalidRequestError, LlmOsError, ModelLoadError, ModelNotLoadedError,
@@ -23,18 +30,33 @@ import { acquireDevice, type AcquiredDevice } from './gpu-device';
 import { GpuLlama } from './gpu-llama';
 import { defaultVariant } from './gpu-kernels';
 import { llamaConfig } from './model-config';
+import { StepBatcher } from './step-batcher';
 import { Tokenizer } from './tokenizer';
 import { DESTROY_DEVICE, FAULT_CHANNEL } from './fault-channel';
 
 
-interface Loaded { id: string; gpu: AcquiredDevice; model: GpuLlama; tokenizer: Tokenizer; template: ChatTemplate; cached: number[] }
+/** A sequence's KV cache: the tokens it holds, whether a generation owns it, when it was last used. */
+interface Sequence { cached: number[]; busy: boolean; used: number }
+
+interface Loaded {
+  id: string; gpu: AcquiredDevice; model: GpuLlama; tokenizer: Tokenizer; template: ChatTemplate;
+  steps: StepBatcher; sequences: Sequence[];
+}
+
+/** The most sequences a model may be loaded with. */
+export const MAX_SEQUENCES = 16;
+
+function commonPrefix(a: readonly number[], b: readonly number[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n]) n++;
+  return n;
+}
 
 export class WebGpuEngine implements Engine {
   readonly kind = 'webgpu' as const;
   private loaded: Loaded | null = null;
   private lostError: DeviceLostError | null = null;
-  /** One generation at a time: the model has one KV cache. */
-  private generating = false;
+  private uses = 0;
   private adapter: { vendor: string; architecture: string } | undefined;
   private f16 = false;
   private faults: BroadcastChannel | null = null;
@@ -60,6 +82,7 @@ export class WebGpuEngine implements Engine {
       typeof header.metadata['tokenizer.chat_template'] === 'string' ? header.metadata['tokenizer.chat_template'] : undefined,
       tokenizer.tokenText(tokenizer.bos), tokenizer.tokenText(tokenizer.eos));
     const nCtx = Math.max(16, Math.min(options.nCtx ?? 2048, cfg.nCtxTrain || 2048));
+    const nSeq = Math.max(1, Math.min(MAX_SEQUENCES, Math.floor(options.sequences ?? 1)));
     const gpu = await acquireDevice();
     this.adapter = { vendor: gpu.adapter.vendor, architecture: gpu.adapter.architecture };
     this.f16 = gpu.f16;
@@ -67,7 +90,7 @@ export class WebGpuEngine implements Engine {
     try {
       gpu.device.pushErrorScope('out-of-memory');
       gpu.device.pushErrorScope('validation');
-      model = await GpuLlama.load(gpu.device, blob, header, cfg, nCtx, defaultVariant(gpu.adapter), (loaded, total) =>
+      model = await GpuLlama.load(gpu.device, blob, header, cfg, nCtx, defaultVariant(gpu.adapter), nSeq, (loaded, total) =>
         report({ phase: 'load', loaded, total, fraction: 0.5 + 0.45 * (total ? loaded / total : 1) }));
       const validation = await gpu.device.popErrorScope();
       const oom = await gpu.device.popErrorScope();
@@ -80,7 +103,10 @@ export class WebGpuEngine implements Engine {
       if (e instanceof LlmOsError) throw e;
       throw new ModelLoadError(`Could not load ${source.id} on WebGPU: ${e instanceof Error ? e.message : String(e)}`, { id: source.id });
     }
-    const loaded: Loaded = { id: source.id, gpu, model, tokenizer, template, cached: [] };
+    const loaded: Loaded = {
+      id: source.id, gpu, model, tokenizer, template, steps: new StepBatcher(model, gpu.lost),
+      sequences: Array.from({ length: nSeq }, () => ({ cached: [], busy: false, used: 0 })),
+    };
     this.loaded = loaded;
     gpu.lost.catch((err: DeviceLostError) => this.onDeviceLost(loaded, err));
     this.listenForFaults();
@@ -95,7 +121,7 @@ export class WebGpuEngine implements Engine {
       kvBytes: model.kvBytes,
       metadata: {
         architecture: cfg.architecture, name: cfg.name, fileType: hp.fileType, backend: 'webgpu',
-        gpuBytes: String(model.memory.bytes),
+        gpuBytes: String(model.memory.bytes), sequences: String(nSeq),
       },
     };
   }
@@ -129,12 +155,14 @@ export class WebGpuEngine implements Engine {
     validateRequest(request);
     const l = this.loaded;
     if (!l) throw this.lostError ?? new ModelNotLoadedError('No model is loaded', {});
-    if (this.generating) throw new EngineBusyError('The WebGPU engine is already generating', { modelId: l.id });
     if (request.messages?.some((m) => m.images?.length)) {
       throw new UnsupportedInputError('The WebGPU engine runs text-only models: it takes no images', { input: 'image', modelId: l.id });
     }
-    this.generating = true;
+    if (l.sequences.every((s) => s.busy)) {
+      throw new EngineBusyError(`The WebGPU engine is already generating on all ${l.sequences.length} sequences`, { modelId: l.id, sequences: l.sequences.length });
+    }
     const t0 = performance.now();
+    let owned: { seq: number; sequence: Sequence } | null = null;
     try {
       const text = request.messages ? l.template.render(request.messages, request) : request.prompt ?? '';
       let prompt = l.tokenizer.encode(text, { addSpecial: true, parseSpecial: true });
@@ -144,15 +172,48 @@ export class WebGpuEngine implements Engine {
         throw new InvalidRequestError(`resume.ids holds a token id beyond the vocabulary (${l.tokenizer.vocabSize})`, { field: 'resume' });
       }
       if (resume) prompt = prompt.concat(resume.ids ?? l.tokenizer.encode(resume.text, { addSpecial: false, parseSpecial: false }));
-      const out = await runGeneration({ model: l.model, tokenizer: l.tokenizer, lost: l.gpu.lost, cached: l.cached }, prompt, request, onToken,
-        () => signal?.aborted === true);
+      owned = this.claim(l, prompt);
+      const { seq, sequence } = owned;
+      const out = await runGeneration({ steps: l.steps, nCtx: l.model.nCtx, seq, tokenizer: l.tokenizer, cached: sequence.cached }, prompt, request,
+        onToken, () => signal?.aborted === true);
       const usage = makeUsage(t0, out.tFirst, performance.now(), out.promptTokens, out.completionTokens, out.cachedTokens);
       return { text: out.text, stopReason: out.stopReason, usage };
     } catch (e) {
       throw await this.classify(e, l);
     } finally {
-      this.generating = false;
+      if (owned) {
+        owned.sequence.busy = false;
+        l.steps.release(owned.seq);
+      }
     }
+  }
+
+  /** A free sequence for `prompt` (see the class comment), with the longest cached prefix of it copied in. */
+  private claim(l: Loaded, prompt: readonly number[]): { seq: number; sequence: Sequence } {
+    const seqs = l.sequences.map((s, i) => ({ s, i, shared: commonPrefix(s.cached, prompt) }));
+    const free = seqs.filter((x) => !x.s.busy);
+    const pick = (xs: typeof free, better: (a: (typeof free)[number], b: (typeof free)[number]) => boolean) =>
+      xs.reduce<(typeof free)[number] | undefined>((best, x) => (!best || better(x, best) ? x : best), undefined);
+    const target = pick(free.filter((x) => x.s.cached.length > 0 && x.shared === x.s.cached.length), (a, b) => a.shared > b.shared)
+      ?? pick(free.filter((x) => x.s.cached.length === 0), (a, b) => a.i < b.i)
+      ?? pick(free, (a, b) => a.s.used < b.s.used);
+    if (!target) throw new EngineBusyError(`The WebGPU engine is already generating on all ${l.sequences.length} sequences`, { modelId: l.id });
+    const source = pick(seqs, (a, b) => a.shared > b.shared)!;
+    // Positions 0…n-1 only: the last prompt token is always evaluated (its logits start the generation).
+    const n = Math.min(source.shared, prompt.length - 1);
+    if (source.i !== target.i && n > Math.min(target.shared, prompt.length - 1)) {
+      l.model.copyPrefix(source.i, target.i, n);
+      target.s.cached = source.s.cached.slice(0, n);
+    }
+    const sequence = target.s;
+    sequence.busy = true;
+    sequence.used = ++this.uses;
+    return { seq: target.i, sequence };
+  }
+
+  /** @internal Steps the model has run, and how many were batched (tests, benchmarks). */
+  stepCounters(): GpuLlama['counters'] {
+    return { ...(this.loaded?.model.counters ?? { steps: 0, batchedSteps: 0, batchedTokens: 0, mixedSteps: 0 }) };
   }
 
   /** A failure during a GPU wait is a device loss when the device says so (it may say it a moment later). */

@@ -18,6 +18,7 @@ struct Step { nTok: u32, pos0: u32, pad0: u32, pad1: u32 };
 @group(0) @binding(3) var<storage, read> Vc: array<u32>;
 @group(0) @binding(4) var<storage, read_write> O: array<f32>;
 @group(0) @binding(5) var<uniform> st: Step;
+@group(0) @binding(6) var<storage, read> at: array<vec2<u32>>;
 
 var<workgroup> qs: array<f32, 256>;
 var<workgroup> red: array<f32, 64>;
@@ -55,8 +56,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) l
   let nEmbd = p.nHead * hd;
   let kvWords = p.nHeadKv * hd / 2u;            // u32 words per cached position
   let kvh = h / (p.nHead / p.nHeadKv);
-  let kvOff = kvh * hd / 2u;
-  let nKeys = st.pos0 + t + 1u;
+  let kvOff = at[t].y * kvWords + kvh * hd / 2u;
+  let nKeys = at[t].x + 1u;
   for (var d = li; d < hd; d += 64u) { qs[d] = Q[t * nEmbd + h * hd + d] * p.scale; }
   workgroupBarrier();
   var m = -3.0e38;
@@ -110,6 +111,7 @@ struct Step { nTok: u32, pos0: u32, pad0: u32, pad1: u32 };
 @group(0) @binding(3) var<storage, read> Vc: array<u32>;
 @group(0) @binding(4) var<storage, read_write> O: array<f32>;
 @group(0) @binding(5) var<uniform> st: Step;
+@group(0) @binding(6) var<storage, read> at: array<vec2<u32>>;
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -120,8 +122,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let half = hd / 2u;
   let nEmbd = p.nHead * hd;
   let kvWords = p.nHeadKv * half;
-  let kvOff = (h / (p.nHead / p.nHeadKv)) * half;
-  let nKeys = st.pos0 + t + 1u;
+  let kvOff = at[t].y * kvWords + (h / (p.nHead / p.nHeadKv)) * half;
+  let nKeys = at[t].x + 1u;
   var q: array<vec2<f32>, 128>;
   var acc: array<vec2<f32>, 128>;
   for (var w = 0u; w < half; w++) {

@@ -40,3 +40,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 `;
 }
+
+/** `A[dst + i] = A[src + i]` for `i < n` (u32 words): one sequence's cached prefix copied to another's rows. */
+export const COPY_WGSL = /* wgsl */ `
+struct Params { srcOff: u32, dstOff: u32, n: u32, pad: u32 };
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read_write> A: array<u32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = gid.x + gid.y * nwg.x * 256u;
+  if (i >= p.n) { return; }
+  A[p.dstOff + i] = A[p.srcOff + i];
+}
+`;

@@ -7,7 +7,11 @@
  *    workgroup memory, each of the 16×16 threads accumulating a 2×2 block.
  *  - flat (software adapters such as SwiftShader, where every workgroup barrier is a costly context
  *    switch): `matvec_flat`, one thread per row; `matmul_flat`, one thread per 4 rows × 4 tokens,
- *    register-blocked straight from memory. No barriers, no workgroup memory.
+ *    register-blocked straight from memory, each 32-element block's scale applied once. No
+ *    barriers, no workgroup memory.
+ * A batched step (one decode token per sequence, prefill chunks beside them) uses the `matmul` of its
+ * family: on SwiftShader a 4-token step of `matmul_flat` costs 1.5× a one-token `matvec_flat` step
+ * (bench-40m-q8; one row and 4 tokens per thread measured 2.2×).
  * Output `Y[t][r]` is written, or added to (`p.add`, the residual stream).
  */
 import { rowDot, weightAccess } from './weights.wgsl';
@@ -118,13 +122,18 @@ fn matmul_flat(@builtin(global_invocation_id) gid: vec3<u32>) {
   let last = st.nTok - 1u;
   let x0 = t0 * p.cols; let x1 = min(t0 + 1u, last) * p.cols; let x2 = min(t0 + 2u, last) * p.cols; let x3 = min(t0 + 3u, last) * p.cols;
   var a0 = vec4<f32>(0.0); var a1 = vec4<f32>(0.0); var a2 = vec4<f32>(0.0); var a3 = vec4<f32>(0.0);
-  for (var k = 0u; k < p.cols; k += 4u) {
-    let v0 = X[(x0 + k) >> 2u]; let v1 = X[(x1 + k) >> 2u]; let v2 = X[(x2 + k) >> 2u]; let v3 = X[(x3 + k) >> 2u];
-    let w0 = load4(r0, k); let w1 = load4(r1, k); let w2 = load4(r2, k); let w3 = load4(r3, k);
-    a0 += vec4<f32>(dot(w0, v0), dot(w0, v1), dot(w0, v2), dot(w0, v3));
-    a1 += vec4<f32>(dot(w1, v0), dot(w1, v1), dot(w1, v2), dot(w1, v3));
-    a2 += vec4<f32>(dot(w2, v0), dot(w2, v1), dot(w2, v2), dot(w2, v3));
-    a3 += vec4<f32>(dot(w3, v0), dot(w3, v1), dot(w3, v2), dot(w3, v3));
+  for (var kb = 0u; kb < p.cols; kb += 32u) {
+    let ke = min(kb + 32u, p.cols);
+    var b0 = vec4<f32>(0.0); var b1 = vec4<f32>(0.0); var b2 = vec4<f32>(0.0); var b3 = vec4<f32>(0.0);
+    for (var k = kb; k < ke; k += 4u) {
+      let v0 = X[(x0 + k) >> 2u]; let v1 = X[(x1 + k) >> 2u]; let v2 = X[(x2 + k) >> 2u]; let v3 = X[(x3 + k) >> 2u];
+      let w0 = load4q(r0, k); let w1 = load4q(r1, k); let w2 = load4q(r2, k); let w3 = load4q(r3, k);
+      b0 += vec4<f32>(dot(w0, v0), dot(w0, v1), dot(w0, v2), dot(w0, v3));
+      b1 += vec4<f32>(dot(w1, v0), dot(w1, v1), dot(w1, v2), dot(w1, v3));
+      b2 += vec4<f32>(dot(w2, v0), dot(w2, v1), dot(w2, v2), dot(w2, v3));
+      b3 += vec4<f32>(dot(w3, v0), dot(w3, v1), dot(w3, v2), dot(w3, v3));
+    }
+    a0 += scaleAt(r0, kb) * b0; a1 += scaleAt(r1, kb) * b1; a2 += scaleAt(r2, kb) * b2; a3 += scaleAt(r3, kb) * b3;
   }
   var acc = array<vec4<f32>, 4>(a0, a1, a2, a3);
   for (var i = 0u; i < 4u; i++) {
@@ -138,5 +147,6 @@ fn matmul_flat(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
   }
 }
+
 `;
 }

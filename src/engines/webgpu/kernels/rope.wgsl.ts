@@ -1,8 +1,10 @@
 /**
  * RoPE (llama.cpp's normal mode: adjacent pairs rotate) applied to Q in place and to K, then K and V
- * stored into the layer's KV cache at positions `pos0 + t` as packed f16 pairs (`pack2x16float`, so
- * the cache takes half the memory of f32 and needs no `shader-f16`). Angles come from the table
- * computed on the CPU. One thread per pair; `gid.y` is the token.
+ * stored into the layer's KV cache as packed f16 pairs (`pack2x16float`, so the cache takes half the
+ * memory of f32 and needs no `shader-f16`). Angles come from the table computed on the CPU. One
+ * thread per pair; `gid.y` is the token. Each token of the step has its own position and sequence
+ * (`at[t]`: position, first cache row of its sequence), so one step can hold a prefill chunk of one
+ * sequence or one decode token of each of several.
  */
 export const ROPE_WGSL = /* wgsl */ `
 struct Params { nHead: u32, nHeadKv: u32, headDim: u32, ropeDim: u32 };
@@ -15,6 +17,7 @@ struct Step { nTok: u32, pos0: u32, pad0: u32, pad1: u32 };
 @group(0) @binding(6) var<storage, read_write> Vc: array<u32>;
 @group(0) @binding(7) var<storage, read> table: array<vec2<f32>>;
 @group(0) @binding(5) var<uniform> st: Step;
+@group(0) @binding(8) var<storage, read> at: array<vec2<u32>>;
 
 fn rotate(x: vec2<f32>, pos: u32, pair: u32) -> vec2<f32> {
   if (pair >= p.ropeDim / 2u) { return x; }
@@ -26,7 +29,8 @@ fn rotate(x: vec2<f32>, pos: u32, pair: u32) -> vec2<f32> {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let t = gid.y;
   if (t >= st.nTok) { return; }
-  let pos = st.pos0 + t;
+  let pos = at[t].x;
+  let row = at[t].y + pos;
   let half = p.headDim / 2u;
   let qPairs = p.nHead * half;
   let kvPairs = p.nHeadKv * half;
@@ -39,11 +43,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   } else if (i < qPairs + kvPairs) {
     let j = i - qPairs;
     let o = t * kvPairs * 2u + j * 2u;
-    Kc[pos * kvPairs + j] = pack2x16float(rotate(vec2<f32>(K[o], K[o + 1u]), pos, j % half));
+    Kc[row * kvPairs + j] = pack2x16float(rotate(vec2<f32>(K[o], K[o + 1u]), pos, j % half));
   } else if (i < qPairs + 2u * kvPairs) {
     let j = i - qPairs - kvPairs;
     let o = t * kvPairs * 2u + j * 2u;
-    Vc[pos * kvPairs + j] = pack2x16float(vec2<f32>(V[o], V[o + 1u]));
+    Vc[row * kvPairs + j] = pack2x16float(vec2<f32>(V[o], V[o + 1u]));
   }
 }
 `;

@@ -3,6 +3,9 @@
  * packed f16 block scales `S` at binding 2 for quantised types) and `load4(row, k)`, which returns
  * four consecutive dequantised elements of row `row` starting at column `k` (a multiple of 4).
  * Dequantisation happens here, in registers: quantised weights stay quantised in GPU memory.
+ * `load4q(row, k)` is the same without the block scale, and `scaleAt(row, k)` the scale of the
+ * 32-element block holding column `k` (1 for unquantised types): a kernel that walks a row block by
+ * block applies each scale once per block instead of once per four elements.
  * The including shader declares `p.cols` (elements per row).
  */
 import { GGML } from '../model-config';
@@ -11,14 +14,18 @@ const F32 = /* wgsl */ `
 @group(0) @binding(1) var<storage, read> W: array<vec4<f32>>;
 fn load4(row: u32, k: u32) -> vec4<f32> {
   return W[(row * p.cols + k) >> 2u];
-}`;
+}
+fn load4q(row: u32, k: u32) -> vec4<f32> { return load4(row, k); }
+fn scaleAt(row: u32, k: u32) -> f32 { return 1.0; }`;
 
 const F16 = /* wgsl */ `
 @group(0) @binding(1) var<storage, read> W: array<u32>;
 fn load4(row: u32, k: u32) -> vec4<f32> {
   let e = (row * p.cols + k) >> 1u;
   return vec4<f32>(unpack2x16float(W[e]), unpack2x16float(W[e + 1u]));
-}`;
+}
+fn load4q(row: u32, k: u32) -> vec4<f32> { return load4(row, k); }
+fn scaleAt(row: u32, k: u32) -> f32 { return 1.0; }`;
 
 const SCALE = /* wgsl */ `
 @group(0) @binding(2) var<storage, read> S: array<u32>;
@@ -30,27 +37,29 @@ fn blockScale(b: u32) -> f32 {
 const Q8_0 = /* wgsl */ `
 @group(0) @binding(1) var<storage, read> W: array<u32>;
 ${SCALE}
-fn load4(row: u32, k: u32) -> vec4<f32> {
-  let e = row * p.cols + k;
-  let w = bitcast<i32>(W[e >> 2u]);
-  let q = vec4<i32>(extractBits(w, 0u, 8u), extractBits(w, 8u, 8u), extractBits(w, 16u, 8u), extractBits(w, 24u, 8u));
-  return vec4<f32>(q) * blockScale(e >> 5u);
-}`;
+fn load4q(row: u32, k: u32) -> vec4<f32> {
+  let w = bitcast<i32>(W[(row * p.cols + k) >> 2u]);
+  return vec4<f32>(vec4<i32>(extractBits(w, 0u, 8u), extractBits(w, 8u, 8u), extractBits(w, 16u, 8u), extractBits(w, 24u, 8u)));
+}
+fn scaleAt(row: u32, k: u32) -> f32 { return blockScale((row * p.cols + k) >> 5u); }
+fn load4(row: u32, k: u32) -> vec4<f32> { return load4q(row, k) * scaleAt(row, k); }`;
 
 // Q4_0: 16 bytes of nibbles per block; element j in the low nibble of byte j, element j+16 in its
 // high nibble; value = (nibble - 8) * d.
 const Q4_0 = /* wgsl */ `
 @group(0) @binding(1) var<storage, read> W: array<u32>;
 ${SCALE}
-fn load4(row: u32, k: u32) -> vec4<f32> {
+fn load4q(row: u32, k: u32) -> vec4<f32> {
   let e = row * p.cols + k;
   let b = e >> 5u;
   let j = e & 31u;
   let word = W[(b << 2u) + ((j & 15u) >> 2u)];
   let sh = select(0u, 4u, j >= 16u);
   let q = vec4<u32>((word >> sh) & 15u, (word >> (8u + sh)) & 15u, (word >> (16u + sh)) & 15u, (word >> (24u + sh)) & 15u);
-  return (vec4<f32>(q) - vec4<f32>(8.0)) * blockScale(b);
-}`;
+  return vec4<f32>(q) - vec4<f32>(8.0);
+}
+fn scaleAt(row: u32, k: u32) -> f32 { return blockScale((row * p.cols + k) >> 5u); }
+fn load4(row: u32, k: u32) -> vec4<f32> { return load4q(row, k) * scaleAt(row, k); }`;
 
 /** The WGSL weight bindings and `load4` for ggml type `type`. */
 export function weightAccess(type: number): string {
