@@ -32,6 +32,8 @@ export interface KernelEventMap {
     ok: boolean; stopReason: StopReason | null; tokens: number; error: SerializedError | null;
     /** Where it was computed, and its decode speed (tokens/s, 0 when unknown): what the task manager shows per server. */
     computedOn: ComputedOn; decodeTokensPerSec: number;
+    /** Prompt + reply tokens of its last run: the context its sequence of the KV cache holds now. */
+    contextTokens: number;
   };
   'model-loading': { model: string; slot: number; bytes: number; at: number };
   'model-progress': { model: string; slot: number; fraction: number; at: number };

@@ -13,6 +13,7 @@ import { EngineClient } from './engine-client';
 import { systemClock, type Clock } from './clock';
 import { deriveBudget, probeDevice, validateOverrides, type Budget, type BudgetOverrides, type DeviceProbe } from './device-budget';
 import { KernelEvents } from './events';
+import { KvLedger } from './kv-ledger';
 import { PRIVATE_HOST, type KernelApi, type KernelHostInfo } from './kernel-api';
 import { Job, type JobContinuation } from './job';
 import { ModelRegistry, quarantineError, resolveRegistration, type RegisteredModel } from './model-registry';
@@ -72,6 +73,7 @@ export class Kernel implements KernelApi {
   readonly ready: Promise<Budget>;
   private readonly procs = new ProcessTable();
   private readonly registry = new ModelRegistry();
+  private readonly kv = new KvLedger();
   private readonly scheduler: Scheduler;
   private readonly settings: KernelSettingsStore;
   private readonly session: BudgetOverrides;
@@ -90,6 +92,13 @@ export class Kernel implements KernelApi {
     const create = options.createEngine ?? (() => EngineClient.start(undefined, { clock }));
     const pool = new WorkerPool(create, (slot, err, model) => this.scheduler.onWorkerExit(slot, err, model), clock);
     this.scheduler = new Scheduler(clock, this.events, pool, this.registry, config);
+    this.events.on('job-finished', (d) => {
+      if (d.ok && d.computedOn.kind === 'device' && this.registry.has(d.model)) {
+        this.kv.record(d.model, d.pid, d.contextTokens, this.registry.get(d.model).sequences);
+      }
+    });
+    this.events.on('model-evicted', (d) => this.kv.dropModel(d.model));
+    this.events.on('process-exited', (d) => this.kv.dropProcess(d.pid));
     const probe = options.probe ?? (() => probeDevice());
     // A failing probe must not leave the kernel without a budget (jobs would wait forever): fall back
     // to the defaults of an unknown device; overrides still apply.
@@ -276,9 +285,20 @@ export class Kernel implements KernelApi {
       return {
         pid: p.pid, name: p.name, appId: p.appId, tab: p.tab, priority: p.priority, weight: p.weight, quota: p.quota, state,
         model: running[0]?.model ?? newest?.model ?? p.lastModel, queuedJobs: queued.length, runningJobs: running.length,
-        metrics: p.metrics(),
+        metrics: p.metrics(), kv: this.kvOf(p.pid),
       };
     });
+  }
+
+  /** The KV cache held for a process's conversations: tokens, and bytes at each model's KV bytes a token. */
+  private kvOf(pid: number): ProcessInfo['kv'] {
+    let tokens = 0, bytes = 0;
+    for (const h of this.kv.holdings(pid)) {
+      tokens += h.tokens;
+      const reg = this.registry.has(h.model) ? this.registry.get(h.model) : null;
+      if (reg?.nCtx && reg.kvBytes) bytes += Math.round((h.tokens * reg.kvBytes) / reg.nCtx);
+    }
+    return { tokens, bytes };
   }
 
   /** Unfinished jobs, in queue order of submission. */

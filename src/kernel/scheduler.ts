@@ -289,9 +289,10 @@ export class Scheduler {
     p.tokensReused += job.reusedTokens;
     p.decodeMs += job.decodeMs;
     p.decodeTokens += job.decodeTokens;
+    const usage = job.usage(this.clock.now());
     this.events.emit('job-finished', {
       ...this.jobDetail(job), ok, stopReason, tokens: job.events, error: error ? error.toJSON() : null,
-      computedOn: job.computedOn, decodeTokensPerSec: job.usage(this.clock.now()).decodeTokensPerSec,
+      computedOn: job.computedOn, decodeTokensPerSec: usage.decodeTokensPerSec, contextTokens: usage.promptTokens + usage.completionTokens,
     });
     this.schedule();
   }

@@ -104,6 +104,12 @@ export interface ProcessInfo {
   queuedJobs: number;
   runningJobs: number;
   metrics: ProcessMetrics;
+  /**
+   * The KV cache its conversations hold now (estimated: its last job's prompt + reply on each model still
+   * in memory, while it is among that model's `sequences` most recent users; see `kv-ledger.ts`). The
+   * budget charges each model its whole cache; this says whose conversations are in it.
+   */
+  kv: { tokens: number; bytes: number };
 }
 
 /** Sampling and limits of a job (everything of `GenerateRequest` but the prompt and replay fields). */

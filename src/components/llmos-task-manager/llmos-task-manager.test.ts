@@ -70,6 +70,9 @@ describe('<llmos-task-manager> on a real kernel with two fixture models in two s
     expect(row(tm, a)!.dataset.state).toBe('exited');
     expect(row(tm, a)!.querySelector('button.end')).toBeNull();
     expect((await jb.result).stopReason).toBe('length');
+    // Its finished conversation stays in the model's KV cache: the KV column says how much.
+    await until(() => /MB$/.test(row(tm, b)!.querySelector('[data-col="kv"]')!.textContent!.trim()), 5000, 'kv column');
+    expect(row(tm, b)!.querySelector('[data-col="kv"]')!.getAttribute('title')).toMatch(/^\d+ tokens of context/);
   });
 
   test('a refused renice (above the quota) is shown in words and changes nothing', async () => {

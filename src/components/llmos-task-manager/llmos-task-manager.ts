@@ -220,6 +220,7 @@ export class LlmosTaskManager extends LitElement {
       <td class="num opt">${fmtMs(m.meanQueueWaitMs)}</td>
       <td class="num opt">${fmtMs(m.lastTtftMs)}</td>
       <td class="num opt" data-col="prompt">${m.tokensEvaluated.toLocaleString()} (${m.tokensReused.toLocaleString()})</td>
+      <td class="num opt" data-col="kv" title=${msg(str`${p.kv.tokens} tokens of context in the model's cache`)}>${p.kv.bytes ? mb(p.kv.bytes) : '–'}</td>
       <td class="num" data-col="rate">${rate > 0 ? rate.toFixed(1) : '0'}</td>
       <td class="num" data-col="tokens">${m.tokensOut.toLocaleString()}</td>
       <td>${running ? html`<button type="button" class="end" aria-label=${msg(str`End process ${p.pid} (${p.name})`)}
@@ -317,7 +318,8 @@ export class LlmosTaskManager extends LitElement {
           <th scope="col" class="narrow-hide">${msg('Model')}</th>
           <th scope="col" class="narrow-hide">${msg('Priority')}</th><th scope="col">${msg('State')}</th><th scope="col" class="opt">${msg('Queue wait')}</th>
           <th scope="col" class="opt">TTFT</th>
-          <th scope="col" class="opt" title=${msg('Prompt tokens evaluated, and reused from the engine\'s cache')}>${msg('Prompt (reused)')}</th><th scope="col">${msg('Tokens/s')}</th><th scope="col">${msg('Tokens')}</th>
+          <th scope="col" class="opt" title=${msg('Prompt tokens evaluated, and reused from the engine\'s cache')}>${msg('Prompt (reused)')}</th>
+          <th scope="col" class="opt" title=${msg('KV cache its conversations hold (estimated)')}>${msg('KV cache')}</th><th scope="col">${msg('Tokens/s')}</th><th scope="col">${msg('Tokens')}</th>
           <th scope="col"><span class="visually-hidden">${msg('Actions')}</span></th></tr></thead>
         <tbody>${rows.length ? repeat(rows, (p) => p.pid, (p) => this.renderRow(p))
           : html`<tr><td colspan=${columns} class="muted">${msg('No processes. Open an app to start one.')}</td></tr>`}</tbody>

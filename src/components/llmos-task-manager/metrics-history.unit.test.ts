@@ -5,7 +5,7 @@ import type { ProcessInfo } from '../../kernel/types';
 
 const proc = (pid: number, tokensOut: number, state: ProcessInfo['state'] = 'running'): ProcessInfo => ({
   pid, name: `p${pid}`, appId: null, tab: null, priority: 'normal', weight: 1, quota: {}, state, model: null, queuedJobs: 0, runningJobs: 1,
-  metrics: { jobsSubmitted: 1, jobsFinished: 0, jobsFailed: 0, tokensIn: 0, tokensEvaluated: 0, tokensReused: 0, tokensOut, lastTtftMs: null, meanTtftMs: null, tokensPerSec: 0, meanQueueWaitMs: null, preemptions: 0 },
+  metrics: { jobsSubmitted: 1, jobsFinished: 0, jobsFailed: 0, tokensIn: 0, tokensEvaluated: 0, tokensReused: 0, tokensOut, lastTtftMs: null, meanTtftMs: null, tokensPerSec: 0, meanQueueWaitMs: null, preemptions: 0 }, kv: { tokens: 0, bytes: 0 },
 });
 const usage = { vramBytes: 0, ramBytes: 10 };
 

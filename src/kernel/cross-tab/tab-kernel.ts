@@ -526,7 +526,7 @@ export class TabKernel implements KernelApi {
       if (!p.exited && !rows.some((r) => r.pid === p.pid)) {
         rows.push({
           pid: p.pid, name: p.name, appId: p.appId, tab: this.tabId, priority: p.priority, weight: p.weight, quota: p.quota, state: 'sleeping',
-          model: null, queuedJobs: 0, runningJobs: 0, metrics: p.metrics(),
+          model: null, queuedJobs: 0, runningJobs: 0, metrics: p.metrics(), kv: { tokens: 0, bytes: 0 },
         });
       }
     }
