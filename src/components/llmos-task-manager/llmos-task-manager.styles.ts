@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 /** Styles of `<llmos-task-manager>`. @internal */
 export const taskManagerStyles = css`
-  :host { display: flex; flex-direction: column; gap: 0.75rem; padding: 0.75rem 0.9rem; overflow: auto; font-size: 0.88rem; }
+  :host { display: flex; flex-direction: column; gap: 0.75rem; padding: 0.75rem 0.9rem; overflow: auto; font-size: 0.88rem; container-type: inline-size; }
   h3 { margin: 0 0 0.5rem; font-size: 0.9rem; }
   .table-wrap { overflow-x: auto; border: 1px solid var(--_border); border-radius: 10px; flex-shrink: 0; }
   table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
@@ -53,6 +53,20 @@ export const taskManagerStyles = css`
   .servers th.num { text-align: right; }
   /* In a narrow window (a tile), the least needed columns give way. */
   @container (max-width: 46rem) { .opt { display: none; } th, td { padding: 0.35rem 0.4rem; } }
-  @container (max-width: 30rem) { .narrow-hide { display: none; } }
+  /* On a phone or in a narrow tile (a window under 36rem): each process a card, every field labelled
+     (the priority menu and End included), nothing to scroll sideways. */
+  @container (max-width: 36rem) {
+    .procs thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+    .procs, .procs tbody { display: block; }
+    .procs tr { display: grid; grid-template-columns: repeat(auto-fill, minmax(7.5rem, 1fr)); gap: 0.3rem 0.7rem; padding: 0.55rem 0.7rem;
+      border-bottom: 1px solid var(--_border); }
+    .procs tbody tr:last-child { border-bottom: 0; }
+    .procs tr > * { display: block; padding: 0; border: 0; text-align: left; white-space: normal; overflow-wrap: anywhere; max-width: none; }
+    .procs tr > .opt, .procs tr > .narrow-hide { display: block; }
+    .procs tbody th { grid-column: span 2; font-size: 0.95rem; }
+    .procs td[data-label]::before { content: attr(data-label); display: block; font-size: 0.72rem; color: var(--_muted); }
+    .procs td.act { grid-column: 1 / -1; justify-self: end; }
+    .procs td.muted { grid-column: 1 / -1; }
+  }
   .error { margin: 0; padding: 0.45rem 0.7rem; border-radius: 8px; background: color-mix(in srgb, var(--_danger) 9%, transparent); color: var(--_danger); }
 `;

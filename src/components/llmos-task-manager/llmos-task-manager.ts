@@ -207,23 +207,23 @@ export class LlmosTaskManager extends LitElement {
     const running = p.state !== 'exited';
     const rate = p.runningJobs > 0 ? this.history.rate(p.pid) : m.tokensPerSec;
     return html`<tr data-pid=${p.pid} data-state=${p.state}>
-      <td class="num"><span class="swatch" style="background:${this.colorOf(p.pid)}" aria-hidden="true"></span>${p.pid}</td>
+      <td class="num pid" data-label=${msg('PID')}><span class="swatch" style="background:${this.colorOf(p.pid)}" aria-hidden="true"></span>${p.pid}</td>
       <th scope="row">${p.name}</th>
-      ${host && this.showTabs ? html`<td class="tab narrow-hide" data-col="tab" data-tab=${p.tab ?? ''} ?data-own=${p.tab === host.tabId}
+      ${host && this.showTabs ? html`<td class="tab narrow-hide" data-col="tab" data-label=${msg('Tab')} data-tab=${p.tab ?? ''} ?data-own=${p.tab === host.tabId}
         title=${p.tab ?? ''}>${ownerWords(host, p.tab)}</td>` : nothing}
-      <td class="model narrow-hide">${p.model ?? '–'}</td>
-      <td class="narrow-hide">${running ? html`<select .value=${live(p.priority)} aria-label=${msg(str`Priority of ${p.name} (pid ${p.pid})`)} @change=${(e: Event) =>
+      <td class="model narrow-hide" data-label=${msg('Model')}>${p.model ?? '–'}</td>
+      <td class="narrow-hide prio" data-label=${msg('Priority')}>${running ? html`<select .value=${live(p.priority)} aria-label=${msg(str`Priority of ${p.name} (pid ${p.pid})`)} @change=${(e: Event) =>
         this.renice(p, (e.target as HTMLSelectElement).value as Priority)}>
         ${[...PRIORITIES].reverse().map((c) => html`<option value=${c} ?selected=${c === p.priority}>${priorityWords(c)}</option>`)}</select>`
         : priorityWords(p.priority)}</td>
-      <td><span class="state ${p.state}">${processStateWords(p.state)}</span>${p.queuedJobs ? html` <span class="queued">+${p.queuedJobs}</span>` : nothing}</td>
-      <td class="num opt">${fmtMs(m.meanQueueWaitMs)}</td>
-      <td class="num opt">${fmtMs(m.lastTtftMs)}</td>
-      <td class="num opt" data-col="prompt">${m.tokensEvaluated.toLocaleString()} (${m.tokensReused.toLocaleString()})</td>
-      <td class="num opt" data-col="kv" title=${msg(str`${p.kv.tokens} tokens of context in the model's cache`)}>${p.kv.bytes ? mb(p.kv.bytes) : '–'}</td>
-      <td class="num" data-col="rate">${rate > 0 ? rate.toFixed(1) : '0'}</td>
-      <td class="num" data-col="tokens">${m.tokensOut.toLocaleString()}</td>
-      <td>${running ? html`<button type="button" class="end" aria-label=${msg(str`End process ${p.pid} (${p.name})`)}
+      <td class="st" data-label=${msg('State')}><span class="state ${p.state}">${processStateWords(p.state)}</span>${p.queuedJobs ? html` <span class="queued">+${p.queuedJobs}</span>` : nothing}</td>
+      <td class="num opt" data-label=${msg('Queue wait')}>${fmtMs(m.meanQueueWaitMs)}</td>
+      <td class="num opt" data-label="TTFT">${fmtMs(m.lastTtftMs)}</td>
+      <td class="num opt" data-col="prompt" data-label=${msg('Prompt (reused)')}>${m.tokensEvaluated.toLocaleString()} (${m.tokensReused.toLocaleString()})</td>
+      <td class="num opt" data-col="kv" data-label=${msg('KV cache')} title=${msg(str`${p.kv.tokens} tokens of context in the model's cache`)}>${p.kv.bytes ? mb(p.kv.bytes) : '–'}</td>
+      <td class="num" data-col="rate" data-label=${msg('Tokens/s')}>${rate > 0 ? rate.toFixed(1) : '0'}</td>
+      <td class="num" data-col="tokens" data-label=${msg('Tokens')}>${m.tokensOut.toLocaleString()}</td>
+      <td class="act">${running ? html`<button type="button" class="end" aria-label=${msg(str`End process ${p.pid} (${p.name})`)}
         @click=${() => this.kill(p)}>${msg('End')}</button>` : nothing}</td>
     </tr>`;
   }
@@ -306,12 +306,12 @@ export class LlmosTaskManager extends LitElement {
   protected override render() {
     const rows = this.procs.filter((p) => this.showEnded || p.state !== 'exited');
     const host = this.host;
-    const columns = this.showTabs ? 12 : 11;
+    const columns = this.showTabs ? 13 : 12;
     return html`
       ${host ? html`<p part="host" class="host" data-host=${host.mode === 'private' ? 'page' : host.local ? 'local' : host.leader ? 'tab' : 'unknown'}
         >${hostLineWords(host)}</p>` : nothing}
       ${this.problem ? html`<p class="error" role="alert" data-code=${this.problem.code}><strong>${this.problem.words}</strong> ${this.problem.message}</p>` : nothing}
-      <div class="table-wrap"><table part="table" aria-label=${msg('Processes')}>
+      <div class="table-wrap"><table part="table" class="procs" aria-label=${msg('Processes')}>
         <thead><tr>
           <th scope="col">${msg('PID')}</th><th scope="col">${msg('App')}</th>
           ${this.showTabs ? html`<th scope="col" class="narrow-hide" title=${msg('The browser tab that owns the process')}>${msg('Tab')}</th>` : nothing}

@@ -2,7 +2,7 @@ import { css } from 'lit';
 
 /** Styles of `<llmos-settings>`. @internal */
 export const settingsStyles = css`
-  :host { display: block; padding: 0.9rem 1.1rem; overflow: auto; }
+  :host { display: block; padding: 0.9rem 1.1rem; overflow: auto; container-type: inline-size; }
   section { padding: 0.2rem 0 1rem; border-bottom: 1px solid var(--_border); margin-bottom: 0.8rem; }
   section:last-child { border-bottom: 0; }
   h3 { font-size: 1rem; margin: 0.2rem 0 0.7rem; }
@@ -54,4 +54,14 @@ export const settingsStyles = css`
   .test-result .model-names { margin-top: 0.3rem; font-weight: 400; }
   .privacy { margin: 0 0 0.8rem; }
   table.app-servers td select { min-width: 14rem; }
+  /* On a phone or in a narrow window: each row a block, every value labelled, nothing to scroll sideways. */
+  @container (max-width: 36rem) {
+    table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+    table.stack, table.stack tbody, table.stack tr, table.stack th, table.stack td { display: block; width: auto; }
+    table.stack tr { padding: 0.5rem 0; border-bottom: 1px solid var(--_border); }
+    table.stack th, table.stack td { border: 0; padding: 0.15rem 0; text-align: left; }
+    table.stack td[data-label]::before { content: attr(data-label); display: block; font-size: 0.75rem; color: var(--_muted); }
+    table.stack td select, table.app-servers td select { min-width: 0; max-width: 100%; width: 100%; }
+    .table-wrap { overflow-x: visible; }
+  }
 `;

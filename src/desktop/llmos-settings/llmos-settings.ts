@@ -181,9 +181,9 @@ export class LlmosSettings extends LitElement {
     const models = this.services?.models() ?? [];
     const apps = APPS.filter((a) => a.process);
     return html`<section part="section" aria-labelledby="h-apps"><h3 id="h-apps">${msg('Apps')}</h3>
-      <table class="apps"><thead><tr><th scope="col">${msg('App')}</th><th scope="col">${msg('Default model')}</th><th scope="col">${msg('Priority')}</th></tr></thead>
+      <table class="apps stack"><thead><tr><th scope="col">${msg('App')}</th><th scope="col">${msg('Default model')}</th><th scope="col">${msg('Priority')}</th></tr></thead>
         <tbody>${apps.map((a) => html`<tr data-app=${a.id}><th scope="row">${a.title()}</th>
-          <td><select aria-label=${msg(str`Default model of ${a.title()}`)} @change=${(e: Event) => {
+          <td data-label=${msg('Default model')}><select aria-label=${msg(str`Default model of ${a.title()}`)} @change=${(e: Event) => {
             const id = (e.target as HTMLSelectElement).value;
             const dm = { ...v.defaultModels };
             if (id) dm[a.id] = id; else delete dm[a.id];
@@ -192,7 +192,7 @@ export class LlmosSettings extends LitElement {
             <option value="" ?selected=${!v.defaultModels[a.id]}>${msg('First available')}</option>
             ${renderModelOptions(models, v.defaultModels[a.id])}
           </select></td>
-          <td><select aria-label=${msg(str`Priority of ${a.title()}`)} @change=${(e: Event) =>
+          <td data-label=${msg('Priority')}><select aria-label=${msg(str`Priority of ${a.title()}`)} @change=${(e: Event) =>
             this.save({ priorities: { ...v.priorities, [a.id]: (e.target as HTMLSelectElement).value as Priority } }, 'priorities')}>
             ${[...PRIORITIES].reverse().map((p) => html`<option value=${p} ?selected=${(v.priorities[a.id] ?? 'normal') === p}>${priorityWords(p)}</option>`)}
           </select></td></tr>`)}</tbody></table>

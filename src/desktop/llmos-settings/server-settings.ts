@@ -189,11 +189,11 @@ export class ServerSettings implements ReactiveController {
     const confirming = this.confirming === s.id;
     return html`<tr data-server=${s.id}>
       <th scope="row">${s.name}</th>
-      <td class="address"><code>${s.baseUrl}</code></td>
-      <td data-col="key">${s.hasKey ? msg('yes') : msg('no')}</td>
-      <td data-col="state">${this.renderState(servers, s)}</td>
-      <td data-col="models">${this.renderModels(h.models)}</td>
-      <td class="num" data-col="rate">${rate === null ? '–' : rate.toFixed(1)}</td>
+      <td class="address" data-label=${msg('Address')}><code>${s.baseUrl}</code></td>
+      <td data-col="key" data-label=${msg('Key stored')}>${s.hasKey ? msg('yes') : msg('no')}</td>
+      <td data-col="state" data-label=${msg('State')}>${this.renderState(servers, s)}</td>
+      <td data-col="models" data-label=${msg('Models')}>${this.renderModels(h.models)}</td>
+      <td class="num" data-col="rate" data-label=${msg('Tokens/s')}>${rate === null ? '–' : rate.toFixed(1)}</td>
       <td class="row-actions">${confirming
         ? html`<span role="group" aria-label=${msg(str`Remove ${s.name}?`)}><span class="confirm">${msg(str`Remove ${s.name}?`)}</span>
             <button type="button" class="danger" data-action="confirm-remove" @click=${() => void this.remove(s)}>${msg('Remove')}</button>
@@ -246,7 +246,7 @@ export class ServerSettings implements ReactiveController {
     const list = servers.list();
     return html`<section part="section" id="servers" aria-labelledby="h-servers"><h3 id="h-servers" tabindex="-1">${msg('Servers')}</h3>
       <p class="note privacy">${msg('Apps can use OpenAI-compatible servers (Ollama, vLLM, llama-server) besides this device. Nothing leaves this device unless you allow an app to use a server; keys stay in this browser and are sent only to their own server.')}</p>
-      ${list.length ? html`<div class="table-wrap"><table class="servers">
+      ${list.length ? html`<div class="table-wrap"><table class="servers stack">
           <thead><tr><th scope="col">${msg('Name')}</th><th scope="col">${msg('Address')}</th><th scope="col">${msg('Key stored')}</th>
             <th scope="col">${msg('State')}</th><th scope="col">${msg('Models')}</th><th scope="col" class="num">${msg('Tokens/s')}</th>
             <th scope="col"><span class="visually-hidden">${msg('Actions')}</span></th></tr></thead>
@@ -266,16 +266,16 @@ export class ServerSettings implements ReactiveController {
     const ids = [...new Set([...BUILT_IN_APPS.map((a) => a.id as string), ...Object.keys(servers.policies()), ...grants.map((g) => g.appId)])];
     const title = (id: string) => APPS.find((a) => a.id === id)?.title() ?? id;
     return html`<section part="section" id="app-servers" aria-labelledby="h-app-servers"><h3 id="h-app-servers">${msg('Apps and servers')}</h3>
-      <table class="app-servers"><thead><tr><th scope="col">${msg('App')}</th><th scope="col">${msg('Where it runs')}</th>
+      <table class="app-servers stack"><thead><tr><th scope="col">${msg('App')}</th><th scope="col">${msg('Where it runs')}</th>
         <th scope="col">${msg('Servers it may use')}</th></tr></thead>
         <tbody>${ids.map((id) => {
           const mine = grants.filter((g) => g.appId === id);
           return html`<tr data-app=${id}><th scope="row">${title(id)}</th>
-            <td><select name="policy" aria-label=${msg(str`Where ${title(id)} runs`)} @change=${(e: Event) =>
+            <td data-label=${msg('Where it runs')}><select name="policy" aria-label=${msg(str`Where ${title(id)} runs`)} @change=${(e: Event) =>
               void this.run(() => servers.setPolicy(id, (e.target as HTMLSelectElement).value as RoutingPolicy))}>
               ${ROUTING_POLICIES.map((p) => html`<option value=${p} ?selected=${servers.policy(id) === p}>${policyWords(p)}</option>`)}
             </select></td>
-            <td>${mine.length ? html`<ul class="grants">${mine.map((g) => {
+            <td data-label=${msg('Servers it may use')}>${mine.length ? html`<ul class="grants">${mine.map((g) => {
               const name = list.find((s) => s.id === g.serverId)?.name ?? g.serverId;
               return html`<li data-server=${g.serverId}><span>${name}</span>
                 <button type="button" class="mini" data-action="revoke" aria-label=${msg(str`Revoke ${name} for ${title(id)}`)}
